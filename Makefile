@@ -1,0 +1,31 @@
+# Set-up and everyday targets. `make demo` and `make test` work from a clean clone:
+# `setup` builds .venv and installs the project once, again only when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/qda import transcripts/
+	$(BIN)/qda import-codings transcripts/reference/ --coder reference
+	$(BIN)/qda status
+	$(BIN)/qda export codings outputs/codings.csv
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .qda outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg

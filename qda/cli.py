@@ -1,0 +1,278 @@
+"""The `qda` command: a thin layer over the Python API.
+
+Errors print one line naming the file (and line) with exit status 1; usage errors exit 2.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from . import importing
+from .errors import QdaError, UsageError
+from .export.tables import export_codings
+from .models import ROLES
+from .project import Project, init_project, open_project
+
+app = typer.Typer(
+    name="qda",
+    help="Code interview transcripts against a thematic codebook, offline.\n\n"
+         "Run inside a project folder (made with 'qda init'), or pass --project DIR.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+export_app = typer.Typer(help="Write codings, reports and exchange files.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+out = Console()
+err = Console(stderr=True)
+
+ProjectOpt = Annotated[Optional[Path], typer.Option(
+    "--project", "-p", help="Project folder (default: found from the current folder).",
+    show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+_state: dict[str, Path | None] = {"project": None}
+
+
+@app.callback()
+def _main(project: ProjectOpt = None) -> None:
+    _state["project"] = project
+
+
+@contextmanager
+def _open(project: Path | None = None) -> Iterator[Project]:
+    with open_project(project or _state["project"]) as opened:
+        yield opened
+
+
+def _interactive() -> bool:
+    return err.is_terminal and not os.environ.get("CI")
+
+
+@contextmanager
+def _progress(total: int, what: str) -> Iterator:
+    """A progress bar on a terminal; silent when piped or in CI."""
+    if not _interactive() or total < 2:
+        yield lambda name: None
+        return
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=Path(name).name)
+        yield step
+
+
+def _report(report: importing.ImportReport, verb: str) -> None:
+    for path, name, count in report.imported:
+        out.print(f"{verb} {path} as [bold]{name}[/] ({count} passages)", highlight=False)
+    for path, why in report.unchanged:
+        out.print(f"unchanged {path}: {why}", highlight=False)
+    for problem in report.failed:
+        err.print(f"qda: error: {problem}", highlight=False, markup=False)
+    summary = (f"{len(report.imported)} {verb}, {len(report.unchanged)} unchanged, "
+               f"{len(report.failed)} failed")
+    (err if report.failed else out).print(summary, highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
+    language: Annotated[str, typer.Option(help="Default transcript language (es|en).")] = "es",
+) -> None:
+    """Make a new, empty project with the default five-axis codebook.
+
+    [b]Example[/]: qda init ~/my-study && cd ~/my-study && qda import transcripts/
+    """
+    with init_project(directory, language=language) as project:
+        out.print(f"new qda project in {project.root}\n"
+                  f"  put transcripts in {project.root / 'transcripts'} and run "
+                  f"'qda import transcripts/'", highlight=False)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
+    country: Annotated[Optional[str], typer.Option(help="Set the country of every file.")] = None,
+    role: Annotated[Optional[str], typer.Option(
+        help=f"Set the role of every file ({', '.join(ROLES)}).")] = None,
+    policy: Annotated[Optional[str], typer.Option(help="Set the policy of every file.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="Set the sector of every file.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="Set the language (es|en).")] = None,
+) -> None:
+    """Import transcripts (.txt/.md with front matter, .docx, .vtt, .srt) and segment them.
+
+    Attributes come from YAML front matter or from [b]interviews.csv[/] beside the files
+    (matched by file name or id); the options override both. Each bad file is reported on
+    its own line and the others are still imported (exit 1 if any failed). Importing the same
+    file again adds nothing.
+
+    [b]Examples[/]:
+      qda import transcripts/
+      qda import CL-04.docx --country Chile --role beneficiary
+    """
+    overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
+                 "language": language}
+    with _open() as project:
+        from .ingest import walk
+        total = sum(1 for _ in walk(paths))
+        with _progress(total, "importing") as step:
+            report = importing.import_paths(project, paths, overrides, step)
+    _report(report, "imported")
+
+
+@app.command("import-coded")
+def import_coded(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL with document, text, codes.")],
+    coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+) -> None:
+    """Import ready-cut coded passages as new documents.
+
+    Columns: [b]document, text, codes[/] (code paths separated by ';', may be empty) and
+    optionally country, role, policy, sector, language. Each document's passages are joined
+    by a blank line; each passage is one segment; its codes become accepted codings.
+
+    [b]Example[/]: qda import-coded coded.csv --coder ana
+    """
+    with _open() as project:
+        report = importing.import_coded(project, file, coder or project.default_coder)
+    _report(report, "imported")
+
+
+@app.command("import-codings")
+def import_codings(
+    paths: Annotated[list[Path], typer.Argument(help="CSV/JSONL files or folders of them.")],
+    coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+) -> None:
+    """Add a coder's codings to documents already imported.
+
+    Columns: [b]document[/] (its id), [b]text[/] (the passage, verbatim) and [b]codes[/].
+    Each passage is found in its document and every respondent segment it covers gets the
+    codes as accepted codings; an empty codes field records 'reviewed, no code'.
+
+    [b]Example[/]: qda import-codings transcripts/reference/ --coder reference
+    """
+    with _open() as project:
+        report = importing.import_codings(project, paths, coder or project.default_coder)
+    _report(report, "coded")
+
+
+@app.command()
+def status(json_: JsonOpt = False) -> None:
+    """Interviews, policies and passages by country and role (the study table)."""
+    with _open() as project:
+        rows = [dict(r) for r in project.store.counts_by_case()]
+    if json_:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out.print("no interviews yet; run 'qda import transcripts/'")
+        return
+    roles = [r for r in ROLES if any(row["role"] == r for row in rows)]
+    if any(row["role"] not in ROLES for row in rows):
+        roles.append(None)
+    table = Table(title="Interviews by country and role", show_footer=True)
+    table.add_column("Country", footer="Total")
+    totals = {r: sum(row["documents"] for row in rows if row["role"] == r) for r in roles}
+    for r in roles:
+        table.add_column(ROLES[r]["en"] if r else "(no role)", justify="right",
+                         footer=str(totals[r]))
+    table.add_column("Interviews", justify="right", footer=str(sum(totals.values())))
+    table.add_column("Passages", justify="right",
+                     footer=str(sum(row["segments"] or 0 for row in rows)))
+    for country in sorted({row["country"] or "" for row in rows}):
+        mine = [row for row in rows if (row["country"] or "") == country]
+        cells = [str(sum(row["documents"] for row in mine if row["role"] == r) or "")
+                 for r in roles]
+        table.add_row(country or "(no country)", *cells,
+                      str(sum(row["documents"] for row in mine)),
+                      str(sum(row["segments"] or 0 for row in mine)))
+    out.print(table)
+
+
+@app.command()
+def segments(
+    document: Annotated[Optional[str], typer.Option(help="Only this document (its id).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
+    role: Annotated[Optional[str], typer.Option(help="Only this role.")] = None,
+    contains: Annotated[Optional[str], typer.Option(help="Only passages with this text.")] = None,
+    interviewer: Annotated[bool, typer.Option(help="Include interviewer turns.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """List passages, filtered by document, attribute or text.
+
+    [b]Example[/]: qda segments --country Peru --contains presupuesto
+    """
+    with _open() as project:
+        frame = project.segments_frame(include_interviewer=interviewer)
+    for column, value in (("document", document), ("country", country), ("role", role)):
+        if value:
+            frame = frame[frame[column].str.casefold() == value.casefold()]
+    if contains:
+        frame = frame[frame["text"].str.contains(contains, case=False, regex=False)]
+    total = len(frame)
+    if limit:
+        frame = frame.head(limit)
+    if json_:
+        print(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    table = Table(title=f"{min(total, len(frame))} of {total} passages")
+    for column in ("segment_id", "document", "country", "role", "text"):
+        table.add_column(column, overflow="fold", ratio=4 if column == "text" else None)
+    for row in frame.itertuples():
+        text = row.text if len(row.text) <= 160 else row.text[:157] + "…"
+        table.add_row(str(row.segment_id), row.document, row.country or "", row.role or "", text)
+    out.print(table)
+
+
+@export_app.command("codings")
+def export_codings_cmd(
+    output: Annotated[Path, typer.Argument(help="The CSV file to write.")],
+    status: Annotated[Optional[str], typer.Option(
+        help="Only codings with this status (suggested|accepted|rejected).")] = None,
+) -> None:
+    """One row per coding: document, segment_id, start, end, text, code, axis, theme, coder,
+    kind, confidence, status, country, role, policy, language.
+
+    [b]Example[/]: qda export codings outputs/codings.csv --status accepted
+    """
+    if status not in (None, "suggested", "accepted", "rejected"):
+        raise UsageError(f"--status must be suggested, accepted or rejected, not '{status}'")
+    with _open() as project:
+        count = export_codings(project, output, status)
+    out.print(f"wrote {count} codings to {output}", highlight=False)
+
+
+def main() -> None:
+    """Entry point: run the app, turning QdaErrors into one-line messages."""
+    try:
+        app()
+    except UsageError as exc:
+        err.print(f"qda: usage error: {exc}", highlight=False, markup=False)
+        sys.exit(2)
+    except QdaError as exc:
+        err.print(f"qda: error: {exc}", highlight=False, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("qda: interrupted; the project is as it was before this command's "
+                  "unfinished step")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

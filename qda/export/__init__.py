@@ -1,0 +1,1 @@
+"""Writers of what leaves a project: tables, reports, exchange files."""

@@ -1,0 +1,107 @@
+"""Reader for Word transcripts: `Speaker:` or bold-name paragraphs, and speaker | text tables.
+
+Transcription services deliver either paragraphs that open with the speaker's name (often
+in bold) or a table with a speaker column and a text column (sometimes a time column first).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from ..archives import open_zip
+from ..errors import QdaError
+from ..models import Document
+from ..textio import normalise
+from .transcript import TURN_LINE, Turn, label_key, match_turn, render
+
+_HEADER_WORDS = {"hablante", "speaker", "orador", "oradora", "nombre", "name", "interlocutor",
+                 "participante", "persona"}
+_TIME = re.compile(r"^\[?\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\]?$")
+
+
+def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
+    open_zip(path, "Word (.docx)").close()
+    try:
+        word = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds on a damaged package
+        raise QdaError(f"is not a readable .docx ({type(exc).__name__}: {exc}); open it in "
+                       "Word or LibreOffice and save it again", path) from None
+    rows = list(_rows(word))
+    counts = Counter(label_key(m.group("label")) for _, text, _ in rows
+                     if (m := TURN_LINE.match(text)))
+    known = interviewers | {label for label, n in counts.items() if n >= 2}
+    turns: list[Turn] = []
+    preamble: list[str] = []
+    for speaker, text, time in rows:
+        if speaker is None and (m := match_turn(text, known)):
+            speaker, time, text = m.group("label").strip(), m.group("time"), text[m.end():]
+        text = text.strip()
+        if not text:
+            continue
+        if speaker is None:
+            if turns:
+                turns[-1].paragraphs.append(text)
+            else:
+                preamble.append(text)
+        elif turns and label_key(turns[-1].speaker or "") == label_key(speaker):
+            turns[-1].paragraphs.append(text)
+        else:
+            turns.append(Turn(speaker, [text], time))
+    if not turns and not preamble:
+        raise QdaError("has no text", path)
+    if not turns:
+        turns, preamble = [Turn(None, preamble)], []
+    doc = render(path.stem, turns, interviewers, preamble)
+    meta = {}
+    props = word.core_properties
+    if props.title:
+        meta["title"] = normalise(props.title)
+    return doc, meta
+
+
+def _rows(word: docx.document.Document):
+    """(speaker or None, text, time or None) for every paragraph and table row, in order."""
+    for block in word.iter_inner_content():
+        if isinstance(block, DocxParagraph):
+            yield _paragraph(block)
+        elif isinstance(block, Table):
+            yield from _table(block)
+
+
+def _paragraph(par: DocxParagraph) -> tuple[str | None, str, None]:
+    text = normalise(par.text)
+    bold = ""
+    for run in par.runs:
+        if not run.bold:
+            break
+        bold += run.text
+    label = bold.strip().rstrip(":").strip()
+    rest = text[len(bold):].lstrip()
+    if label and (bold.strip().endswith(":") or rest.startswith(":")) and len(label) <= 40:
+        return label, rest.lstrip(":"), None
+    return None, text, None
+
+
+def _table(table: Table):
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:  # merged cells repeat; keep each once
+            text = normalise(cell.text).strip()
+            if not cells or text != cells[-1]:
+                cells.append(text)
+        time = None
+        if len(cells) >= 3 and _TIME.match(cells[0]):
+            time, cells = cells[0].strip("[]"), cells[1:]
+        if len(cells) < 2:
+            yield None, cells[0] if cells else "", None
+            continue
+        speaker, text = cells[0].rstrip(":").strip(), "\n".join(cells[1:])
+        if speaker.casefold() in _HEADER_WORDS:
+            continue
+        for para in (p for p in text.split("\n") if p.strip()):
+            yield speaker or None, para, time

@@ -1,0 +1,122 @@
+"""Case attributes: YAML front matter, the `interviews.csv` sidecar, command-line overrides."""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import QdaError
+from ..models import ROLES
+from ..nlp import LANGUAGES
+
+SIDECAR = "interviews.csv"
+_ROLE_ALIASES = {
+    "designer_and_implementer": "designer_implementer",
+    "designer_implementer": "designer_implementer",
+    "disenador_e_implementador": "designer_implementer",
+    "disenadora_e_implementadora": "designer_implementer",
+    "disenadora": "designer", "disenador": "designer",
+    "implementadora": "implementer", "implementador": "implementer",
+    "experta": "expert", "experto": "expert", "specialist": "expert",
+    "especialista": "expert",
+    "beneficiaria": "beneficiary", "beneficiario": "beneficiary",
+}
+_LANGUAGE_ALIASES = {"spanish": "es", "espanol": "es", "castellano": "es",
+                     "english": "en", "ingles": "en"}
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """Return (metadata, body, offset of the body in the file text)."""
+    if not text.startswith("---\n"):
+        return {}, text, 0
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$\n?", text[4:], flags=re.MULTILINE)
+    if not end:
+        raise QdaError("front matter opened with '---' on line 1 is never closed; "
+                       "end it with a line '---'", path, 1)
+    raw = text[4:4 + end.start()]
+    try:
+        meta = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise QdaError(f"front matter is not valid YAML ({problem}); fix that line", path,
+                       line) from None
+    if not isinstance(meta, dict):
+        raise QdaError("front matter must be 'key: value' lines", path, 2)
+    body_at = 4 + end.end()
+    return meta, text[body_at:], body_at
+
+
+def read_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
+    """Rows of `interviews.csv` in `folder`, keyed by file name and by id."""
+    path = folder / SIDECAR
+    if not path.is_file():
+        return {}
+    rows: dict[str, dict[str, Any]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not ({"file", "id"} & set(reader.fieldnames)):
+            raise QdaError("needs a header row with a 'file' or 'id' column", path, 1)
+        for row in reader:
+            clean = {k.strip(): v.strip() for k, v in row.items() if k and v and v.strip()}
+            if "interviewer" in clean:
+                clean["interviewer"] = [s.strip() for s in clean["interviewer"].split(";")]
+            for key in (clean.get("file"), clean.get("id")):
+                if key:
+                    rows[key] = clean
+    return rows
+
+
+def merge(path: Path, front: dict[str, Any], sidecar: dict[str, dict[str, Any]],
+          overrides: dict[str, str]) -> dict[str, Any]:
+    """Front matter over the sidecar row, command-line overrides over both; validated."""
+    row = sidecar.get(path.name) or sidecar.get(path.stem) or {}
+    if not row and front.get("id") is not None:
+        row = sidecar.get(str(front["id"]), {})
+    meta = {**row, **front, **{k: v for k, v in overrides.items() if v}}
+    meta.pop("file", None)
+    return normalise_attributes(meta, path)
+
+
+def normalise_attributes(meta: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Canonical role keys, language codes and country names; dates as ISO text."""
+    out = {str(k).strip().lower(): v for k, v in meta.items() if v is not None}
+    if "role" in out:
+        key = _slug(str(out["role"]))
+        role = _ROLE_ALIASES.get(key, key)
+        if role not in ROLES:
+            raise QdaError(f"role '{out['role']}' is not one of {', '.join(ROLES)}; "
+                           "fix the metadata or pass --role", path)
+        out["role"] = role
+    if "language" in out:
+        lang = _slug(str(out["language"]))
+        lang = _LANGUAGE_ALIASES.get(lang, lang)
+        if lang not in LANGUAGES:
+            raise QdaError(f"language '{out['language']}' is not supported (use "
+                           f"{' or '.join(LANGUAGES)})", path)
+        out["language"] = lang
+    if "country" in out:
+        out["country"] = _country(str(out["country"]))
+    for key, value in list(out.items()):
+        if isinstance(value, (date, datetime)):
+            out[key] = value.isoformat()
+    if "interviewer" in out and isinstance(out["interviewer"], str):
+        out["interviewer"] = [out["interviewer"]]
+    return out
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+
+
+def _country(name: str) -> str:
+    """'méxico', 'PERU' and 'Perú' all become the plain English spelling used in reports."""
+    plain = unicodedata.normalize("NFKD", name.strip()).encode("ascii", "ignore").decode()
+    return " ".join(w.capitalize() for w in plain.split())

@@ -1,0 +1,66 @@
+"""Reader for .txt and .md transcripts: YAML front matter, `SPEAKER:` turns, timestamps.
+
+A line starting with `[hh:mm:ss] LABEL:` or with a label used as a speaker elsewhere opens
+a turn; other lines continue it. Blank lines separate paragraphs within a turn.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..errors import QdaError
+from ..models import Document, Paragraph
+from ..textio import content_hash, read_text
+from .metadata import split_front_matter
+from .transcript import TURN_LINE, is_interviewer, label_key, match_turn
+
+
+def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
+    """Return the document (body text after the front matter) and the front matter."""
+    raw = read_text(path)
+    if not raw.strip():
+        raise QdaError("is empty; nothing to import", path)
+    front, body, _ = split_front_matter(raw, path)
+    if not body.strip():
+        raise QdaError("has no transcript text after the front matter", path)
+    declared = front.get("interviewer") or []
+    if isinstance(declared, str):
+        declared = [declared]
+    interviewers = interviewers | {label_key(str(x)) for x in declared}
+    doc = Document(name=str(front.get("id") or path.stem), text=body,
+                   paragraphs=parse_turns(body, interviewers),
+                   content_hash=content_hash(body))
+    return doc, front
+
+
+def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
+    """Paragraph spans of `text` with their speakers."""
+    lines = text.split("\n")
+    counts = Counter(label_key(m.group("label")) for m in map(TURN_LINE.match, lines) if m)
+    known = interviewers | {label for label, n in counts.items() if n >= 2}
+    paragraphs: list[Paragraph] = []
+    speaker = time = None
+    open_para: Paragraph | None = None
+    pos = 0
+    for line in lines:
+        line_end = pos + len(line)
+        m = match_turn(line, known)
+        if m:
+            speaker, time = m.group("label").strip(), m.group("time")
+            open_para = Paragraph(pos + m.end(), line_end, speaker,
+                                  is_interviewer(speaker, interviewers), time)
+            paragraphs.append(open_para)
+        elif not line.strip():
+            open_para = None
+        elif open_para is not None:
+            open_para.end = line_end
+        else:
+            context = speaker is None or is_interviewer(speaker, interviewers)
+            open_para = Paragraph(pos, line_end, speaker, context, time)
+            paragraphs.append(open_para)
+        pos = line_end + 1
+    if not any(p.speaker for p in paragraphs):
+        # No speaker labels at all: a written testimony; every paragraph is the respondent's.
+        for p in paragraphs:
+            p.is_interviewer = False
+    return paragraphs

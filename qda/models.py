@@ -1,0 +1,76 @@
+"""Plain records that flow between readers, the segmenter, coders and the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+AXES: tuple[str, ...] = (
+    "positive_factors",
+    "challenges",
+    "sustainability",
+    "lessons_learned",
+    "recommendations",
+)
+
+ROLES: dict[str, dict[str, str]] = {
+    "designer_implementer": {"en": "Designer and Implementer", "es": "Diseño e implementación"},
+    "designer": {"en": "Designer", "es": "Diseño"},
+    "implementer": {"en": "Implementer", "es": "Implementación"},
+    "expert": {"en": "Expert", "es": "Experta/o"},
+    "beneficiary": {"en": "Beneficiary", "es": "Beneficiaria/o"},
+}
+
+# Case attributes with a column of their own; anything else in the metadata is kept as extra.
+CASE_ATTRIBUTES: tuple[str, ...] = ("country", "role", "policy", "sector", "language", "date")
+
+
+@dataclass
+class Paragraph:
+    """A span of document text said by one speaker: the raw material of segments."""
+
+    start: int
+    end: int
+    speaker: str | None
+    is_interviewer: bool
+    time: str | None = None
+
+
+@dataclass
+class Document:
+    """One interview as a reader returns it: normalised text, attributes and its paragraphs."""
+
+    name: str
+    text: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    source_path: str | None = None
+    content_hash: str = ""
+    interviewers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Segment:
+    """A codable (or context) passage; `text == document.text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    is_interviewer: bool
+    time: str | None = None
+    id: int | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class Coding:
+    """A code on a segment: who made it, how sure, why, and whether a person accepted it."""
+
+    segment_id: int
+    code: str
+    coder: str
+    kind: str  # human | rules | model
+    status: str = "suggested"  # suggested | accepted | rejected
+    confidence: float | None = None
+    evidence: dict[str, Any] | None = None
+    run_id: int | None = None

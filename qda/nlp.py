@@ -1,0 +1,69 @@
+"""The one place spaCy pipelines are built: blank es/en, sentencizer, lookup lemmas.
+
+No trained pipeline is needed and nothing is downloaded: lemma tables come from the
+`spacy-lookups-data` package. Pipelines are built once per language and cached.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+from spacy.lang.es.stop_words import STOP_WORDS as ES_STOP
+
+LANGUAGES = ("es", "en")
+_WORD = re.compile(r"[^\W\d_]+")
+# Stop words of one language only: their counts tell Spanish from English cheaply.
+_ONLY_ES = frozenset(ES_STOP - EN_STOP)
+_ONLY_EN = frozenset(EN_STOP - ES_STOP)
+
+
+@lru_cache(maxsize=None)
+def pipeline(lang: str) -> Language:
+    """Blank pipeline for `lang` with sentence boundaries and lookup lemmas."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=None)
+def _lemma_table(lang: str) -> dict:
+    return pipeline(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+
+def lemma(word: str, lang: str) -> str:
+    """Lower-cased lemma of a word; the lookup table is case-sensitive, so try both forms."""
+    table = _lemma_table(lang)
+    found = table.get(word)
+    if found is None:
+        lower = word.lower()
+        found = table.get(lower, lower)
+    return found.lower()
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` (offsets into `text`)."""
+    nlp = pipeline(lang)
+    with nlp.select_pipes(enable=["sentencizer"]):
+        doc = nlp(text)
+    return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def detect_language(text: str, default: str = "es") -> str:
+    """Spanish or English by counting stop words of each language in the first words."""
+    es = en = 0
+    for i, match in enumerate(_WORD.finditer(text)):
+        if i >= 3000:
+            break
+        word = match.group().lower()
+        es += word in _ONLY_ES
+        en += word in _ONLY_EN
+    if es == en:
+        return default
+    return "es" if es > en else "en"

@@ -1,0 +1,56 @@
+"""Documents to segments: one respondent paragraph per segment.
+
+A segment is a paragraph of one speaker's turn. Paragraphs longer than `MAX_CHARS` are
+split at sentence boundaries into pieces of at most about `TARGET_CHARS`, so a passage stays
+short enough to read and code as one unit. Interviewer turns are kept as context segments
+(`is_interviewer`) and never coded. For every segment `text[start:end] == segment.text`.
+"""
+from __future__ import annotations
+
+from .models import Document, Segment
+from .nlp import sentence_spans
+
+MAX_CHARS = 1200
+TARGET_CHARS = 800
+
+
+def segment_document(doc: Document, lang: str) -> list[Segment]:
+    """Cut a document's paragraphs into segments, trimming white space at both ends."""
+    segments: list[Segment] = []
+    for para in doc.paragraphs:
+        start, end = _trim(doc.text, para.start, para.end)
+        if start >= end:
+            continue
+        pieces = [(start, end)]
+        if end - start > MAX_CHARS and not para.is_interviewer:
+            pieces = _split_long(doc.text, start, end, lang)
+        for s, e in pieces:
+            segments.append(Segment(start=s, end=e, text=doc.text[s:e], speaker=para.speaker,
+                                    is_interviewer=para.is_interviewer, time=para.time))
+    return segments
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split_long(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
+    """Group whole sentences greedily into pieces of about TARGET_CHARS."""
+    pieces: list[tuple[int, int]] = []
+    piece_start = piece_end = None
+    for s, e in sentence_spans(text[start:end], lang):
+        s, e = start + s, start + e
+        if piece_start is None:
+            piece_start, piece_end = s, e
+        elif e - piece_start > TARGET_CHARS:
+            pieces.append(_trim(text, piece_start, piece_end))
+            piece_start, piece_end = s, e
+        else:
+            piece_end = e
+    if piece_start is not None:
+        pieces.append(_trim(text, piece_start, piece_end))
+    return [p for p in pieces if p[0] < p[1]]

@@ -1,0 +1,89 @@
+"""Bytes to clean text: encoding detection, NFC, `\\n` line ends, binary and size checks."""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .errors import QdaError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# Western code pages Spanish and English files are saved in when they are not Unicode.
+_LEGACY_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0/C1 control characters other than tab and newline carry nothing in a transcript.
+_CONTROL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160)]}
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file, refusing one too large to be a transcript before loading it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise QdaError(
+            f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MiB limit for one "
+            "transcript; split it into one file per interview",
+            path,
+        )
+    return path.read_bytes()
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """Decode transcript bytes: BOMs first, then strict UTF-8, then a Western code page."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise QdaError(f"starts with a {encoding} byte-order mark but is not valid "
+                               f"{encoding} (byte {exc.start}); save it again as UTF-8", path) from None
+    if b"\x00" in data:
+        raise QdaError("looks like a binary file, not text (it contains NUL bytes); "
+                       "export the transcript as .txt, .docx, .vtt or .srt", path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
+    if best is None:
+        raise QdaError("could not tell the text encoding; save the file as UTF-8", path)
+    return str(best)
+
+
+def normalise(text: str) -> str:
+    """NFC, `\\n` line ends, no BOM or control characters: the one form all offsets count in."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = text.translate(_CONTROL)
+    return unicodedata.normalize("NFC", text)
+
+
+def looks_binary(text: str) -> bool:
+    """True when decoded 'text' is mostly unprintable: a binary file renamed to .txt."""
+    sample = text[:4096]
+    if not sample:
+        return False
+    odd = sum(1 for ch in sample if unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"}
+              and ch not in "\n\t\r")
+    return odd / len(sample) > 0.05
+
+
+def read_text(path: Path) -> str:
+    """Read, decode and normalise a text transcript."""
+    text = decode(read_bytes(path), path)
+    if looks_binary(text):
+        raise QdaError("looks like a binary file, not text; export the transcript as .txt, "
+                       ".docx, .vtt or .srt", path)
+    return normalise(text)
+
+
+def content_hash(text: str) -> str:
+    """Hash of normalised text: the same transcript saved differently hashes the same."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
