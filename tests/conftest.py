@@ -1,0 +1,51 @@
+"""Shared fixtures: fresh projects, the real `qda` entry point, and a network guard."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import qda
+
+REPO = Path(__file__).resolve().parents[1]
+QDA = Path(sys.executable).parent / "qda"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Interviews are sensitive: any attempt to open a network connection fails the test."""
+    def refuse(self, address, *args, **kwargs):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise AssertionError(f"qda tried to open a network connection to {address}")
+        return real_connect(self, address, *args, **kwargs)
+    real_connect = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def project(tmp_path):
+    with qda.init_project(tmp_path / "study") as opened:
+        yield opened
+
+
+def run_qda(*args: str, cwd: Path | None = None, check: bool = False
+            ) -> subprocess.CompletedProcess:
+    """Run the installed `qda` command as a user would, without a terminal."""
+    env = {**os.environ, "CI": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+    result = subprocess.run([str(QDA), *map(str, args)], cwd=cwd, env=env, text=True,
+                            capture_output=True, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"qda {' '.join(map(str, args))} failed:\n{result.stderr}")
+    return result
+
+
+def write_txt(folder: Path, name: str, body: str, **meta: str) -> Path:
+    """A transcript with front matter, written as UTF-8."""
+    front = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    path = folder / name
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return path

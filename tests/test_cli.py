@@ -1,0 +1,66 @@
+"""The `qda` command as a user runs it: exit codes, messages, fixed output columns."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+from .conftest import run_qda, write_txt
+
+TURNS = "[00:00:01] ENT: ¿Qué funcionó?\n\n[00:00:04] P1: La voluntad política.\n\n" \
+        "[00:00:09] ENT: ¿Y?\n\n[00:00:12] P1: Faltó presupuesto.\n"
+
+
+def test_init_import_status_segments_export(tmp_path):
+    root = tmp_path / "study"
+    run_qda("init", root, check=True)
+    assert (root / "qda.yaml").is_file() and (root / "codebook" / "codebook.yaml").is_file()
+    write_txt(root / "transcripts", "pe.txt", TURNS, id="PE-1", country="Perú",
+              role="beneficiary")
+    write_txt(root / "transcripts", "cl.txt", TURNS.replace("política", "política firme"),
+              id="CL-1", country="Chile", role="expert", language="es")
+    result = run_qda("import", "transcripts/", cwd=root, check=True)
+    assert "2 imported" in result.stdout
+    again = run_qda("import", "transcripts/", cwd=root)
+    assert again.returncode == 0 and "already imported" in again.stdout
+    status = json.loads(run_qda("status", "--json", cwd=root, check=True).stdout)
+    assert {(r["country"], r["role"], r["documents"], r["segments"]) for r in status} == {
+        ("Chile", "expert", 1, 2), ("Peru", "beneficiary", 1, 2)}
+    assert "Interviews by country and role" in run_qda("status", cwd=root, check=True).stdout
+    rows = json.loads(run_qda("--project", root, "segments", "--country", "peru", "--json",
+                              check=True).stdout)
+    assert [r["text"] for r in rows] == ["La voluntad política.", "Faltó presupuesto."]
+    coded = tmp_path / "ref.csv"
+    coded.write_text("document,text,codes\nPE-1,Faltó presupuesto.,challenges/budget\n",
+                     encoding="utf-8")
+    run_qda("import-codings", coded, "--coder", "ana", cwd=root, check=True)
+    out = tmp_path / "codings.csv"
+    run_qda("export", "codings", out, cwd=root, check=True)
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["document", "segment_id", "start", "end", "text", "code", "axis",
+                             "theme", "coder", "kind", "confidence", "status", "country", "role",
+                             "policy", "language"]
+    assert rows[0]["axis"] == "challenges" and rows[0]["theme"] == "budget"
+    assert rows[0]["text"] == "Faltó presupuesto." and rows[0]["coder"] == "ana"
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    root = tmp_path / "study"
+    run_qda("init", root, check=True)
+    (root / "bad.txt").write_text("---\nrole: [\n---\nP1: x\n", encoding="utf-8")
+    result = run_qda("import", "bad.txt", cwd=root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"bad\.txt:[23]: front matter is not valid YAML", result.stderr)
+    outside = run_qda("status", cwd=tmp_path)
+    assert outside.returncode == 1 and "not inside a qda project" in outside.stderr
+    usage = run_qda("export", "codings", tmp_path / "x.csv", "--status", "maybe", cwd=root)
+    assert usage.returncode == 2
+    assert run_qda("import", cwd=root).returncode == 2  # missing argument
+
+
+def test_help_shows_examples():
+    for command in ("import", "import-coded", "segments", "init"):
+        result = run_qda(command, "--help")
+        assert result.returncode == 0 and "Example" in result.stdout

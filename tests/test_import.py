@@ -1,0 +1,104 @@
+"""Importing through the API: batches, duplicates, changed files, coded passages."""
+from __future__ import annotations
+
+import zipfile
+
+from qda.importing import import_coded, import_codings, import_paths
+
+from .conftest import write_txt
+
+TURNS = "ENT: ¿Qué funcionó?\n\nP1: La voluntad política de la ministra.\n\nENT: ¿Y?\n\n" \
+        "P1: Faltó presupuesto para las regiones.\n"
+
+
+def test_bad_input_folder_imports_the_good_files(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_txt(folder, "good1.txt", TURNS, id="G1", country="Chile", role="expert")
+    write_txt(folder, "good2.md", TURNS.replace("ministra", "alcaldesa"), id="G2")
+    (folder / "corrupt.docx").write_bytes(b"not a zip at all")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "yaml.txt").write_text("---\nid: [oops\n---\nP1: hola\n", encoding="utf-8")
+    report = import_paths(project, [folder])
+    assert sorted(name for _, name, _ in report.imported) == ["G1", "G2"]
+    failed = {e.path.split("/")[-1]: str(e) for e in report.failed}
+    assert set(failed) == {"corrupt.docx", "empty.txt", "binary.txt", "notes.pdf", "yaml.txt"}
+    assert "unknown file type '.pdf'" in failed["notes.pdf"]
+    assert "yaml.txt:2:" in failed["yaml.txt"]
+    names = {r["name"] for r in project.store.documents()}
+    assert names == {"G1", "G2"}  # nothing of a failed file is in the store
+    segs = project.segments_frame()
+    assert list(segs[segs.document == "G1"].text) == ["La voluntad política de la ministra.",
+                                                     "Faltó presupuesto para las regiones."]
+
+
+def test_same_file_twice_adds_nothing_and_changed_file_is_refused(project, tmp_path):
+    path = write_txt(tmp_path, "a.txt", TURNS, id="A1")
+    assert len(import_paths(project, [path]).imported) == 1
+    again = import_paths(project, [path])
+    assert not again.imported and "already imported" in again.unchanged[0][1]
+    write_txt(tmp_path, "a.txt", TURNS + "\nP1: Una frase más.\n", id="A1")
+    changed = import_paths(project, [path])
+    assert not changed.ok and "changed since it was imported" in str(changed.failed[0])
+    assert len(project.segments_frame()) == 2
+
+
+def test_docx_archive_bomb_is_refused(project, tmp_path):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\0" * (50 * 2**20))
+    report = import_paths(project, [path])
+    assert "archive bomb" in str(report.failed[0])
+
+
+def test_import_coded_csv(project, tmp_path):
+    path = tmp_path / "coded.csv"
+    path.write_text(
+        "document,text,codes,country,role\n"
+        "D1,\"La voluntad política fue clave.\",positive_factors/political_will,Peru,expert\n"
+        "D1,Sin comentarios.,,,\n"
+        "D2,Hay que asegurar presupuesto.,recommendations/budget;challenges/budget,Chile,"
+        "beneficiary\n", encoding="utf-8")
+    report = import_coded(project, path, "ana")
+    assert report.ok and len(report.imported) == 2
+    docs = {r["name"]: r for r in project.store.documents()}
+    assert docs["D1"]["country"] == "Peru" and docs["D2"]["role"] == "beneficiary"
+    text = project.store.document_text(docs["D1"]["id"])
+    assert text == "La voluntad política fue clave.\n\nSin comentarios.\n"
+    codings = project.codings_frame()
+    assert set(codings.code) == {"positive_factors/political_will", "recommendations/budget",
+                                 "challenges/budget"}
+    assert set(codings.status) == {"accepted"} and set(codings.coder) == {"ana"}
+    assert set(codings.kind) == {"human"}
+    assert len(project.store.reviews_frame()) == 3  # the empty-codes passage was reviewed too
+
+
+def test_import_coded_jsonl_and_unknown_code_writes_nothing(project, tmp_path):
+    path = tmp_path / "coded.jsonl"
+    path.write_text('{"document": "D1", "text": "Texto uno.", "codes": ["challenges"]}\n'
+                    '{"document": "D1", "text": "Texto dos.", "codes": ["nonsense/code"]}\n',
+                    encoding="utf-8")
+    report = import_coded(project, path, "ana")
+    assert not report.ok and "coded.jsonl:2:" in str(report.failed[0])
+    assert project.store.documents() == []
+
+
+def test_import_codings_places_passages_on_segments(project, tmp_path):
+    write_txt(tmp_path, "a.txt", TURNS, id="A1")
+    import_paths(project, [tmp_path / "a.txt"])
+    ref = tmp_path / "ref.csv"
+    ref.write_text("document,text,codes\nA1,La voluntad política de la ministra.,"
+                   "positive_factors/political_will\nA1,Faltó presupuesto,challenges/budget\n",
+                   encoding="utf-8")
+    assert import_codings(project, [ref], "reference").ok
+    codings = project.codings_frame()
+    assert list(zip(codings.text, codings.code)) == [
+        ("La voluntad política de la ministra.", "positive_factors/political_will"),
+        ("Faltó presupuesto para las regiones.", "challenges/budget")]
+    assert import_codings(project, [ref], "reference").unchanged  # idempotent
+    bad = tmp_path / "bad.csv"
+    bad.write_text("document,text,codes\nA1,Un texto que no está,challenges\n", encoding="utf-8")
+    report = import_codings(project, [bad], "reference")
+    assert not report.ok and "passage not found" in str(report.failed[0])
