@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -171,11 +172,16 @@ def import_codings(
     _report(report, "coded")
 
 
+_SHORT_ROLES = {"designer_implementer": "Des./Impl.", "designer": "Designer",
+                "implementer": "Implem.", "expert": "Expert", "beneficiary": "Benef."}
+
+
 @app.command()
 def status(json_: JsonOpt = False) -> None:
     """Interviews, policies and passages by country and role (the study table)."""
     with _open() as project:
         rows = [dict(r) for r in project.store.counts_by_case()]
+        policies = project.documents_frame()[["country", "policy"]].to_dict("records")
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -185,13 +191,16 @@ def status(json_: JsonOpt = False) -> None:
     roles = [r for r in ROLES if any(row["role"] == r for row in rows)]
     if any(row["role"] not in ROLES for row in rows):
         roles.append(None)
-    table = Table(title="Interviews by country and role", show_footer=True)
+    table = Table(title="Interviews by country and role", show_footer=True, box=box.SIMPLE_HEAD,
+                  padding=(0, 1), pad_edge=False, collapse_padding=True)
     table.add_column("Country", footer="Total")
     totals = {r: sum(row["documents"] for row in rows if row["role"] == r) for r in roles}
     for r in roles:
-        table.add_column(ROLES[r]["en"] if r else "(no role)", justify="right",
+        table.add_column(_SHORT_ROLES.get(r, r) if r else "(none)", justify="right",
                          footer=str(totals[r]))
-    table.add_column("Interviews", justify="right", footer=str(sum(totals.values())))
+    table.add_column("Total", justify="right", footer=str(sum(totals.values())))
+    table.add_column("Policies", justify="right",
+                     footer=str(len({(row["country"], row["policy"]) for row in policies})))
     table.add_column("Passages", justify="right",
                      footer=str(sum(row["segments"] or 0 for row in rows)))
     for country in sorted({row["country"] or "" for row in rows}):
@@ -200,8 +209,12 @@ def status(json_: JsonOpt = False) -> None:
                  for r in roles]
         table.add_row(country or "(no country)", *cells,
                       str(sum(row["documents"] for row in mine)),
+                      str(len({row["policy"] for row in policies
+                               if (row["country"] or "") == country})),
                       str(sum(row["segments"] or 0 for row in mine)))
     out.print(table)
+    out.print("Des./Impl.: designer and implementer; Implem.: implementer; Benef.: beneficiary;"
+              " Passages: respondent passages to code.", style="dim", highlight=False)
 
 
 @app.command()
