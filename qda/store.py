@@ -310,6 +310,49 @@ class Store:
                 same += 1
         return added, same
 
+    def unreviewed_segment_ids(self) -> set[int]:
+        """Codable segments no person has decided on yet."""
+        return {sid for (sid,) in self.db.execute(
+            "SELECT s.id FROM segments s WHERE s.is_interviewer = 0 AND NOT EXISTS"
+            " (SELECT 1 FROM reviews r WHERE r.segment_id = s.id)")}
+
+    def replace_suggestions(self, coder: str, segment_ids: Iterable[int],
+                            suggestions: Iterable[Coding]) -> int:
+        """Swap `coder`'s unreviewed suggestions on these segments for new ones.
+
+        Accepted or rejected codings are never touched: a new suggestion that collides with
+        one of them is dropped. Call inside a transaction; returns suggestions written.
+        """
+        ids = list(segment_ids)
+        self.db.executemany("DELETE FROM codings WHERE coder = ? AND status = 'suggested'"
+                            " AND segment_id = ?", [(coder, sid) for sid in ids])
+        code_ids = self.code_ids()
+        stamp = now()
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT INTO codings (segment_id, code_id, coder, kind, status, confidence, evidence,"
+            " run_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)"
+            " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
+            [(c.segment_id, code_ids[c.code], c.coder, c.kind, c.confidence,
+              json.dumps(c.evidence, ensure_ascii=False) if c.evidence else None, c.run_id,
+              stamp, stamp) for c in suggestions])
+        return self.db.total_changes - before
+
+    def segment(self, segment_id: int) -> Segment | None:
+        row = self.db.execute(
+            "SELECT id, document_id, start_offset, end_offset, text, speaker, is_interviewer, time"
+            " FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        if row is None:
+            return None
+        return Segment(id=row[0], document_id=row[1], start=row[2], end=row[3], text=row[4],
+                       speaker=row[5], is_interviewer=bool(row[6]), time=row[7])
+
+    def segment_codings(self, segment_id: int) -> list[sqlite3.Row]:
+        return _rows(self.db.execute(
+            "SELECT c.path AS code, k.coder, k.kind, k.status, k.confidence, k.evidence,"
+            " k.reviewer, k.run_id FROM codings k JOIN codes c ON c.id = k.code_id"
+            " WHERE k.segment_id = ? ORDER BY c.position, k.coder", (segment_id,)))
+
     # -- frames for analysis and export --------------------------------------------------------
     def segments_frame(self) -> pd.DataFrame:
         return pd.read_sql_query(
