@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from . import codebook as codebook_mod
 from . import importing
 from .errors import QdaError, UsageError
 from .export.tables import export_codings
@@ -269,6 +270,173 @@ def export_codings_cmd(
     with _open() as project:
         count = export_codings(project, output, status)
     out.print(f"wrote {count} codings to {output}", highlight=False)
+
+
+codebook_app = typer.Typer(help="Check and show the codebook and its rule patterns.",
+                           no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+LangOpt = Annotated[str, typer.Option("--lang", help="Labels in this language (es|en).")]
+
+
+@codebook_app.command("check")
+def codebook_check(
+    file: Annotated[Optional[Path], typer.Argument(
+        help="Codebook YAML (default: the project's).")] = None,
+) -> None:
+    """Validate the codebook and its rule patterns; every problem with its file and line.
+
+    [b]Example[/]: qda codebook check
+    """
+    from .coders import patterns
+    if file is None:
+        with _open() as project:
+            file = project.root / project.settings.codebook
+    found = codebook_mod.problems(file)
+    book = None if found else codebook_mod.load(file)
+    for path in patterns.pattern_files(file):
+        found += patterns.problems(path, book)
+    for problem in found:
+        err.print(f"qda: error: {problem}", highlight=False, markup=False)
+    if found:
+        err.print(f"{len(found)} problem(s)", highlight=False)
+        raise typer.Exit(1)
+    out.print(f"{file}: {len(book.codes)} codes, patterns for "
+              f"{', '.join(p.stem for p in patterns.pattern_files(file)) or 'no language'}: ok",
+              highlight=False)
+
+
+@codebook_app.command("show")
+def codebook_show(lang: LangOpt = "en") -> None:
+    """Draw the code tree with labels and counts of accepted and suggested codings.
+
+    [b]Example[/]: qda codebook show --lang es
+    """
+    from rich.tree import Tree
+    with _open() as project:
+        book = project.codebook
+        codings = project.codings_frame()
+    counts = codings.groupby(["code", "status"]).size()
+    tree = Tree(f"[b]{book.name}[/]")
+    branches = {}
+    for code in book.codes:
+        accepted = int(counts.get((code.path, "accepted"), 0))
+        suggested = int(counts.get((code.path, "suggested"), 0))
+        label = (f"{code.label(lang)} [dim]{code.path}[/]  "
+                 f"[green]{accepted} accepted[/] [yellow]{suggested} suggested[/]")
+        if code.theme is None:
+            branches[code.path] = tree.add(f"[b]{label}[/]")
+        else:
+            branches[code.axis].add(label)
+    out.print(tree)
+
+
+@app.command()
+def autocode(
+    coder: Annotated[str, typer.Option(help="Which coder suggests codes (rules).")] = "rules",
+    include_reviewed: Annotated[bool, typer.Option(
+        help="Also suggest on passages a person already reviewed.")] = False,
+) -> None:
+    """Suggest codes for every passage not yet reviewed, and record the run.
+
+    Re-running replaces the coder's earlier unreviewed suggestions; accepted and rejected
+    codings are never touched.
+
+    [b]Example[/]: qda autocode --coder rules
+    """
+    from .coders.autocode import CODERS, autocode as run
+    if coder not in CODERS:
+        raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
+    with _open() as project:
+        report = run(project, coder, include_reviewed)
+    out.print(f"run {report.run_id}: {report.written} suggestions by {coder} on "
+              f"{report.passages} passages", highlight=False)
+
+
+@app.command()
+def explain(
+    segment: Annotated[int, typer.Argument(help="The passage's segment id (see 'qda segments').")],
+    lang: LangOpt = "en",
+) -> None:
+    """Show a passage with the matched words highlighted and the rule behind each suggestion.
+
+    [b]Example[/]: qda explain 42
+    """
+    from rich.text import Text
+    from .coders import RuleCoder, passages
+    with _open() as project:
+        frame = passages(project)
+        row = frame[frame.segment_id == segment]
+        if row.empty:
+            raise QdaError(f"no respondent passage with segment id {segment}; list them with "
+                           "'qda segments'")
+        row = row.iloc[0]
+        coder = RuleCoder(project.codebook)
+        found = coder.suggest(row.to_frame().T)
+        stored = project.store.segment_codings(segment)
+        book = project.codebook
+    text = Text(row.text)
+    for s in found:
+        for rule in s.evidence["rules"]:
+            if rule["where"] == "passage":
+                text.stylize("bold reverse", rule["start"], rule["end"])
+    out.print(f"[b]passage {segment}[/] of {row.document}", highlight=False)
+    out.print(text)
+    if row.question:
+        out.print(Text(f"answering: {row.question}", style="dim"))
+    if not found:
+        out.print("no rule suggests a code for this passage")
+    for s in sorted(found, key=lambda s: -s.confidence):
+        out.print(f"\n[b]{book[s.code].label(lang)}[/] [dim]{s.code}[/]  "
+                  f"confidence {s.confidence:.2f}", highlight=False)
+        for rule in s.evidence["rules"]:
+            where = "" if rule["where"] == "passage" else f" (in the {rule['where']})"
+            out.print(f"  {rule['kind']:<8} \"{rule['words']}\"{where}  [dim]{rule['rule']}[/]",
+                      highlight=False)
+        if s.evidence.get("vetoed"):
+            out.print(f"  vetoed here: {', '.join(s.evidence['vetoed'])}", highlight=False)
+    if stored:
+        out.print("\n[b]recorded codings[/]")
+        for c in stored:
+            out.print(f"  {c['code']:<40} {c['coder']:<12} {c['status']}", highlight=False)
+
+
+@app.command()
+def evaluate(
+    reference: Annotated[str, typer.Option(help="The coder whose codings are the truth.")],
+    coder: Annotated[str, typer.Option(help="The coder to measure (rules).")] = "rules",
+    level: Annotated[str, typer.Option(help="axis or theme.")] = "axis",
+    json_: JsonOpt = False,
+) -> None:
+    """Per-code precision, recall, F1 and kappa of a coder against a reference coder,
+    with macro averages and a majority baseline.
+
+    [b]Example[/]: qda evaluate --reference reference --coder rules --level theme
+    """
+    from .coders import RuleCoder, passages
+    from .coders.evaluate import LEVELS, reference_matrix, scores, suggestion_matrix
+    if level not in LEVELS:
+        raise UsageError(f"--level must be axis or theme, not '{level}'")
+    if coder != "rules":
+        raise UsageError(f"--coder must be rules, not '{coder}'")
+    with _open() as project:
+        truth = reference_matrix(project, reference, level)
+        frame = passages(project)
+        suggested = RuleCoder(project.codebook).suggest(frame[frame.segment_id.isin(truth.index)])
+        table = scores(truth, suggestion_matrix(suggested, list(truth.index), project, level))
+    if json_:
+        print(table.to_json(orient="records", indent=2, force_ascii=False))
+        return
+    view = Table(title=f"{coder} against {reference}, {level} level, {len(truth)} passages",
+                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for column in ("code", "support", "precision", "recall", "f1", "kappa", "baseline_f1"):
+        view.add_column("base F1" if column == "baseline_f1" else column,
+                        justify="left" if column == "code" else "right")
+    for row in table.itertuples():
+        cells = [f"{getattr(row, c):.2f}" for c in ("precision", "recall", "f1", "kappa",
+                                                     "baseline_f1")]
+        view.add_row(row.code, str(row.support), *cells,
+                     style="bold" if row.code == "macro average" else None)
+    out.print(view)
 
 
 def main() -> None:

@@ -101,6 +101,7 @@ def problems(path: Path) -> list[QdaError]:
         return [QdaError("needs a 'codes:' list of codes", path, 1)]
     errors: list[QdaError] = []
     seen: dict[str, int] = {}
+    foreign: set[str] = set()  # codes outside the axes, accepted when flagged `origin: refi`
     for entry in data["codes"]:
         if not isinstance(entry, dict):
             errors.append(QdaError("each code must be a mapping with 'code:' and 'label:'", path))
@@ -119,10 +120,15 @@ def problems(path: Path) -> list[QdaError]:
         if len(parts) > 2 or not all(p.replace("_", "").isalnum() and p.islower() for p in parts):
             errors.append(QdaError(f"code '{code}' must be 'axis' or 'axis/theme' in lower-case "
                                    "letters, digits and underscores", path, line))
-        elif parts[0] not in AXES:
+        elif parts[0] not in AXES and entry.get("origin") != "refi":
             what = "theme under no axis" if len(parts) == 1 else f"unknown parent '{parts[0]}'"
             errors.append(QdaError(f"code '{code}': {what}; the axes are {', '.join(AXES)}",
                                    path, line))
+        elif parts[0] not in AXES:
+            foreign.add(code)  # kept by `qda import` from another tool's codebook
+        if "origin" in entry and entry["origin"] != "refi":
+            errors.append(QdaError(f"code '{code}': unknown origin '{entry['origin']}' (only "
+                                   "'refi', for codes imported from another tool)", path, line))
         labels = entry.get("label")
         if not isinstance(labels, dict) or any(not labels.get(lang) for lang in LANGS):
             errors.append(QdaError(f"code '{code}' needs a label in each of: {', '.join(LANGS)}",
@@ -133,7 +139,8 @@ def problems(path: Path) -> list[QdaError]:
         if axis not in seen:
             errors.append(QdaError(f"the axis '{axis}' is missing", path))
     for code, line in seen.items():
-        if "/" in code and code.split("/")[0] in AXES and code.split("/")[0] not in seen:
+        root = code.split("/")[0]
+        if "/" in code and root not in seen and (root in AXES or code in foreign):
             errors.append(QdaError(f"code '{code}' has unknown parent '{code.split('/')[0]}'",
                                    path, line))
     return errors
@@ -153,15 +160,16 @@ def load(path: Path) -> Codebook:
         labels = {k: str(v) for k, v in entry.pop("label").items() if k != "__line__"}
         path_ = str(entry.pop("code")).strip()
         colour = entry.pop("colour", None)
-        info = {k: _strip_lines(v) for k, v in entry.items()}
+        info = {k: strip_lines(v) for k, v in entry.items()}
         codes.append(Code(path_, labels, info, colour, line))
     return Codebook(path=path, name=str(data.get("name", "")), notes=str(data.get("notes", "")),
                     codes=codes, hash=hashlib.sha256(raw).hexdigest()[:16])
 
 
-def _strip_lines(value: Any) -> Any:
+def strip_lines(value: Any) -> Any:
+    """Drop the line markers `_LineLoader` adds, leaving plain data."""
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
     if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
+        return [strip_lines(v) for v in value]
     return value

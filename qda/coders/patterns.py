@@ -1,0 +1,256 @@
+"""The rule coder's language data: loading, validation, and compilation into matchers.
+
+Pattern files (`codebook/patterns/<lang>.yaml`) hold, per language: axis cue wording, the
+guide's question wording, topics with the codes they can take, vetoes and spaCy token
+patterns. Phrases are matched token by token on lemmas or on lower-cased text, accents
+ignored; a phrase written "=like this" matches those word forms only (so "=hay que" is not
+"había que"); long topic words also match with small transcription slips (rapidfuzz).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+from rapidfuzz import fuzz, process
+from spacy.matcher import Matcher
+
+from ..codebook import Codebook, _LineLoader, strip_lines
+from ..errors import QdaError
+from ..models import AXES
+from ..nlp import LANGUAGES, lemma, pipeline
+
+FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
+FUZZY_CUTOFF = 88.0
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower case without accents: the form phrases and text are compared in."""
+    plain = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of the pattern data, and what a match of it says."""
+
+    rule: str  # stable id, e.g. es.topic.budget
+    kind: str  # cue | question | topic | veto
+    target: str  # an axis, a topic name, or a code path (vetoes)
+    text: str
+    keys: tuple[tuple[str, str], ...]  # per token: (folded lemma, folded lower-case form)
+
+    @property
+    def second(self) -> frozenset[str]:
+        """Keys of the second word, for a cheap first test of multi-word phrases."""
+        return _second(self.keys)
+
+
+@lru_cache(maxsize=None)
+def _second(keys: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(keys[1]) if len(keys) > 1 else frozenset()
+
+
+class Word(NamedTuple):
+    """What the matcher needs to know of one distinct text word."""
+
+    lemma: str  # folded
+    form: str  # folded
+    slip_of: str | None  # the topic word it is a transcription slip of
+    starts: tuple[Phrase, ...]  # phrases whose first word it can be
+
+
+@dataclass
+class Patterns:
+    """Compiled patterns of one language."""
+
+    lang: str
+    phrases: dict[str, list[Phrase]]  # first token key -> phrases starting there
+    topics: dict[str, list[str]]  # topic -> codes it can take
+    tokens: list[dict[str, Any]]
+    token_codes: dict[str, str]  # token pattern id -> the code it signals
+    vocabulary: tuple[str, ...]  # long folded topic words, for fuzzy matching
+    matcher: Matcher | None = None
+    triggers: frozenset[str] | None = None  # words that can start a token pattern
+    _cache: dict[str, "Word"] = field(default_factory=dict)
+
+    def keys(self, word: str) -> tuple[str, str]:
+        """(folded lemma, folded form) of a word."""
+        return fold(lemma(word, self.lang)), fold(word)
+
+    def token_keys(self, word: str) -> "Word":
+        """A text word's keys and the phrases that may start at it, computed once per word."""
+        found = self._cache.get(word)
+        if found is None:
+            lem, low = self.keys(word)
+            alt = None
+            if len(low) >= FUZZY_MIN_LENGTH and low not in self.phrases \
+                    and lem not in self.phrases and not is_known_word(word, self.lang):
+                best = process.extractOne(low, self.vocabulary, scorer=fuzz.ratio,
+                                          score_cutoff=FUZZY_CUTOFF)
+                alt = best[0] if best else None
+            starts = {id(p): p for k in (lem, low, alt) if k for p in self.phrases.get(k, ())}
+            found = self._cache[word] = Word(lem, low, alt, tuple(starts.values()))
+        return found
+
+
+def pattern_files(codebook_path: Path) -> list[Path]:
+    folder = codebook_path.parent / "patterns"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def patterns_hash(codebook: Codebook) -> str:
+    """Hash of the codebook and its pattern files: what a coding run depended on."""
+    digest = hashlib.sha256(codebook.hash.encode())
+    for path in pattern_files(codebook.path):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def problems(path: Path, codebook: Codebook | None) -> list[QdaError]:
+    """Every problem of one pattern file, each with its line."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [QdaError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
+                         mark.line + 1 if mark else None)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [QdaError(f"cannot read ({exc})", path)]
+    if not isinstance(data, dict):
+        return [QdaError("a pattern file is a mapping with cues, questions, topics", path, 1)]
+    errors: list[QdaError] = []
+    line = data.get("__line__")
+    lang = data.get("language")
+    if lang not in LANGUAGES:
+        errors.append(QdaError(f"'language' must be one of {', '.join(LANGUAGES)}", path, line))
+        return errors
+    for section in ("cues", "questions"):
+        block = data.get(section) or {}
+        for axis in block:
+            if axis != "__line__" and axis not in AXES:
+                errors.append(QdaError(f"{section}: '{axis}' is not an axis ({', '.join(AXES)})",
+                                       path, block.get("__line__")))
+    known = set(AXES) | ({c.path for c in codebook.codes} if codebook else set())
+    for name, topic in (data.get("topics") or {}).items():
+        if name == "__line__":
+            continue
+        if not isinstance(topic, dict) or not topic.get("words") or not topic.get("codes"):
+            errors.append(QdaError(f"topic '{name}' needs 'codes' and 'words'", path,
+                                   getattr(topic, "get", lambda _: line)("__line__")))
+            continue
+        for code in topic["codes"]:
+            if codebook and code not in known:
+                errors.append(QdaError(f"topic '{name}': unknown code '{code}'", path,
+                                       topic.get("__line__")))
+    for code in data.get("vetoes") or {}:
+        if code != "__line__" and codebook and code not in known:
+            errors.append(QdaError(f"vetoes: unknown code '{code}'", path,
+                                   data["vetoes"].get("__line__")))
+    nlp = pipeline(lang)
+    for entry in data.get("tokens") or []:
+        where = entry.get("__line__") if isinstance(entry, dict) else line
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("pattern"):
+            errors.append(QdaError("a token pattern needs 'id', 'code' and 'pattern'", path, where))
+            continue
+        if codebook and entry.get("code") not in known:
+            errors.append(QdaError(f"token pattern {entry['id']}: unknown code "
+                                   f"'{entry.get('code')}'", path, where))
+        try:
+            Matcher(nlp.vocab, validate=True).add(entry["id"], [strip_lines(entry["pattern"])])
+        except (ValueError, TypeError, KeyError) as exc:
+            first = str(exc).strip().splitlines()[0][:160]
+            errors.append(QdaError(f"token pattern {entry['id']} does not compile: {first}",
+                                   path, where))
+    return errors
+
+
+def load(codebook: Codebook) -> dict[str, Patterns]:
+    """Compiled patterns for every language that has a pattern file; raises on problems."""
+    found: dict[str, Patterns] = {}
+    for path in pattern_files(codebook.path):
+        errors = problems(path, codebook)
+        if errors:
+            raise QdaError(f"{len(errors)} problem(s) in the rule patterns; run 'qda codebook "
+                           "check':\n" + "\n".join(f"  {e}" for e in errors))
+        data = strip_lines(yaml.safe_load(path.read_text(encoding="utf-8-sig")))
+        found[data["language"]] = _compile(data)
+    return found
+
+
+def _compile(data: dict[str, Any]) -> Patterns:
+    lang = data["language"]
+    nlp = pipeline(lang)
+    patterns = Patterns(lang, {}, {}, [], {}, ())
+    entries: list[tuple[str, str, str, str]] = []
+    for kind in ("cues", "questions"):
+        for axis, texts in (data.get(kind) or {}).items():
+            entries += [(kind[:-1], axis, f"{lang}.{kind[:-1]}.{axis}", w) for w in texts]
+    for name, topic in (data.get("topics") or {}).items():
+        patterns.topics[name] = list(topic["codes"])
+        entries += [("topic", name, f"{lang}.topic.{name}", w) for w in topic["words"]]
+    for code, texts in (data.get("vetoes") or {}).items():
+        entries += [("veto", code, f"{lang}.veto.{code}", w) for w in texts]
+    vocabulary: set[str] = set()
+    for kind, target, rule, text in entries:
+        text = str(text)
+        exact = text.startswith("=")  # "=hay que": these word forms only, no other tense
+        text = text.lstrip("=")
+        tokens = [w for w, _, _ in words(text)]
+        keys = tuple((fold(t), fold(t)) if exact else patterns.keys(t) for t in tokens)
+        phrase = Phrase(rule, kind, target, text, keys)
+        for first in {keys[0][0], keys[0][1]}:
+            patterns.phrases.setdefault(first, []).append(phrase)
+        if kind == "topic":  # slips are forgiven in what a passage is about, not in cues
+            vocabulary.update(k[1] for k in keys if len(k[1]) >= FUZZY_MIN_LENGTH)
+    patterns.vocabulary = tuple(sorted(vocabulary))
+    patterns.tokens = list(data.get("tokens") or [])
+    patterns.token_codes = {e["id"]: e["code"] for e in patterns.tokens}
+    if patterns.tokens:
+        patterns.matcher = Matcher(nlp.vocab)
+        for entry in patterns.tokens:
+            patterns.matcher.add(entry["id"], [entry["pattern"]])
+        patterns.triggers = _triggers(patterns.tokens)
+    return patterns
+
+
+def _triggers(entries: list[dict[str, Any]]) -> frozenset[str] | None:
+    """Folded words a token pattern can start with; None when one can start anywhere."""
+    found: set[str] = set()
+    for entry in entries:
+        first = entry["pattern"][0]
+        values = [v for attr in ("LOWER", "LEMMA", "ORTH", "TEXT") if attr in first
+                  for v in (first[attr].get("IN", []) if isinstance(first[attr], dict)
+                            else [first[attr]])]
+        if not values:
+            return None
+        found.update(fold(str(v)) for v in values)
+    return frozenset(found)
+
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every word and punctuation mark: a fast, simple tokenizer
+    shared by pattern phrases and passages so both are cut the same way."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def is_known_word(word: str, lang: str) -> bool:
+    """A word the lemma table knows (as a form or a lemma) is spelled right; only unknown
+    words are fuzzy-matched, so 'funcionario' never passes for 'funcionar'."""
+    return fold(word) in _lexicon(lang)
+
+
+@lru_cache(maxsize=None)
+def _lexicon(lang: str) -> frozenset[str]:
+    table = pipeline(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return frozenset(fold(w) for w in table.values())
+
