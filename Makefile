@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/qda import transcripts/
+	$(BIN)/qda codebook check
+	$(BIN)/qda autocode --coder rules
 	$(BIN)/qda import-codings transcripts/reference/ --coder reference
 	$(BIN)/qda status
+	$(BIN)/qda evaluate --reference reference --coder rules --level axis
 	$(BIN)/qda export codings outputs/codings.csv
 
 test: setup
@@ -26,6 +29,8 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/autocode.py
+	$(BIN)/python bench/accuracy.py
 
 clean:
 	rm -rf $(VENV) .qda outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg

@@ -338,6 +338,18 @@ class Store:
               stamp, stamp) for c in suggestions])
         return self.db.total_changes - before
 
+    def review_coding(self, segment_id: int, code: str, coder: str, status: str,
+                      reviewer: str) -> None:
+        """A person accepts or rejects a coding; the segment counts as reviewed by her."""
+        with self.transaction():
+            cur = self.db.execute(
+                "UPDATE codings SET status = ?, reviewer = ?, updated_at = ? WHERE segment_id = ?"
+                " AND coder = ? AND code_id = (SELECT id FROM codes WHERE path = ?)",
+                (status, reviewer, now(), segment_id, coder, code))
+            if not cur.rowcount:
+                raise QdaError(f"no coding {code} by {coder} on passage {segment_id}")
+            self.mark_reviewed([segment_id], reviewer)
+
     def segment(self, segment_id: int) -> Segment | None:
         row = self.db.execute(
             "SELECT id, document_id, start_offset, end_offset, text, speaker, is_interviewer, time"
@@ -352,6 +364,44 @@ class Store:
             "SELECT c.path AS code, k.coder, k.kind, k.status, k.confidence, k.evidence,"
             " k.reviewer, k.run_id FROM codings k JOIN codes c ON c.id = k.code_id"
             " WHERE k.segment_id = ? ORDER BY c.position, k.coder", (segment_id,)))
+
+    # -- REFI-QDA exchange (qda/export/refi.py, qda/refi_import.py) ---------------------------
+    def exchange_codings(self, statuses: Sequence[str]) -> list[sqlite3.Row]:
+        """Codings with these statuses and their segments' spans, in document order."""
+        marks = ", ".join("?" for _ in statuses)
+        return _rows(self.db.execute(
+            "SELECT k.segment_id, s.document_id, s.start_offset AS start, s.end_offset AS \"end\","
+            " c.path AS code, k.coder, k.kind, k.status, k.reviewer, k.evidence, k.created_at"
+            " FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " JOIN codes c ON c.id = k.code_id"
+            f" WHERE k.status IN ({marks})"
+            " ORDER BY s.document_id, s.position, c.position, k.coder", list(statuses)))
+
+    def memo_rows(self) -> list[sqlite3.Row]:
+        """Every memo with what it is about: a passage, a document, a code, or the project."""
+        return _rows(self.db.execute(
+            "SELECT m.id, m.segment_id, d.id AS document_id, d.name AS document,"
+            " s.start_offset AS start, s.end_offset AS \"end\", c.path AS code, m.author, m.text,"
+            " m.created_at FROM memos m LEFT JOIN segments s ON s.id = m.segment_id"
+            " LEFT JOIN documents d ON d.id = COALESCE(s.document_id, m.document_id)"
+            " LEFT JOIN codes c ON c.id = m.code_id ORDER BY m.id"))
+
+    def add_memo_once(self, text: str, author: str, segment_id: int | None = None,
+                      document_id: int | None = None, code_id: int | None = None,
+                      created_at: str | None = None) -> bool:
+        """Add a memo unless the same one is there, so re-imports add nothing; call inside a
+        transaction. Returns whether it was added."""
+        anchors = (segment_id, segment_id, document_id, document_id, code_id, code_id)
+        cur = self.db.execute(
+            "INSERT INTO memos (segment_id, document_id, code_id, author, text, created_at,"
+            " updated_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM memos"
+            " WHERE author = ? AND text = ?"
+            " AND (segment_id = ? OR (segment_id IS NULL AND ? IS NULL))"
+            " AND (document_id = ? OR (document_id IS NULL AND ? IS NULL))"
+            " AND (code_id = ? OR (code_id IS NULL AND ? IS NULL)))",
+            (segment_id, document_id, code_id, author, text, created_at or now(), now(),
+             author, text, *anchors))
+        return cur.rowcount > 0
 
     # -- frames for analysis and export --------------------------------------------------------
     def segments_frame(self) -> pd.DataFrame:
@@ -374,6 +424,22 @@ class Store:
             " FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             " ORDER BY d.name, s.position, c.position, k.coder", self.db)
+
+    def coding_facts_frame(self) -> pd.DataFrame:
+        """Codings that are not rejected, without text or evidence: what counting needs,
+        fast on large projects (summaries, co-occurrence, saturation)."""
+        return pd.read_sql_query(
+            "SELECT d.name AS document, k.segment_id, c.path AS code, k.coder, k.reviewer,"
+            " k.kind, k.status FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
+            " WHERE k.status <> 'rejected'", self.db)
+
+    def speakers_frame(self) -> pd.DataFrame:
+        """Respondent passages per document and speaker (denominators and participants)."""
+        return pd.read_sql_query(
+            "SELECT d.name AS document, s.speaker, COUNT(*) AS passages"
+            " FROM segments s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.is_interviewer = 0 GROUP BY d.name, s.speaker", self.db)
 
     def counts_by_case(self) -> list[sqlite3.Row]:
         """Documents, codable segments and words by country and role (the study table)."""

@@ -1,0 +1,201 @@
+"""The rule coder: bilingual matching, fuzzy slips, vetoes, evidence, runs, human decisions."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from qda import codebook
+from qda.coders import RuleCoder, passages
+from qda.coders.autocode import autocode
+from qda.coders.patterns import problems as pattern_problems
+from qda.importing import import_paths
+
+from .conftest import REPO, run_qda, write_txt
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return RuleCoder(codebook.load(REPO / "codebook" / "codebook.yaml"))
+
+
+def codes(coder, text, lang, question=""):
+    return {s.code for s in coder.suggest_one(1, text, lang, question)}
+
+
+def topics(coder, text, lang):
+    return {(h.target, h.rule.endswith(".fuzzy")) for h in coder.find(text, coder.patterns[lang])
+            if h.kind == "topic"}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Las voluntades políticas fueron clave para avanzar.", "es"),
+    ("La Voluntad Politica de la ministra fue clave.", "es"),  # case and a missing accent
+    ("Political will was the key factor that helped us.", "en"),
+    ("Strong political wills were crucial.", "en"),
+])
+def test_lemmas_case_and_accents_in_both_languages(coder, text, lang):
+    assert ("political_will", False) in topics(coder, text, lang)
+    assert "positive_factors/political_will" in codes(coder, text, lang)
+
+
+def test_fuzzy_slips_match_and_unrelated_words_do_not(coder):
+    assert ("budget", True) in topics(coder, "Nunca hubo presupusto suficiente.", "es")
+    assert ("budget", True) in topics(coder, "There was no fundingg at all.", "en")
+    assert ("political_will", True) in topics(coder, "Hubo voluntad polítiica.", "es")
+    # a real word close to a pattern word is not a slip of it
+    found = coder.find("El funcionario llegó tarde.", coder.patterns["es"])
+    assert not any(h.kind == "cue" and h.target == "positive_factors" for h in found)
+    assert topics(coder, "La presidenta saludó a la prensa.", "es") == set()
+
+
+def test_veto_rules_a_code_out(coder):
+    text = "Faltó voluntad política, esa fue la dificultad principal."
+    suggested = codes(coder, text, "es")
+    assert "positive_factors/political_will" not in suggested
+    assert "challenges" in {c.split("/")[0] for c in suggested}
+
+
+def test_axis_comes_from_function_and_theme_from_topic(coder):
+    assert "recommendations/budget" in codes(
+        coder, "Hay que asegurar un presupuesto propio para el programa.", "es")
+    assert "challenges/budget" in codes(
+        coder, "El presupuesto no alcanzaba, fue una dificultad enorme.", "es")
+    assert "challenges/budget" in codes(
+        coder, "Money, basically. The funding ran out in the second year.", "en",
+        question="What were the main difficulties?")
+    assert codes(coder, "Buenos días, ¿me escucha bien?", "es") == set()
+    # past obligation is not a recommendation
+    assert "recommendations" not in {c.split("/")[0] for c in codes(
+        coder, "Teníamos que viajar cuatro horas cada semana.", "es")}
+
+
+def test_themes_and_axes_are_consistent(coder):
+    for text, lang in [("Aprendimos que hay que partir con un piloto pequeño.", "es"),
+                       ("We learned that you must start small, with a pilot.", "en")]:
+        suggested = codes(coder, text, lang)
+        axes_alone = {c for c in suggested if "/" not in c}
+        themed = {c.split("/")[0] for c in suggested if "/" in c}
+        assert not axes_alone & themed  # a bare axis only where none of its themes fits
+        assert "lessons_learned/gradualism" in suggested
+
+
+def test_evidence_offsets_point_at_the_matched_words(coder):
+    text = "Bueno, lo que aprendimos es que sin datos desagregados por sexo no se puede medir."
+    suggestions = coder.suggest_one(7, text, "es", "¿Qué aprendizajes le dejó?")
+    assert suggestions
+    for s in suggestions:
+        assert s.evidence["rules"]
+        for rule in s.evidence["rules"]:
+            if rule["where"] == "passage":
+                assert text[rule["start"]:rule["end"]] == rule["words"]
+        assert 0 < s.confidence < 1
+
+
+@pytest.fixture
+def coded_project(project, tmp_path):
+    write_txt(tmp_path, "a.txt",
+              "ENT: ¿Cuáles fueron las dificultades?\n\n"
+              "P1: El presupuesto no alcanzaba y hubo mucha resistencia de los directivos.\n\n"
+              "ENT: ¿Qué recomendaría?\n\n"
+              "P1: Hay que asegurar recursos permanentes y capacitar a los equipos.\n",
+              id="A1", country="Chile", role="expert")
+    import_paths(project, [tmp_path / "a.txt"])
+    return project
+
+
+def test_autocode_rerun_is_idempotent_and_records_runs(coded_project):
+    first = autocode(coded_project, "rules")
+    before = coded_project.codings_frame()
+    second = autocode(coded_project, "rules")
+    after = coded_project.codings_frame()
+    assert first.written > 0 and second.written == first.written
+    assert sorted(zip(before.segment_id, before.code)) == sorted(zip(after.segment_id, after.code))
+    assert set(after.status) == {"suggested"} and set(after.kind) == {"rules"}
+    runs = coded_project.store.db.execute("SELECT codebook_hash, finished_at FROM runs").fetchall()
+    assert len(runs) == 2 and all(h and f for h, f in runs)
+    evidence = json.loads(after.evidence.iloc[0])
+    assert evidence["rules"] and "rule" in evidence["rules"][0]
+
+
+def test_human_decisions_are_never_touched(coded_project):
+    autocode(coded_project, "rules")
+    frame = coded_project.codings_frame()
+    seg, code = int(frame.segment_id.iloc[0]), frame.code.iloc[0]
+    other = frame[frame.segment_id == seg].code.tolist()
+    coded_project.store.review_coding(seg, code, "rules", "rejected", "ana")
+    autocode(coded_project, "rules", include_reviewed=True)
+    after = coded_project.codings_frame()
+    mine = after[(after.segment_id == seg) & (after.code == code)]
+    assert list(mine.status) == ["rejected"] and list(mine.reviewer) == ["ana"]
+    assert set(after[after.segment_id == seg].code) == set(other)
+    # without include_reviewed, a reviewed passage gets no new suggestions at all
+    autocode(coded_project, "rules")
+    assert (coded_project.codings_frame().segment_id == seg).sum() == len(other)
+
+
+def test_passages_carry_the_question_they_answer(coded_project):
+    frame = passages(coded_project)
+    assert list(frame.question) == ["¿Cuáles fueron las dificultades?", "¿Qué recomendaría?"]
+
+
+def broken_codebook(tmp_path):
+    folder = tmp_path / "codebook"
+    shutil.copytree(REPO / "codebook", folder)
+    path = folder / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    text += ("  - code: challenges/budget\n    label: {es: Dup, en: Dup}\n    definition: x\n"
+             "  - code: nonsense/theme\n    label: {es: X, en: X}\n    definition: x\n"
+             "  - code: orphan\n    label: {es: X, en: X}\n    definition: x\n"
+             "  - code: challenges/no_label\n    label: {es: Solo español}\n    definition: x\n")
+    path.write_text(text, encoding="utf-8")
+    pattern = folder / "patterns" / "es.yaml"
+    pattern.write_text(pattern.read_text(encoding="utf-8") +
+                       "  - id: es.bad\n    code: challenges\n    pattern: [{NOSUCHATTR: x}]\n",
+                       encoding="utf-8")
+    return path, text.count("\n")
+
+
+def test_broken_codebook_gives_line_numbered_messages(tmp_path):
+    path, lines = broken_codebook(tmp_path)
+    messages = [str(p) for p in codebook.problems(path)]
+    assert any("duplicate code 'challenges/budget'" in m for m in messages)
+    assert any("unknown parent 'nonsense'" in m for m in messages)
+    assert any("theme under no axis" in m and "orphan" in m for m in messages)
+    assert any("needs a label in each of" in m for m in messages)
+    assert all(f"{path}:" in m for m in messages)
+    assert all(int(m.split(":")[1]) > lines - 14 for m in messages)  # the appended entries
+    result = run_qda("codebook", "check", path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_pattern_that_does_not_compile_is_reported(tmp_path):
+    path, _ = broken_codebook(tmp_path)
+    book = codebook.load(REPO / "codebook" / "codebook.yaml")
+    found = [str(p) for p in pattern_problems(path.parent / "patterns" / "es.yaml", book)]
+    assert len(found) == 1 and "es.bad does not compile" in found[0]
+    assert "es.yaml:" in found[0]
+
+
+def test_cli_autocode_explain_evaluate(tmp_path):
+    root = tmp_path / "p"
+    run_qda("init", root, check=True)
+    write_txt(root / "transcripts", "a.txt",
+              "ENT: ¿Qué factores ayudaron?\n\nP1: La voluntad política de la ministra fue "
+              "clave.\n\nENT: ¿Y qué recomendaría?\n\nP1: Hay que asegurar presupuesto.\n",
+              id="A1")
+    run_qda("import", "transcripts", cwd=root, check=True)
+    assert "suggestions by rules" in run_qda("autocode", cwd=root, check=True).stdout
+    segments = json.loads(run_qda("segments", "--json", cwd=root, check=True).stdout)
+    shown = run_qda("explain", str(segments[0]["segment_id"]), cwd=root, check=True).stdout
+    assert "es.topic.political_will" in shown and "Political will" in shown
+    ref = tmp_path / "ref.csv"
+    ref.write_text("document,text,codes\nA1,La voluntad política,positive_factors/political_will\n"
+                   "A1,Hay que asegurar,recommendations/budget\n", encoding="utf-8")
+    run_qda("import-codings", ref, "--coder", "gold", cwd=root, check=True)
+    table = json.loads(run_qda("evaluate", "--reference", "gold", "--json", cwd=root,
+                               check=True).stdout)
+    macro = [r for r in table if r["code"] == "macro average"][0]
+    assert macro["f1"] == 1.0 and macro["baseline_f1"] == 0.0
+    assert run_qda("explain", "99999", cwd=root).returncode == 1
