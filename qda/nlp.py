@@ -26,6 +26,7 @@ def pipeline(lang: str) -> Language:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
     nlp = spacy.blank(lang)
+    nlp.max_length = 50_000_000  # no parser or NER here: long texts cost little memory
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()

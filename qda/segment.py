@@ -1,8 +1,8 @@
 """Documents to segments: one respondent paragraph per segment.
 
 A segment is a paragraph of one speaker's turn. Paragraphs longer than `MAX_CHARS` are
-split at sentence boundaries into pieces of at most about `TARGET_CHARS`, so a passage stays
-short enough to read and code as one unit. Interviewer turns are kept as context segments
+split at sentence boundaries into pieces of at most about `TARGET_CHARS` (a run-on sentence
+with no full stop is cut at spaces), so a passage stays short enough to read and code. Interviewer turns are kept as context segments
 (`is_interviewer`) and never coded. For every segment `text[start:end] == segment.text`.
 """
 from __future__ import annotations
@@ -53,4 +53,17 @@ def _split_long(text: str, start: int, end: int, lang: str) -> list[tuple[int, i
             piece_end = e
     if piece_start is not None:
         pieces.append(_trim(text, piece_start, piece_end))
-    return [p for p in pieces if p[0] < p[1]]
+    return [cut for s, e in pieces if s < e for cut in _cut_at_spaces(text, s, e)]
+
+
+def _cut_at_spaces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A 'sentence' longer than MAX_CHARS (a transcript with no full stops) is cut at the
+    last space before TARGET_CHARS, so no passage is too long to read."""
+    cuts = []
+    while end - start > MAX_CHARS:
+        space = text.rfind(" ", start + 1, start + TARGET_CHARS)
+        stop = space if space > start else start + TARGET_CHARS
+        cuts.append(_trim(text, start, stop))
+        start = _trim(text, stop, end)[0]
+    cuts.append((start, end))
+    return [c for c in cuts if c[0] < c[1]]
