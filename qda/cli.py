@@ -179,7 +179,10 @@ _SHORT_ROLES = {"designer_implementer": "Des./Impl.", "designer": "Designer",
 
 @app.command()
 def status(json_: JsonOpt = False) -> None:
-    """Interviews, policies and passages by country and role (the study table)."""
+    """Interviews, policies and passages by country and role (the study table).
+
+    [b]Examples[/]: qda status  ·  qda status --json > study.json
+    """
     with _open() as project:
         rows = [dict(r) for r in project.store.counts_by_case()]
         policies = project.documents_frame()[["country", "policy"]].to_dict("records")

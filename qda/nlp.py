@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
-from spacy.lang.es.stop_words import STOP_WORDS as ES_STOP
+if TYPE_CHECKING:
+    from spacy.language import Language
 
+# spaCy is imported on first use, so commands that never touch text start fast.
 LANGUAGES = ("es", "en")
 _WORD = re.compile(r"[^\W\d_]+")
-# Stop words of one language only: their counts tell Spanish from English cheaply.
-_ONLY_ES = frozenset(ES_STOP - EN_STOP)
-_ONLY_EN = frozenset(EN_STOP - ES_STOP)
 
 
 @lru_cache(maxsize=None)
-def pipeline(lang: str) -> Language:
+def pipeline(lang: str) -> "Language":
     """Blank pipeline for `lang` with sentence boundaries and lookup lemmas."""
+    import spacy
+
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
     nlp = spacy.blank(lang)
@@ -58,13 +57,23 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
 
 def detect_language(text: str, default: str = "es") -> str:
     """Spanish or English by counting stop words of each language in the first words."""
+    only_es, only_en = _distinctive_stop_words()
     es = en = 0
     for i, match in enumerate(_WORD.finditer(text)):
         if i >= 3000:
             break
         word = match.group().lower()
-        es += word in _ONLY_ES
-        en += word in _ONLY_EN
+        es += word in only_es
+        en += word in only_en
     if es == en:
         return default
     return "es" if es > en else "en"
+
+
+@lru_cache(maxsize=None)
+def _distinctive_stop_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Stop words of one language only: their counts tell Spanish from English cheaply."""
+    from spacy.lang.en.stop_words import STOP_WORDS as en
+    from spacy.lang.es.stop_words import STOP_WORDS as es
+
+    return frozenset(es - en), frozenset(en - es)

@@ -60,7 +60,19 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     assert run_qda("import", cwd=root).returncode == 2  # missing argument
 
 
-def test_help_shows_examples():
-    for command in ("import", "import-coded", "segments", "init"):
-        result = run_qda(command, "--help")
-        assert result.returncode == 0 and "Example" in result.stdout
+def test_every_command_help_shows_examples():
+    import typer.main
+
+    from qda.cli import app
+    group = typer.main.get_command(app)
+    commands = []
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group such as 'export' or 'codebook'
+            commands += [(name, sub) for sub in command.commands]
+        else:
+            commands.append((name,))
+    assert len(commands) >= 10
+    for words in commands:
+        result = run_qda(*words, "--help")
+        assert result.returncode == 0, words
+        assert "Example" in result.stdout, f"qda {' '.join(words)} --help has no example"
