@@ -82,6 +82,10 @@ def _report(report: importing.ImportReport, verb: str) -> None:
         out.print(f"{verb} {path} as [bold]{name}[/] ({count} passages)", highlight=False)
     for path, why in report.unchanged:
         out.print(f"unchanged {path}: {why}", highlight=False)
+    for _, note in report.notes:
+        out.print(note, highlight=False, markup=False)
+    for path, why in report.skipped:
+        out.print(f"skipped {path}: {why}", highlight=False, markup=False)
     for problem in report.failed:
         err.print(f"qda: error: {problem}", highlight=False, markup=False)
     summary = (f"{len(report.imported)} {verb}, {len(report.unchanged)} unchanged, "
@@ -108,7 +112,8 @@ def init(
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Transcript files or folders, or REFI-QDA .qdpx/.qdc files.")],
     country: Annotated[Optional[str], typer.Option(help="Set the country of every file.")] = None,
     role: Annotated[Optional[str], typer.Option(
         help=f"Set the role of every file ({', '.join(ROLES)}).")] = None,
@@ -123,9 +128,15 @@ def import_(
     its own line and the others are still imported (exit 1 if any failed). Importing the same
     file again adds nothing.
 
+    A [b].qdpx[/] (REFI-QDA project from NVivo, ATLAS.ti, MAXQDA...) brings its sources,
+    attributes, codes, codings and notes; a [b].qdc[/] brings codes only. Foreign codes that
+    match the codebook map onto it, the others are added to the codebook file; whatever
+    cannot be brought in is listed as 'skipped'.
+
     [b]Examples[/]:
       qda import transcripts/
       qda import CL-04.docx --country Chile --role beneficiary
+      qda import team-nvivo.qdpx
     """
     overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
                  "language": language}
@@ -440,6 +451,64 @@ def evaluate(
         view.add_row(row.code, str(row.support), *cells,
                      style="bold" if row.code == "macro average" else None)
     out.print(view)
+
+
+# -- REFI-QDA exchange (.qdpx projects, .qdc codebooks); `qda import` reads both -------------
+@export_app.command("qdpx")
+def export_qdpx_cmd(
+    output: Annotated[Path, typer.Argument(help="The .qdpx file to write.")],
+    include_suggested: Annotated[bool, typer.Option(
+        "--include-suggested", help="Add machine suggestions, credited to their machine coder "
+                                    "(rules, model).")] = False,
+) -> None:
+    """The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder...
+
+    Writes users (one per coder), the codebook, a variable per case attribute, a case per
+    interview, the documents' text, selections with their accepted codings, and memos as
+    notes. Participant names and other metadata are never written. Rejected codings are
+    never exported.
+
+    [b]Examples[/]:
+      qda export qdpx outputs/study.qdpx
+      qda export qdpx outputs/study-with-suggestions.qdpx --include-suggested
+    """
+    from .export.refi import write_qdpx
+    if output.suffix.lower() != ".qdpx":
+        raise UsageError(f"the output must end in .qdpx, not '{output.name}'")
+    with _open() as project:
+        done = write_qdpx(project, output, include_suggested)
+    out.print(f"wrote {output}: {done.sources} documents, {done.codes} codes, {done.users} "
+              f"user(s), {done.codings} codings on {done.selections} selections, {done.memos} "
+              "memo(s)", highlight=False, markup=False)
+    for code, count in done.retired.items():
+        err.print(f"qda: warning: {count} coding(s) of '{code}', no longer in the codebook, "
+                  "were not exported", highlight=False, markup=False)
+
+
+@export_app.command("qdc")
+def export_qdc_cmd(
+    output: Annotated[Path, typer.Argument(help="The .qdc file to write.")],
+    lang: Annotated[Optional[str], typer.Option(
+        help="Language of code names and descriptions (es|en; default: the project's).")
+    ] = None,
+) -> None:
+    """The codebook as a REFI-QDA codebook (.qdc), with stable GUIDs per code.
+
+    Axes are top-level codes with their themes beneath; descriptions carry the definition
+    and the coding guidance. Import it elsewhere, or bring another tool's .qdc in with
+    'qda import FILE.qdc'.
+
+    [b]Example[/]: qda export qdc outputs/codebook.qdc --lang en
+    """
+    from .codebook import LANGS
+    from .export.refi import write_qdc
+    if output.suffix.lower() != ".qdc":
+        raise UsageError(f"the output must end in .qdc, not '{output.name}'")
+    if lang is not None and lang not in LANGS:
+        raise UsageError(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
+    with _open() as project:
+        count = write_qdc(project, output, lang)
+    out.print(f"wrote {count} codes to {output}", highlight=False, markup=False)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from . import refi_import
 from .errors import QdaError
 from .ingest import coded, read_document, walk
 from .ingest.metadata import normalise_attributes
@@ -29,6 +30,8 @@ class ImportReport:
     imported: list[tuple[str, str, int]] = field(default_factory=list)  # path, name, segments
     unchanged: list[tuple[str, str]] = field(default_factory=list)  # path, why nothing was added
     failed: list[QdaError] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # path, what else it brought
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # path, what was left and why
 
     @property
     def ok(self) -> bool:
@@ -40,7 +43,7 @@ Progress = Callable[[str], None]
 
 def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] | None = None,
                  progress: Progress | None = None) -> ImportReport:
-    """Import transcripts (files or folders)."""
+    """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange."""
     report = ImportReport()
     files = list(walk(paths))
     sidecars = (project.root / "transcripts",)
@@ -48,6 +51,9 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
         if progress:
             progress(str(path))
         try:
+            if path.suffix.lower() in refi_import.SUFFIXES:
+                refi_import.import_file(project, path, report, overrides)
+                continue
             doc = read_document(path, project.interviewer_labels, overrides, sidecars)
             _store_document(project, doc, report)
         except QdaError as exc:

@@ -85,6 +85,11 @@ class Project:
                     self.store.set_meta("codebook_hash", self._codebook.hash)
         return self._codebook
 
+    def reload_codebook(self) -> Codebook:
+        """Read the codebook file again after it was edited (e.g. codes added by an import)."""
+        self._codebook = None
+        return self.codebook
+
     @property
     def default_coder(self) -> str:
         return self.settings.coder or getpass.getuser()
