@@ -22,7 +22,15 @@ demo: setup
 	$(BIN)/qda import-codings transcripts/reference/ --coder reference
 	$(BIN)/qda status
 	$(BIN)/qda evaluate --reference reference --coder rules --level axis
+	$(BIN)/qda summary
+	$(BIN)/qda summary -o outputs/summary_en.xlsx
+	$(BIN)/qda summary --lang es -o outputs/summary_es.xlsx
+	$(BIN)/qda study -o outputs/study.xlsx
+	$(BIN)/qda differences
+	$(BIN)/qda charts --lang en
+	$(BIN)/qda charts --lang es
 	$(BIN)/qda export codings outputs/codings.csv
+	$(BIN)/qda export qdpx outputs/project.qdpx
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -31,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/autocode.py
 	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/summary.py
 
 clean:
 	rm -rf $(VENV) .qda outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg
