@@ -87,16 +87,27 @@ class _LineLoader(yaml.SafeLoader):
 
 def problems(path: Path) -> list[QdaError]:
     """Every problem in a codebook file, each with its line; empty when it is valid."""
+    return _parse(path)[2]
+
+
+def _parse(path: Path) -> tuple[bytes, Any, list[QdaError]]:
+    """Read and validate a codebook file once: (raw bytes, data with line marks, problems)."""
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return [QdaError(f"cannot read the codebook ({exc})", path)]
+        return b"", None, [QdaError(f"cannot read the codebook ({exc})", path)]
     try:
-        data = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        return [QdaError(f"not valid YAML: {problem}", path, mark.line + 1 if mark else None)]
+        return raw, None, [QdaError(f"not valid YAML: {problem}", path,
+                                    mark.line + 1 if mark else None)]
+    return raw, data, _validate(data, path)
+
+
+def _validate(data: Any, path: Path) -> list[QdaError]:
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         return [QdaError("needs a 'codes:' list of codes", path, 1)]
     errors: list[QdaError] = []
@@ -148,12 +159,10 @@ def problems(path: Path) -> list[QdaError]:
 
 def load(path: Path) -> Codebook:
     """Load a valid codebook, or raise a QdaError that lists every problem."""
-    found = problems(path)
+    raw, data, found = _parse(path)
     if found:
         raise QdaError(f"the codebook has {len(found)} problem(s); run 'qda codebook check':\n"
                        + "\n".join(f"  {p}" for p in found))
-    raw = path.read_bytes()
-    data = yaml.load(raw.decode("utf-8-sig"), Loader=_LineLoader)  # noqa: S506
     codes = []
     for entry in data["codes"]:
         line = entry.pop("__line__")

@@ -442,7 +442,7 @@ class Store:
             " WHERE s.is_interviewer = 0 GROUP BY d.name, s.speaker", self.db)
 
     def counts_by_case(self) -> list[sqlite3.Row]:
-        """Documents, codable segments and words by country and role (the study table)."""
+        """Documents, policies and codable segments by country and role (the study table)."""
         return _rows(self.db.execute(
             "SELECT d.country, d.role, COUNT(DISTINCT d.id) AS documents,"
             " COUNT(DISTINCT d.policy) AS policies,"
