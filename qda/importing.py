@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from . import refi_import
+from . import anonymise, refi_import
 from .errors import QdaError
 from .ingest import coded, read_document, walk
 from .ingest.metadata import normalise_attributes
@@ -19,6 +19,7 @@ from .ingest.transcript import Turn, render
 from .models import CASE_ATTRIBUTES, Coding, Document
 from .nlp import detect_language
 from .project import Project
+from .reanchor import ReanchorReport, reanchor_document
 from .segment import segment_document
 from .textio import content_hash
 
@@ -32,6 +33,7 @@ class ImportReport:
     failed: list[QdaError] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # path, what else it brought
     skipped: list[tuple[str, str]] = field(default_factory=list)  # path, what was left and why
+    reanchored: list[ReanchorReport] = field(default_factory=list)  # edited transcripts
 
     @property
     def ok(self) -> bool:
@@ -67,22 +69,31 @@ def _store_document(project: Project, doc: Document, report: ImportReport) -> No
         project.settings.language)
     doc.attributes["language"] = lang
     existing = project.store.find_document(doc.name)
-    if existing is not None:
-        if existing["content_hash"] == doc.content_hash:
-            report.unchanged.append((doc.source_path, f"already imported as {doc.name}"))
-            return
-        raise QdaError(f"its text changed since it was imported as {doc.name}; re-importing "
-                       "edited transcripts is not supported yet: import it under another id "
-                       "(front matter 'id:') to keep both", doc.source_path)
-    twin = project.store.find_document_by_hash(doc.content_hash)
-    if twin is not None:
-        report.unchanged.append((doc.source_path, f"same text as {twin['name']}, already imported"))
+    if existing is not None and existing["content_hash"] == doc.content_hash:
+        report.unchanged.append((doc.source_path, f"already imported as {doc.name}"))
         return
+    if existing is None:
+        twin = project.store.find_document_by_hash(doc.content_hash)
+        if twin is not None:
+            report.unchanged.append((doc.source_path,
+                                     f"same text as {twin['name']}, already imported"))
+            return
     segments = segment_document(doc, lang)
     if not any(not s.is_interviewer for s in segments):
         raise QdaError("has no respondent passages to code (every turn is an interviewer's); "
                        "check the speaker labels and the 'interviewer' metadata",
                        doc.source_path)
+    if existing is not None:  # an edited transcript: carry its coding over to the new text
+        if anonymise.is_anonymised(project.store, existing["id"]):
+            raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
+                           "been anonymised; run 'qda anonymise --reverse --key FILE', import "
+                           "it, then anonymise again", doc.source_path)
+        moved = reanchor_document(project.store, existing["id"], doc.name, doc, segments)
+        report.imported.append((doc.source_path, doc.name,
+                                sum(not s.is_interviewer for s in segments)))
+        report.notes.append((doc.source_path, moved.summary()))
+        report.reanchored.append(moved)
+        return
     with project.store.transaction():
         project.store.add_document(doc, segments)
     report.imported.append((doc.source_path, doc.name, sum(not s.is_interviewer for s in segments)))

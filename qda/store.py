@@ -7,7 +7,10 @@ speaks, so a shared server can later stand behind the same methods.
 from __future__ import annotations
 
 import json
+import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,7 +22,7 @@ import pandas as pd
 from .errors import QdaError
 from .models import Coding, Document, Segment
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -105,6 +108,34 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # 2: edited transcripts (qda/reanchor.py). A coding whose passage is gone is kept in
+    # detached_codings with its old text until a person has dealt with it; a coding sent
+    # back to review or a memo that lost its passage keeps a note (JSON: why, old text).
+    """
+    ALTER TABLE codings ADD COLUMN anchor_note TEXT;
+    ALTER TABLE memos ADD COLUMN anchor_note TEXT;
+    CREATE TABLE detached_codings (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        near_segment_id INTEGER REFERENCES segments (id) ON DELETE SET NULL,
+        code TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        confidence REAL,
+        evidence TEXT,
+        run_id INTEGER,
+        reviewer TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        old_text TEXT NOT NULL,
+        old_start INTEGER NOT NULL,
+        old_end INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        detached_at TEXT NOT NULL
+    );
+    CREATE INDEX detached_codings_document ON detached_codings (document_id)
+    """,
 ]
 
 
@@ -116,16 +147,21 @@ def now() -> str:
 class Store:
     """Access to one project's SQLite file; open it with `Store(path)`."""
 
+    # Seconds SQLite waits for another writer, then how many more times a transaction tries
+    # to start: two people (or the TUI and autocode) share one file.
+    busy_timeout: float = 30.0
+    busy_retries: int = 4
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0,
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout,
                                       check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=30000")
+            self.db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
         except sqlite3.DatabaseError as exc:
             raise QdaError(f"cannot open the project store: {exc}", self.path) from None
         self._depth = 0
@@ -145,7 +181,7 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._depth = 1
         try:
             yield self.db
@@ -157,6 +193,27 @@ class Store:
         finally:
             self._depth = 0
 
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, tried again while another process holds the write lock.
+
+        In WAL mode only taking the write lock can meet SQLITE_BUSY; once BEGIN IMMEDIATE
+        succeeds the transaction's statements and COMMIT cannot, so retrying BEGIN retries
+        the whole transaction before any of its work is done.
+        """
+        for attempt in range(self.busy_retries + 1):
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if attempt == self.busy_retries:
+                    waited = self.busy_timeout * (self.busy_retries + 1)
+                    raise QdaError(f"another qda command has kept the project store locked "
+                                   f"for over {waited:.0f} s; try again when it has finished",
+                                   self.path) from None
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+
     def schema_version(self) -> int:
         has_meta = self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
@@ -166,17 +223,67 @@ class Store:
         return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
+        """Bring the schema up to date, after a backup of a store that holds data.
+
+        The version is read again under the write lock: two commands opening an old store at
+        once must not both migrate it. (The backup API cannot copy from a connection inside a
+        transaction, so the backup comes just before.)
+        """
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise QdaError(f"the store has schema version {version}, newer than this qda "
                            f"({SCHEMA_VERSION}); upgrade qda", self.path)
+        if 0 < version < SCHEMA_VERSION:
+            self.backup(self.backup_dir() / f"{self.path.stem}-v{version}-"
+                        f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}.sqlite3")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction() as db:
+                if self.schema_version() >= target:
+                    continue
                 for statement in MIGRATIONS[target - 1].split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(target),))
+
+    def backup_dir(self) -> Path:
+        """Where automatic backups go: `.qda/backups/` beside the store file."""
+        return self.path.parent / "backups"
+
+    def backup(self, out: str | Path) -> Path:
+        """A consistent copy of the store while others may be writing (SQLite's backup API
+        copies one snapshot); written beside `out` and renamed, so `out` is never half a file.
+        """
+        out = Path(out)
+        if out.resolve() == self.path.resolve():
+            raise QdaError("a backup cannot overwrite the store it copies; choose another file",
+                           out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                self.db.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+                ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                target.close()
+            if ok != "ok":
+                raise QdaError(f"the copy failed its integrity check ({ok}); the store itself "
+                               "may be damaged: keep it and earlier backups", self.path)
+            os.replace(partial, out)
+        except (sqlite3.Error, OSError) as exc:
+            raise QdaError(f"cannot write the backup ({exc})", out) from None
+        finally:
+            partial.unlink(missing_ok=True)
+        return out
+
+    def integrity_problems(self) -> list[str]:
+        """What `PRAGMA integrity_check` and `foreign_key_check` find; empty when sound."""
+        found = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        found += [f"{r[0]} row {r[1]} points to a missing {r[2]} row"
+                  for r in self.db.execute("PRAGMA foreign_key_check")]
+        return found
 
     # -- documents and segments ---------------------------------------------------------------
     def find_document(self, name: str) -> sqlite3.Row | None:
@@ -324,8 +431,10 @@ class Store:
         one of them is dropped. Call inside a transaction; returns suggestions written.
         """
         ids = list(segment_ids)
-        self.db.executemany("DELETE FROM codings WHERE coder = ? AND status = 'suggested'"
-                            " AND segment_id = ?", [(coder, sid) for sid in ids])
+        for at in range(0, len(ids), 500):  # one statement per 500 passages, not one each
+            batch = ids[at:at + 500]
+            self.db.execute("DELETE FROM codings WHERE coder = ? AND status = 'suggested'"
+                            f" AND segment_id IN ({', '.join('?' * len(batch))})", [coder, *batch])
         code_ids = self.code_ids()
         stamp = now()
         before = self.db.total_changes
@@ -334,8 +443,10 @@ class Store:
             " run_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)"
             " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
             [(c.segment_id, code_ids[c.code], c.coder, c.kind, c.confidence,
-              json.dumps(c.evidence, ensure_ascii=False) if c.evidence else None, c.run_id,
-              stamp, stamp) for c in suggestions])
+              # evidence may come already encoded (qda/coders/workers.py)
+              (c.evidence if isinstance(c.evidence, str) else
+               json.dumps(c.evidence, ensure_ascii=False)) if c.evidence else None,
+              c.run_id, stamp, stamp) for c in suggestions])
         return self.db.total_changes - before
 
     def review_coding(self, segment_id: int, code: str, coder: str, status: str,
@@ -449,6 +560,200 @@ class Store:
             " SUM(CASE WHEN s.is_interviewer = 0 THEN 1 ELSE 0 END) AS segments"
             " FROM documents d LEFT JOIN segments s ON s.document_id = d.id"
             " GROUP BY d.country, d.role ORDER BY d.country, d.role"))
+
+    # -- re-anchoring edited transcripts (qda/reanchor.py) -------------------------------------
+    def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:
+        """Every coding in a document with its passage's old span and text, in order."""
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT k.id, k.segment_id, k.code_id, k.coder, k.kind, k.status, k.confidence,"
+            " k.evidence, k.run_id, k.reviewer, k.created_at, k.updated_at, k.anchor_note,"
+            " c.path AS code FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " JOIN codes c ON c.id = k.code_id WHERE s.document_id = ?"
+            " ORDER BY s.position, k.id", (document_id,)))]
+
+    def anchored_reviews(self, document_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT r.segment_id, r.coder, r.reviewed_at FROM reviews r"
+            " JOIN segments s ON s.id = r.segment_id WHERE s.document_id = ?", (document_id,)))]
+
+    def anchored_memos(self, document_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT m.id, m.segment_id, m.author, m.text, m.anchor_note FROM memos m"
+            " JOIN segments s ON s.id = m.segment_id WHERE s.document_id = ?"
+            " ORDER BY m.id", (document_id,)))]
+
+    def replace_document(self, document_id: int, doc: Document, segments: Sequence[Segment]
+                         ) -> list[Segment]:
+        """Give a document new text and segments, keeping its id; in a transaction.
+
+        Passage memos are first moved onto the document, so only codings and reviews go with
+        the old segments: read them before (`anchored_*`) and put them back after.
+        """
+        self.db.execute("UPDATE memos SET document_id = ?, segment_id = NULL WHERE segment_id IN"
+                        " (SELECT id FROM segments WHERE document_id = ?)",
+                        (document_id, document_id))
+        attrs = doc.attributes
+        extra = {k: v for k, v in attrs.items()
+                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+        self.db.execute(
+            "UPDATE documents SET source_path = ?, content_hash = ?, text = ?, country = ?,"
+            " role = ?, policy = ?, sector = ?, language = ?, date = ?, interviewers = ?,"
+            " extra = ?, imported_at = ? WHERE id = ?",
+            (doc.source_path, doc.content_hash, doc.text, attrs.get("country"),
+             attrs.get("role"), attrs.get("policy"), attrs.get("sector"), attrs.get("language"),
+             _str_or_none(attrs.get("date")), json.dumps(doc.interviewers, ensure_ascii=False),
+             json.dumps(extra, ensure_ascii=False, default=str), now(), document_id))
+        # New passages get ids never used before, so a stale id held by another session
+        # (a TUI, an autocode run) can never land on a different passage.
+        top = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM segments").fetchone()[0]
+        self.db.execute("DELETE FROM segments WHERE document_id = ?", (document_id,))
+        self.db.executemany(
+            "INSERT INTO segments (id, document_id, position, start_offset, end_offset, speaker,"
+            " is_interviewer, time, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(top + 1 + i, document_id, i, s.start, s.end, s.speaker, int(s.is_interviewer),
+              s.time, s.text) for i, s in enumerate(segments)])
+        return self.segments(document_id)
+
+    def restore_codings(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Put codings back (with their ids when given); returns those that collided with a
+        coding already on the same passage, code and coder. Call inside a transaction."""
+        collided = []
+        for r in rows:
+            cur = self.db.execute(
+                "INSERT INTO codings (id, segment_id, code_id, coder, kind, status, confidence,"
+                " evidence, run_id, reviewer, created_at, updated_at, anchor_note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
+                (r.get("id"), r["segment_id"], r["code_id"], r["coder"], r["kind"], r["status"],
+                 r["confidence"], r["evidence"], r["run_id"], r["reviewer"], r["created_at"],
+                 r["updated_at"], r["anchor_note"]))
+            if not cur.rowcount:
+                collided.append(r)
+        return collided
+
+    def coding_status(self, segment_id: int, code_id: int, coder: str) -> str | None:
+        row = self.db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ?"
+                              " AND coder = ?", (segment_id, code_id, coder)).fetchone()
+        return row[0] if row else None
+
+    def flag_coding(self, segment_id: int, code_id: int, coder: str, note: str) -> None:
+        """Send a coding back to review with a note saying why; in a transaction."""
+        self.db.execute("UPDATE codings SET status = 'suggested', anchor_note = ?, updated_at = ?"
+                        " WHERE segment_id = ? AND code_id = ? AND coder = ?",
+                        (note, now(), segment_id, code_id, coder))
+
+    def restore_reviews(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """(segment id, coder, reviewed at) rows back after re-anchoring; in a transaction."""
+        self.db.executemany("INSERT INTO reviews (segment_id, coder, reviewed_at) VALUES (?, ?, ?)"
+                            " ON CONFLICT (segment_id, coder) DO NOTHING", list(rows))
+
+    def place_memo(self, memo_id: int, segment_id: int | None, note: str | None) -> None:
+        """Anchor a memo on a passage (or leave it on its document, with a note)."""
+        self.db.execute("UPDATE memos SET segment_id = ?, anchor_note = COALESCE(?, anchor_note)"
+                        " WHERE id = ?", (segment_id, note, memo_id))
+
+    def detach_codings(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Keep codings whose passage is gone, with its old text; in a transaction."""
+        self.db.executemany(
+            "INSERT INTO detached_codings (document_id, near_segment_id, code, coder, kind,"
+            " status, confidence, evidence, run_id, reviewer, created_at, updated_at, old_text,"
+            " old_start, old_end, reason, detached_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r["document_id"], r["near_segment_id"], r["code"], r["coder"], r["kind"],
+              r["status"], r["confidence"], r["evidence"], r["run_id"], r["reviewer"],
+              r["created_at"], r["updated_at"], r["old_text"], r["old_start"], r["old_end"],
+              r["reason"], now()) for r in rows])
+
+    def dismiss_detached(self, detached_id: int) -> bool:
+        """Forget a detached coding a person has dealt with; in a transaction."""
+        return self.db.execute("DELETE FROM detached_codings WHERE id = ?",
+                               (detached_id,)).rowcount > 0
+
+    def flagged(self) -> dict[str, list[sqlite3.Row]]:
+        """What re-anchoring left for a person: codings detached from a passage that is gone,
+        codings sent back to review, memos that lost their passage; each with its document."""
+        detached = _rows(self.db.execute(
+            "SELECT k.id, d.name AS document, k.near_segment_id, k.code, k.coder, k.kind,"
+            " k.status, k.reviewer, k.old_text, k.old_start, k.reason, k.detached_at"
+            " FROM detached_codings k JOIN documents d ON d.id = k.document_id"
+            " ORDER BY d.name, k.old_start, k.id"))
+        codings = _rows(self.db.execute(
+            "SELECT k.id, d.name AS document, k.segment_id, c.path AS code, k.coder, k.kind,"
+            " k.anchor_note FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
+            " WHERE k.anchor_note IS NOT NULL AND k.status = 'suggested'"
+            " ORDER BY d.name, s.position, c.position"))
+        memos = _rows(self.db.execute(
+            "SELECT m.id, d.name AS document, m.segment_id, m.author, m.text, m.anchor_note"
+            " FROM memos m JOIN documents d ON d.id = m.document_id"
+            " WHERE m.anchor_note IS NOT NULL AND m.segment_id IS NULL ORDER BY d.name, m.id"))
+        return {"detached": detached, "review": codings, "memos": memos}
+
+    # -- anonymisation (qda/anonymise.py) ------------------------------------------------------
+    def documents_full(self) -> list[dict[str, Any]]:
+        """Every document with its text and raw metadata columns, in id order."""
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT id, name, source_path, content_hash, text, interviewers, extra"
+            " FROM documents ORDER BY id"))]
+
+    def document_extra(self, document_id: int) -> dict[str, Any]:
+        row = self.db.execute("SELECT extra FROM documents WHERE id = ?",
+                              (document_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def coding_texts(self, document_id: int) -> list[dict[str, Any]]:
+        """Codings' free text (evidence, anchor notes) with their passage, for rewriting."""
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT k.id, k.segment_id, k.evidence, k.anchor_note FROM codings k"
+            " JOIN segments s ON s.id = k.segment_id WHERE s.document_id = ?"
+            " AND (k.evidence IS NOT NULL OR k.anchor_note IS NOT NULL)", (document_id,)))]
+
+    def memo_texts(self) -> list[dict[str, Any]]:
+        """Every memo with the document it belongs to (None for project and code memos)."""
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT m.id, COALESCE(s.document_id, m.document_id) AS document_id, m.text,"
+            " m.anchor_note FROM memos m LEFT JOIN segments s ON s.id = m.segment_id"
+            " ORDER BY m.id"))]
+
+    def rewrite_document(self, document_id: int, name: str, source_path: str | None, text: str,
+                         interviewers: str, extra: str,
+                         segments: Iterable[tuple[int, int, str, str | None, int]]) -> None:
+        """New text, names and metadata for a document and its segments' offsets, text and
+        speakers (rows of start, end, text, speaker, id); in a transaction."""
+        self.db.execute("UPDATE documents SET name = ?, source_path = ?, text = ?,"
+                        " interviewers = ?, extra = ? WHERE id = ?",
+                        (name, source_path, text, interviewers, extra, document_id))
+        self.db.executemany("UPDATE segments SET start_offset = ?, end_offset = ?, text = ?,"
+                            " speaker = ? WHERE id = ?", list(segments))
+
+    def rewrite_coding_texts(self, rows: Iterable[tuple[str | None, str | None, int]]) -> None:
+        """(evidence, anchor_note, id) rows; in a transaction."""
+        self.db.executemany("UPDATE codings SET evidence = ?, anchor_note = ? WHERE id = ?",
+                            list(rows))
+
+    def detached_texts(self, document_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT id, old_text, old_start, old_end, evidence FROM detached_codings"
+            " WHERE document_id = ?", (document_id,)))]
+
+    def rewrite_detached_texts(self, rows: Iterable[tuple[str, int, int, str | None, int]]
+                               ) -> None:
+        """(old text, old start, old end, evidence, id) rows; in a transaction."""
+        self.db.executemany("UPDATE detached_codings SET old_text = ?, old_start = ?,"
+                            " old_end = ?, evidence = ? WHERE id = ?", list(rows))
+
+    def rewrite_memo_texts(self, rows: Iterable[tuple[str, str | None, int]]) -> None:
+        """(text, anchor_note, id) rows; in a transaction."""
+        self.db.executemany("UPDATE memos SET text = ?, anchor_note = ? WHERE id = ?",
+                            list(rows))
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether an error means another connection holds the lock (worth trying again)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _row(cur: sqlite3.Cursor) -> sqlite3.Row | None:

@@ -13,6 +13,9 @@ import qda
 
 REPO = Path(__file__).resolve().parents[1]
 QDA = Path(sys.executable).parent / "qda"
+# Subprocesses get tests/netguard/sitecustomize.py, which refuses network connections too.
+SUBPROCESS_ENV = {**os.environ, "CI": "1", "NO_COLOR": "1", "COLUMNS": "200",
+                  "PYTHONPATH": str(Path(__file__).parent / "netguard")}
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +38,7 @@ def project(tmp_path):
 def run_qda(*args: str, cwd: Path | None = None, check: bool = False
             ) -> subprocess.CompletedProcess:
     """Run the installed `qda` command as a user would, without a terminal."""
-    env = {**os.environ, "CI": "1", "NO_COLOR": "1", "COLUMNS": "200"}
-    result = subprocess.run([str(QDA), *map(str, args)], cwd=cwd, env=env, text=True,
+    result = subprocess.run([str(QDA), *map(str, args)], cwd=cwd, env=SUBPROCESS_ENV, text=True,
                             capture_output=True, timeout=300)
     if check and result.returncode != 0:
         raise AssertionError(f"qda {' '.join(map(str, args))} failed:\n{result.stderr}")

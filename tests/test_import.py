@@ -34,15 +34,15 @@ def test_bad_input_folder_imports_the_good_files(project, tmp_path):
                                                      "Faltó presupuesto para las regiones."]
 
 
-def test_same_file_twice_adds_nothing_and_changed_file_is_refused(project, tmp_path):
+def test_same_file_twice_adds_nothing_and_changed_file_is_reimported(project, tmp_path):
     path = write_txt(tmp_path, "a.txt", TURNS, id="A1")
     assert len(import_paths(project, [path]).imported) == 1
     again = import_paths(project, [path])
     assert not again.imported and "already imported" in again.unchanged[0][1]
     write_txt(tmp_path, "a.txt", TURNS + "\nP1: Una frase más.\n", id="A1")
-    changed = import_paths(project, [path])
-    assert not changed.ok and "changed since it was imported" in str(changed.failed[0])
-    assert len(project.segments_frame()) == 2
+    changed = import_paths(project, [path])  # re-anchoring: tests/test_reanchor.py
+    assert changed.ok and "re-imported A1 (its text changed)" in changed.notes[0][1]
+    assert len(project.segments_frame()) == 3
 
 
 def test_docx_archive_bomb_is_refused(project, tmp_path):

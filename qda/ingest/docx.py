@@ -29,7 +29,8 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
     try:
         word = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on a damaged package
-        raise QdaError(f"is not a readable .docx ({type(exc).__name__}: {exc}); open it in "
+        detail = " ".join(str(exc).split())  # parser messages span lines; errors are one
+        raise QdaError(f"is not a readable .docx ({type(exc).__name__}: {detail}); open it in "
                        "Word or LibreOffice and save it again", path) from None
     rows = list(_rows(word))
     counts = Counter(label_key(m.group("label")) for _, text, _ in rows

@@ -1,0 +1,446 @@
+"""Pseudonymising the people in a project, reversibly with a key kept outside it.
+
+Names come from the metadata (front matter or `interviews.csv` fields such as `participant`,
+`interviewee`, `name`, `names`, and `interviewer` when it holds a name rather than a tag)
+and from speaker labels that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1",
+"ENT" or "Participante"). Each person gets a pseudonym built from the interview's id,
+`P-CL-01` for a participant, `N-CL-01-2` for another person named in the metadata,
+`I-CL-01` for a named interviewer; the same full name gets the same pseudonym everywhere.
+The full name, its runs of two or more words and its single words (not particles or
+honorifics) are replaced as whole words, so "doña Luz Marina" and "Dr. Solís" are caught.
+
+Document text, segment text, offsets and speaker labels, rule evidence (words and offsets),
+memos, re-anchoring notes and detached codings' old passages, document names, source paths
+and metadata are rewritten in one transaction. Segment offsets are mapped through every replacement, so `text[start:end]`
+still equals each passage and codings stay where they were. The key file records each
+replacement by position and every original value, so `--reverse` restores the exact text.
+It must lie outside the project folder: a shared project must not carry its own key.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import QdaError
+from .ingest.transcript import label_key
+from .project import Project
+from .store import Store, now
+from .textio import content_hash
+
+KEY_FORMAT = "qda-anonymise-key/1"
+MARK = "anonymised"  # documents.extra key holding the key id of the run that anonymised it
+PARTICIPANT_FIELDS = ("participant", "participants", "interviewee", "interviewees",
+                      "respondent", "respondents", "entrevistada", "entrevistado")
+OTHER_FIELDS = ("name", "names", "nombre", "nombres", "person", "people", "persons",
+                "personas", "mentioned")
+INTERVIEWER_FIELDS = ("interviewer", "interviewers")
+_HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "don", "doña", "mr", "mrs", "ms", "miss",
+               "prof", "lic", "ing", "mtro", "mtra"}
+_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "di", "van", "von", "der"}
+_GENERIC_LABEL = re.compile(
+    r"^(?:[A-Z]{1,4}\d{0,3}|(?:participantes?|participant|entrevistad[oa]s?|interviewee|"
+    r"respondent|speaker|hablante|persona|moderador[a]?|moderator|interviewer|"
+    r"entrevistador[a]?(?:es|s)?|voz|voice)[ _-]*\d{0,3})$", re.IGNORECASE)
+
+
+@dataclass
+class Person:
+    pseudonym: str
+    name: str
+    forms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnonymiseReport:
+    documents: int = 0
+    people: int = 0
+    replacements: int = 0
+    memos: int = 0
+    skipped: list[str] = field(default_factory=list)  # documents already anonymised
+
+
+# -- names ------------------------------------------------------------------------------------
+def _values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in _values(item)]
+    return [part.strip() for part in re.split(r"[;\n]", str(value)) if part.strip()]
+
+
+def is_generic_label(label: str, interviewer_labels: Iterable[str] = ()) -> bool:
+    """Tags like P1, ENT, 'Participante 2' or a configured interviewer label: not names."""
+    keys = {label_key(x) for x in interviewer_labels}
+    return label_key(label) in keys or bool(_GENERIC_LABEL.match(label.strip()))
+
+
+def name_forms(name: str) -> list[str]:
+    """The ways a name shows up in talk: whole, runs of two or more words, single words."""
+    words = name.split()
+    bare = [w for w in words if w.rstrip(".").casefold() not in _HONORIFICS]
+    forms = {name, " ".join(bare)}
+    for size in range(2, len(bare)):
+        for i in range(len(bare) - size + 1):
+            forms.add(" ".join(bare[i:i + size]))
+    forms.update(w for w in bare if len(w) >= 3 and w.casefold() not in _PARTICLES
+                 and w[0].isupper())
+    forms |= {f.upper() for f in forms}  # labels are often in capitals: "MILAGROS HUAMÁN:"
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+class People:
+    """The run's people: one pseudonym per full name, found per document."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Person] = {}
+
+    def get(self, name: str, make: Callable[[], str]) -> Person:
+        key = " ".join(name.split()).casefold()
+        if key not in self.by_name:
+            self.by_name[key] = Person(make(), name, name_forms(name))
+        return self.by_name[key]
+
+    def all(self) -> list[Person]:
+        return list(self.by_name.values())
+
+
+def document_people(people: People, doc_name: str, extra: dict, interviewers: list[str],
+                    speakers: Iterable[tuple[str, bool]], generic: Iterable[str]) -> list[Person]:
+    """The people of one interview, participants first."""
+    counters = {"P": 0, "N": 0, "I": 0}
+    found: list[Person] = []
+
+    def make(prefix: str) -> Callable[[], str]:
+        def pseudonym() -> str:
+            counters[prefix] += 1
+            n = counters[prefix]
+            return f"{prefix}-{doc_name}" + (f"-{n}" if n > 1 else "")
+        return pseudonym
+
+    def add(name: str, prefix: str) -> None:
+        person = people.get(name, make(prefix))
+        if person not in found:
+            found.append(person)
+
+    generic = list(generic)
+    for fields, prefix in ((PARTICIPANT_FIELDS, "P"), (OTHER_FIELDS, "N")):
+        for key in fields:
+            for name in _values(extra.get(key)):
+                add(name, prefix)
+    for name in [*_values(extra.get("interviewer")), *_values(extra.get("interviewers")),
+                 *interviewers]:
+        if not is_generic_label(name, generic):
+            add(name, "I")
+    for label, is_interviewer in speakers:
+        if not label or is_generic_label(label, generic):
+            continue
+        if any(label.casefold() in {f.casefold() for f in p.forms} for p in found):
+            continue
+        add(label, "I" if is_interviewer else "P")
+    return found
+
+
+class Replacer:
+    """Whole-word replacement of every form of every person, longest forms first."""
+
+    def __init__(self, persons: Iterable[Person], others: Iterable[Person] = ()):
+        """`persons` with all their forms; `others` (people of other interviews) only by
+        forms of two or more words, so a shared first name stays with this interview's."""
+        self.to: dict[str, str] = {}
+        for person in persons:
+            for form in person.forms:
+                self.to.setdefault(form, person.pseudonym)
+        for person in others:
+            for form in person.forms:
+                if " " in form:
+                    self.to.setdefault(form, person.pseudonym)
+        forms = sorted(self.to, key=len, reverse=True)
+        self.pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+                        if forms else None)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        return [(m.start(), m.end(), self.to[m.group()]) for m in self.pattern.finditer(text)]
+
+    def sub(self, text: str | None) -> str | None:
+        if text is None or self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self.to[m.group()], text)
+
+    def sub_json(self, blob: str | None, remap: Callable[[dict], None] | None = None
+                 ) -> str | None:
+        """Replace names in every string of a JSON value (and fix offsets with `remap`)."""
+        if blob is None:
+            return None
+        value = json.loads(blob)
+
+        def walk(node: Any) -> Any:
+            if isinstance(node, str):
+                return self.sub(node)
+            if isinstance(node, list):
+                return [walk(v) for v in node]
+            if isinstance(node, dict):
+                out = {k: walk(v) for k, v in node.items()}
+                if remap:
+                    remap(out)
+                return out
+            return node
+        return json.dumps(walk(value), ensure_ascii=False)
+
+
+# -- offsets ----------------------------------------------------------------------------------
+class OffsetMap:
+    """Old offset -> new offset across replacements (old start, old end, new text)."""
+
+    def __init__(self, edits: list[tuple[int, int, str]]):
+        self.old_ends: list[int] = []
+        self.deltas: list[int] = []
+        self.edits = edits
+        delta = 0
+        for start, end, new in edits:
+            delta += len(new) - (end - start)
+            self.old_ends.append(end)
+            self.deltas.append(delta)
+
+    def __call__(self, position: int) -> int:
+        i = bisect.bisect_right(self.old_ends, position) - 1
+        shifted = position + (self.deltas[i] if i >= 0 else 0)
+        nxt = i + 1
+        if nxt < len(self.edits) and self.edits[nxt][0] < position:  # inside a replaced name
+            start, _, new = self.edits[nxt]
+            return start + (self.deltas[i] if i >= 0 else 0) + len(new)
+        return shifted
+
+
+def apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    parts, at = [], 0
+    for start, end, new in edits:
+        parts.append(text[at:start])
+        parts.append(new)
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _remap_evidence(offsets: Callable[[int], int], old_start: int, new_start: int
+                    ) -> Callable[[dict], None]:
+    """Rule evidence offsets count from the passage start: move them with the text."""
+    def remap(node: dict) -> None:
+        if node.get("where") == "passage" and isinstance(node.get("start"), int) \
+                and isinstance(node.get("end"), int):
+            node["start"] = offsets(old_start + node["start"]) - new_start
+            node["end"] = offsets(old_start + node["end"]) - new_start
+    return remap
+
+
+# -- the key file -----------------------------------------------------------------------------
+def check_key_path(project: Project, key: Path) -> Path:
+    """The key must not be inside the project (its outputs are shared, so is the folder)."""
+    resolved = key.expanduser().resolve()
+    if resolved == project.root or project.root in resolved.parents:
+        raise QdaError("the key file would be inside the project folder, where exports and "
+                       "copies of the project would carry it; keep it elsewhere, e.g. "
+                       "--key ~/keys/study-key.json", key)
+    return resolved
+
+
+def _write_key(path: Path, data: dict) -> None:
+    """Write the key once, readable by its owner only; never overwrite an existing key."""
+    _refuse_existing(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(partial, path)
+
+
+def _refuse_existing(path: Path) -> None:
+    if path.exists():
+        raise QdaError("a key file is already there; never overwrite a key (it is the only "
+                       "way back): choose a new file name", path)
+
+
+def _read_key(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QdaError("no such key file", path) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise QdaError(f"is not a readable anonymisation key ({exc})", path) from None
+    if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
+        raise QdaError(f"is not a qda anonymisation key (format {KEY_FORMAT})", path)
+    return data
+
+
+def is_anonymised(store: Store, document_id: int) -> bool:
+    return MARK in store.document_extra(document_id)
+
+
+# -- anonymise and reverse --------------------------------------------------------------------
+def anonymise(project: Project, key: Path) -> AnonymiseReport:
+    """Pseudonymise every document not yet anonymised; the key goes to `key` (outside the
+    project). Already anonymised documents are left as they are."""
+    key = check_key_path(project, key)
+    _refuse_existing(key)
+    store = project.store
+    report = AnonymiseReport()
+    key_id = uuid.uuid4().hex
+    people = People()
+    record: dict[str, Any] = {"format": KEY_FORMAT, "key_id": key_id, "created": now(),
+                              "project": str(project.root), "documents": {}, "codings": {},
+                              "detached": {}, "memos": {}, "people": {}}
+    with store.transaction():
+        todo = []
+        for row in store.documents_full():
+            extra = json.loads(row["extra"])
+            if MARK in extra:
+                report.skipped.append(row["name"])
+                continue
+            segments = store.segments(row["id"])
+            persons = document_people(people, row["name"], extra, json.loads(row["interviewers"]),
+                                      [(s.speaker, s.is_interviewer) for s in segments],
+                                      project.interviewer_labels)
+            todo.append((row, extra, segments, persons))
+        replacers: dict[int, Replacer] = {}
+        for row, extra, segments, persons in todo:
+            replacer = replacers[row["id"]] = Replacer(persons, people.all())
+            report.replacements += _anonymise_document(store, row, extra, segments, replacer,
+                                                       key_id, record)
+            report.documents += 1
+        everyone = Replacer(people.all())
+        for memo in store.memo_texts():
+            doc_id = memo["document_id"]
+            if doc_id is not None and doc_id not in replacers:
+                continue  # a memo of a document anonymised earlier
+            replacer = replacers.get(doc_id, everyone)
+            text, note = replacer.sub(memo["text"]), replacer.sub_json(memo["anchor_note"])
+            if (text, note) != (memo["text"], memo["anchor_note"]):
+                record["memos"][str(memo["id"])] = {"text": memo["text"],
+                                                    "anchor_note": memo["anchor_note"],
+                                                    "anonymised": text}
+                store.rewrite_memo_texts([(text, note, memo["id"])])
+                report.memos += 1
+        record["people"] = {p.pseudonym: p.name for p in people.all()}
+        report.people = len(people.all())
+        if report.documents:
+            _write_key(key, record)
+    return report
+
+
+def _anonymise_document(store: Store, row: dict, extra: dict, segments, replacer: Replacer,
+                        key_id: str, record: dict) -> int:
+    text = row["text"]
+    edits = replacer.spans(text)
+    new_text = apply(text, edits)
+    offsets = OffsetMap(edits)
+    seg_rows, speakers = [], {}
+    new_starts = {}
+    for s in segments:
+        start, end = offsets(s.start), offsets(s.end)
+        new_starts[s.id] = (s.start, start)
+        speaker = replacer.sub(s.speaker)
+        if speaker != s.speaker:
+            speakers[str(s.id)] = s.speaker
+        seg_rows.append((start, end, new_text[start:end], speaker, s.id))
+    for c in store.coding_texts(row["id"]):
+        old_start, new_start = new_starts[c["segment_id"]]
+        evidence = replacer.sub_json(c["evidence"], _remap_evidence(offsets, old_start, new_start))
+        note = replacer.sub_json(c["anchor_note"])
+        if (evidence, note) != (c["evidence"], c["anchor_note"]):
+            record["codings"][str(c["id"])] = {"evidence": c["evidence"],
+                                               "anchor_note": c["anchor_note"]}
+            store.rewrite_coding_texts([(evidence, note, c["id"])])
+    for d in store.detached_texts(row["id"]):  # old passages of an earlier version
+        text_, evidence = replacer.sub(d["old_text"]), replacer.sub_json(d["evidence"])
+        if (text_, evidence) != (d["old_text"], d["evidence"]):
+            record["detached"][str(d["id"])] = {"old_text": d["old_text"],
+                                                "evidence": d["evidence"]}
+            store.rewrite_detached_texts([(text_, d["old_start"], d["old_end"], evidence,
+                                           d["id"])])
+    new_extra = {k: replacer.sub(v) if isinstance(v, str) else
+                 json.loads(replacer.sub_json(json.dumps(v, ensure_ascii=False)))
+                 for k, v in extra.items()}
+    new_extra[MARK] = key_id
+    interviewers = [replacer.sub(x) for x in json.loads(row["interviewers"])]
+    name = replacer.sub(row["name"])
+    source = replacer.sub(row["source_path"])
+    record["documents"][str(row["id"])] = {
+        "name": row["name"], "source_path": row["source_path"], "extra": row["extra"],
+        "interviewers": row["interviewers"], "speakers": speakers,
+        "replacements": [[offsets(start), len(new), text[start:end]]
+                         for start, end, new in edits],
+        "anonymised_hash": content_hash(new_text)}
+    store.rewrite_document(row["id"], name, source, new_text,
+                           json.dumps(interviewers, ensure_ascii=False),
+                           json.dumps(new_extra, ensure_ascii=False), seg_rows)
+    return len(edits)
+
+
+def reverse(project: Project, key: Path) -> AnonymiseReport:
+    """Undo an anonymisation with its key: exact texts, offsets, labels, memos, metadata."""
+    data = _read_key(key.expanduser())
+    store = project.store
+    report = AnonymiseReport()
+    names = sorted(data.get("people", {}).items(), key=lambda kv: -len(kv[0]))
+    back = (re.compile("|".join(re.escape(p) for p, _ in names)) if names else None)
+    with store.transaction():
+        rows = {str(r["id"]): r for r in store.documents_full()}
+        for doc_id, saved in data["documents"].items():
+            row = rows.get(doc_id)
+            if row is None or json.loads(row["extra"]).get(MARK) != data["key_id"]:
+                report.skipped.append(saved["name"])
+                continue
+            if content_hash(row["text"]) != saved["anonymised_hash"]:
+                raise QdaError(f"document {row['name']} changed after it was anonymised; "
+                               "its names cannot be put back by position", key)
+            report.replacements += _reverse_document(store, row, saved, data)
+            report.documents += 1
+        for memo in store.memo_texts():
+            saved = data["memos"].get(str(memo["id"]))
+            if saved is None:
+                continue
+            if memo["text"] == saved["anonymised"]:
+                text = saved["text"]
+            else:  # edited since: put the names back by pseudonym
+                text = back.sub(lambda m: data["people"][m.group()], memo["text"])
+            store.rewrite_memo_texts([(text, saved["anchor_note"], memo["id"])])
+            report.memos += 1
+    if not report.documents and report.skipped:
+        raise QdaError("this key does not belong to the anonymisation of this project's "
+                       "documents (or it was already reversed)", key)
+    return report
+
+
+def _reverse_document(store: Store, row: dict, saved: dict, data: dict) -> int:
+    text = row["text"]
+    edits = [(start, start + length, original)
+             for start, length, original in saved["replacements"]]
+    original = apply(text, edits)
+    offsets = OffsetMap(edits)
+    seg_rows = []
+    for s in store.segments(row["id"]):
+        start, end = offsets(s.start), offsets(s.end)
+        seg_rows.append((start, end, original[start:end],
+                         saved["speakers"].get(str(s.id), s.speaker), s.id))
+    mine = {c["id"] for c in store.coding_texts(row["id"])}
+    store.rewrite_coding_texts((c["evidence"], c["anchor_note"], int(cid))
+                               for cid, c in data["codings"].items() if int(cid) in mine)
+    store.rewrite_detached_texts((data["detached"][str(d["id"])]["old_text"], d["old_start"],
+                                  d["old_end"], data["detached"][str(d["id"])]["evidence"],
+                                  d["id"])
+                                 for d in store.detached_texts(row["id"])
+                                 if str(d["id"]) in data.get("detached", {}))
+    store.rewrite_document(row["id"], saved["name"], saved["source_path"], original,
+                           saved["interviewers"], saved["extra"], seg_rows)
+    return len(edits)

@@ -1,0 +1,140 @@
+"""`qda anonymise`: names out of every text, offsets intact, exactly reversible by key."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from qda.anonymise import anonymise, name_forms, reverse
+from qda.coders.autocode import autocode
+from qda.errors import QdaError
+from qda.importing import import_paths
+from qda.models import Coding
+
+from .conftest import run_qda, write_txt
+
+NAMES = ["Verónica", "Sepúlveda", "Lagos", "Juan Pérez", "Pérez", "Luz Marina", "Rojas",
+         "MILAGROS", "Huamán"]
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Entrevistadora>Buenas tardes, doña Luz Marina. ¿Qué funcionó en el programa?
+
+00:00:05.000 --> 00:00:09.000
+<v Luz Marina Rojas>La voluntad política del alcalde y la red de mujeres, señorita.
+
+00:00:10.000 --> 00:00:14.000
+<v Entrevistadora>¿Y qué faltó?
+
+00:00:15.000 --> 00:00:19.000
+<v Luz Marina Rojas>Faltó presupuesto. Hay que asegurar recursos permanentes.
+"""
+
+
+CL = ("ENT: Hola, Verónica. ¿Qué funcionó?\n\n"
+      "[00:00:10] MILAGROS HUAMÁN: Perdón, me colé. Soy Milagros.\n\n"
+      "P1: La voluntad política de la ministra y Juan Pérez, que nos apoyó mucho. "
+      "Pérez conocía a todos.\n\n"
+      "ENT: ¿Y las dificultades, señora Sepúlveda?\n\n"
+      "P1: Faltó presupuesto para las regiones; hay que asegurar recursos.\n")
+META = dict(id="CL-01", country="Chile", role="expert", interviewer="[ENT]",
+            participant="Verónica Sepúlveda Lagos", names="[Juan Pérez, Milagros Huamán]")
+
+
+def build(project, tmp_path, suggest: bool = True):
+    """Two interviews with names in metadata, labels, text, memos, and a coding detached
+    from a passage (naming Juan Pérez) that a later edit of the transcript removed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_txt(folder, "cl.txt", CL, **META)
+    (folder / "co.vtt").write_text(VTT, encoding="utf-8")
+    assert import_paths(project, [folder]).ok
+    store = project.store
+    project.codebook
+    seg = next(s for s in store.segments(codable_only=True) if "Juan Pérez" in s.text)
+    with store.transaction():
+        store.upsert_human_codings([Coding(seg.id, "positive_factors", "ana", "human",
+                                           "accepted")])
+        store.add_memo_once("Verónica Sepúlveda insiste en Juan Pérez", "ana",
+                            segment_id=seg.id)
+    write_txt(folder, "cl.txt", CL.replace(seg.text, "Eso lo prefiero no comentar."), **META)
+    assert import_paths(project, [folder / "cl.txt"]).reanchored[0].review == 1
+    if suggest:
+        autocode(project)
+    with store.transaction():
+        store.add_memo_once("Comparar con Luz Marina Rojas (CO)", "ana")
+    return store
+
+
+def dump(store) -> list[str]:
+    return list(store.db.iterdump())
+
+
+def evidence_slices(project) -> set[tuple[int, str, str]]:
+    """Every rule hit's words as the passage text at its offsets."""
+    found = set()
+    for r in project.codings_frame().itertuples():
+        for hit in json.loads(r.evidence or "{}").get("rules", []):
+            if hit.get("where") == "passage":
+                found.add((r.segment_id, hit["rule"], r.text[hit["start"]:hit["end"]]))
+    return found
+
+
+def test_anonymise_removes_every_name_and_reverses_exactly(project, tmp_path):
+    store = build(project, tmp_path)
+    before, slices = dump(store), evidence_slices(project)
+    assert slices and all(name in "\n".join(before) for name in NAMES)
+    assert "Juan Pérez" in store.flagged()["detached"][0]["old_text"]
+    report = anonymise(project, tmp_path / "keys" / "key.json")
+    assert report.documents == 2 and report.memos == 2
+    after = "\n".join(dump(store))
+    assert [name for name in NAMES if name in after] == []
+    assert "P-CL-01" in after and "P-co" in after and "N-CL-01" in after
+    for doc in store.documents():
+        text = store.document_text(doc["id"])
+        assert all(text[s.start:s.end] == s.text for s in store.segments(doc["id"]))
+    assert evidence_slices(project) == slices  # rule evidence still points at its words
+    assert len(project.codings_frame()) == sum('INSERT INTO "codings"' in x for x in before)
+    speakers = set(project.segments_frame(include_interviewer=True).speaker.dropna())
+    assert speakers == {"ENT", "P1", "N-CL-01-2", "Entrevistadora", "P-co"}
+    key = tmp_path / "keys" / "key.json"
+    assert os.stat(key).st_mode & 0o777 == 0o600
+
+    # the original file again changes nothing; an edited one is refused while anonymised
+    assert not import_paths(project, [tmp_path / "in" / "cl.txt"]).imported
+    edited = tmp_path / "in" / "co.vtt"
+    edited.write_text(VTT.replace("señorita", "señorita, de verdad"), encoding="utf-8")
+    refused = import_paths(project, [edited])
+    assert "has been anonymised" in str(refused.failed[0])
+
+    assert reverse(project, key).documents == 2
+    assert dump(store) == before
+    with pytest.raises(QdaError, match="already reversed"):
+        reverse(project, key)
+
+
+def test_the_key_stays_outside_the_project_and_is_never_overwritten(project, tmp_path):
+    build(project, tmp_path, suggest=False)
+    for inside in (project.root / "outputs" / "key.json", project.root / "key.json"):
+        with pytest.raises(QdaError, match="inside the project folder"):
+            anonymise(project, inside)
+    taken = tmp_path / "taken.json"
+    taken.write_text("{}")
+    with pytest.raises(QdaError, match="never overwrite a key"):
+        anonymise(project, taken)
+    result = run_qda("--project", project.root, "anonymise", "--key", tmp_path / "k.json")
+    assert result.returncode == 0 and "anonymised 2 document(s)" in result.stdout
+    assert run_qda("--project", project.root, "anonymise", "--key",
+                   project.root / "outputs" / "k.json").returncode == 1
+    back = run_qda("--project", project.root, "anonymise", "--reverse", "--key",
+                   tmp_path / "k.json")
+    assert back.returncode == 0 and "restored 2 document(s)" in back.stdout
+
+
+def test_name_forms_cover_how_people_are_addressed():
+    forms = name_forms("Dr. Mariana Solís de la Torre")
+    assert {"Dr. Mariana Solís de la Torre", "Mariana Solís", "Solís", "Torre",
+            "MARIANA SOLÍS"} <= set(forms)
+    assert not {"de", "la", "Dr."} & set(forms)

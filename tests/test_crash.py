@@ -1,0 +1,118 @@
+"""Crash safety: real `qda import`, `qda autocode` and reviewer processes are killed with
+SIGKILL at random moments; the project must stay consistent and keep every decision that
+was committed before the kill. A bounded number of kills (QDA_CRASH_KILLS, default 3 per
+writer) keeps the test under half a minute; raise it to hunt for rare interleavings."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import qda
+from bench.corpus import generate
+from qda.coders.autocode import autocode
+from qda.importing import import_paths
+from qda.ingest import read_document
+from qda.project import DEFAULT_INTERVIEWERS
+from qda.segment import segment_document
+from qda.store import SCHEMA_VERSION, Store
+
+from .conftest import QDA, SUBPROCESS_ENV
+
+KILLS = int(os.environ.get("QDA_CRASH_KILLS", "3"))
+WRITERS = Path(__file__).with_name("writers.py")
+
+
+def start(*args: str | Path) -> subprocess.Popen:
+    return subprocess.Popen([str(a) for a in args], env=SUBPROCESS_ENV, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def kill_after(proc: subprocess.Popen, seconds: float) -> tuple[str, str]:
+    """SIGKILL the process after `seconds` (unless it ended); return its output so far."""
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+    return proc.communicate(timeout=30)
+
+
+def check_consistent(root: Path, expected_segments: dict[str, int]) -> Store:
+    """Sound file, no orphans, each document whole, each run finished."""
+    store = Store(root / ".qda" / "qda.sqlite3")
+    assert store.integrity_problems() == []  # integrity_check and foreign_key_check
+    assert store.schema_version() == SCHEMA_VERSION
+    for doc in store.documents():
+        segments = store.segments(doc["id"])
+        assert len(segments) == expected_segments[doc["name"]], doc["name"]
+        text = store.document_text(doc["id"])
+        assert all(text[s.start:s.end] == s.text for s in segments)
+    unfinished = store.db.execute("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL")
+    assert unfinished.fetchone()[0] == 0
+    stray = store.db.execute("SELECT COUNT(*) FROM codings WHERE run_id IS NOT NULL AND run_id"
+                             " NOT IN (SELECT id FROM runs)")
+    assert stray.fetchone()[0] == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    folder = tmp_path_factory.mktemp("corpus")
+    files = generate(folder, total_words=8_000, per_interview=1_000, seed=11)
+    expected = {}
+    for path in files:
+        doc = read_document(path, set(DEFAULT_INTERVIEWERS))
+        expected[doc.name] = len(segment_document(doc, doc.attributes["language"]))
+    return folder, expected
+
+
+def test_killed_import_and_autocode_leave_a_consistent_project(tmp_path, corpus):
+    folder, expected = corpus
+    rng = random.Random(int(os.environ.get("QDA_CRASH_SEED", "0")) or None)
+    qda.init_project(tmp_path / "p").close()
+    root = tmp_path / "p"
+    for _ in range(KILLS):
+        kill_after(start(QDA, "-p", root, "import", folder), rng.uniform(0.5, 2.5))
+        check_consistent(root, expected).close()
+    with qda.open_project(root) as project:  # what the kills left undone
+        assert import_paths(project, [folder]).ok
+    store = check_consistent(root, expected)
+    assert {d["name"] for d in store.documents()} == set(expected)
+    store.close()
+    for _ in range(KILLS):
+        kill_after(start(QDA, "-p", root, "autocode"), rng.uniform(0.5, 3.0))
+        check_consistent(root, expected).close()
+
+
+def test_killed_reviewers_keep_every_committed_decision(tmp_path, corpus):
+    folder, expected = corpus
+    rng = random.Random()
+    root = tmp_path / "p"
+    with qda.init_project(root) as project:
+        assert import_paths(project, [folder]).ok
+        autocode(project)
+    committed: dict[tuple[int, str, str], str] = {}
+    for i in range(KILLS):
+        reviewer = start(sys.executable, WRITERS, root, "ana", str(i))
+        coder = start(QDA, "-p", root, "autocode") if i % 2 else None
+        stdout, stderr = kill_after(reviewer, rng.uniform(1.2, 3.0))
+        if coder is not None:
+            kill_after(coder, rng.uniform(0.0, 1.0))
+        assert "Traceback" not in stderr
+        for line in stdout.splitlines():
+            segment_id, code, coder, status = json.loads(line)
+            committed[(segment_id, code, coder)] = status
+        check_consistent(root, expected).close()
+        with qda.open_project(root) as project:
+            frame = project.codings_frame()
+        now = {(r.segment_id, r.code, r.coder): r.status for r in frame.itertuples()}
+        lost = {k: v for k, v in committed.items() if now.get(k) != v}
+        assert not lost, f"{len(lost)} committed decisions lost, e.g. {next(iter(lost.items()))}"
+    assert committed, "the reviewer never got to commit a decision; kill later"
