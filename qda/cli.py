@@ -792,6 +792,39 @@ def main() -> None:
 
 
 
+# -- the terminal UI (qda/tui/, decisions through qda/review.py) -----------------------------
+@app.command()
+def tui(
+    coder: Annotated[Optional[str], typer.Option(
+        help="Whose decisions these are (default: 'coder' in qda.yaml, else your system "
+             "user).")] = None,
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", help="Code labels in this language (es|en; default: the project's).")] = None,
+    compare: Annotated[Optional[str], typer.Option(
+        help="Show this coder's decisions beside yours (key v cycles through coders).")]
+    = None,
+) -> None:
+    """Review suggestions and code passages in the terminal, with single keys.
+
+    Every decision is saved the moment you make it, under your name; undo (u) and redo (U)
+    work across the session, and another qda (a second coder, an autocode run) may write at
+    the same time. Press ? on any screen for its keys.
+
+    [b]Examples[/]:
+      qda tui --coder ana --lang es
+      qda tui --coder bea --compare ana
+    """
+    from .codebook import LANGS
+    if lang is not None and lang not in LANGS:
+        raise UsageError(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("qda tui needs an interactive terminal; for scripts use the Python "
+                         "API (qda.review.Review)")
+    from .tui.app import run
+    with _open() as project:
+        run(project, coder or project.default_coder, lang or project.settings.language, compare)
+
+
 # -- reliability and privacy (qda/store.py backup, qda/reanchor.py, qda/anonymise.py) --------
 @app.command()
 def backup(

@@ -561,6 +561,130 @@ class Store:
             " FROM documents d LEFT JOIN segments s ON s.document_id = d.id"
             " GROUP BY d.country, d.role ORDER BY d.country, d.role"))
 
+    # -- review (qda/review.py and the TUI: one person's decisions, passage by passage) --------
+    def coding_states(self, segment_id: int) -> list[dict[str, Any]]:
+        """Every coding on a passage as a plain dict, with what undo needs to restore it."""
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT c.path AS code, k.coder, k.kind, k.status, k.confidence, k.evidence,"
+            " k.run_id, k.reviewer, k.created_at FROM codings k JOIN codes c ON c.id = k.code_id"
+            " WHERE k.segment_id = ? ORDER BY c.position, k.coder", (segment_id,)))]
+
+    def put_coding_state(self, segment_id: int, code: str, coder: str,
+                         state: dict[str, Any] | None) -> None:
+        """Make one coding exactly `state` (None deletes it); call inside a transaction."""
+        if state is None:
+            self.db.execute("DELETE FROM codings WHERE segment_id = ? AND coder = ? AND code_id ="
+                            " (SELECT id FROM codes WHERE path = ?)", (segment_id, coder, code))
+            return
+        code_id = self.db.execute("SELECT id FROM codes WHERE path = ?", (code,)).fetchone()
+        if code_id is None:
+            raise QdaError(f"the code '{code}' is not in the codebook; add it to the codebook "
+                           "file or pick another")
+        stamp = now()
+        self.db.execute(
+            "INSERT INTO codings (segment_id, code_id, coder, kind, status, confidence, evidence,"
+            " run_id, reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (segment_id, code_id, coder) DO UPDATE SET kind = excluded.kind,"
+            " status = excluded.status, confidence = excluded.confidence,"
+            " evidence = excluded.evidence, run_id = excluded.run_id,"
+            " reviewer = excluded.reviewer, updated_at = excluded.updated_at",
+            (segment_id, code_id[0], coder, state["kind"], state["status"],
+             state.get("confidence"), state.get("evidence"), state.get("run_id"),
+             state.get("reviewer"), state.get("created_at") or stamp, stamp))
+
+    def reviewed_by(self, segment_id: int, coder: str) -> bool:
+        return self.db.execute("SELECT 1 FROM reviews WHERE segment_id = ? AND coder = ?",
+                               (segment_id, coder)).fetchone() is not None
+
+    def set_reviewed(self, segment_id: int, coder: str, reviewed: bool) -> None:
+        """Mark or unmark a passage as decided by `coder` (undo unmarks); in a transaction."""
+        if reviewed:
+            self.mark_reviewed([segment_id], coder)
+        else:
+            self.db.execute("DELETE FROM reviews WHERE segment_id = ? AND coder = ?",
+                            (segment_id, coder))
+
+    def passage_memo(self, segment_id: int, author: str) -> str | None:
+        """`author`'s memo on a passage (her latest, if an import left several)."""
+        row = self.db.execute("SELECT text FROM memos WHERE segment_id = ? AND author = ?"
+                              " ORDER BY id DESC LIMIT 1", (segment_id, author)).fetchone()
+        return row[0] if row else None
+
+    def set_passage_memo(self, segment_id: int, author: str, text: str | None) -> None:
+        """Write, replace or (with None) delete `author`'s memo on a passage; in a
+        transaction."""
+        row = self.db.execute("SELECT id FROM memos WHERE segment_id = ? AND author = ?"
+                              " ORDER BY id DESC LIMIT 1", (segment_id, author)).fetchone()
+        if text is None:
+            if row:
+                self.db.execute("DELETE FROM memos WHERE id = ?", (row[0],))
+        elif row:
+            self.db.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
+                            (text, now(), row[0]))
+        else:
+            self.db.execute("INSERT INTO memos (segment_id, author, text, created_at, updated_at)"
+                            " VALUES (?, ?, ?, ?, ?)", (segment_id, author, text, now(), now()))
+
+    def document_progress(self, coder: str) -> list[sqlite3.Row]:
+        """Per interview: attributes, respondent passages and how many `coder` reviewed."""
+        return _rows(self.db.execute(
+            "SELECT d.id, d.name, d.country, d.role, d.policy, d.sector, d.language,"
+            " COUNT(s.id) AS passages, COUNT(r.segment_id) AS reviewed"
+            " FROM documents d LEFT JOIN segments s ON s.document_id = d.id"
+            " AND s.is_interviewer = 0 LEFT JOIN reviews r ON r.segment_id = s.id"
+            " AND r.coder = ? GROUP BY d.id ORDER BY d.name", (coder,)))
+
+    def document_codings(self, document_id: int) -> list[sqlite3.Row]:
+        """Every coding in one interview (for its transcript marks and side panel)."""
+        return _rows(self.db.execute(
+            "SELECT k.segment_id, c.path AS code, k.coder, k.kind, k.status, k.confidence,"
+            " k.evidence, k.reviewer FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " JOIN codes c ON c.id = k.code_id WHERE s.document_id = ?"
+            " ORDER BY s.position, c.position, k.coder", (document_id,)))
+
+    def document_reviews(self, document_id: int, coder: str) -> set[int]:
+        return {sid for (sid,) in self.db.execute(
+            "SELECT r.segment_id FROM reviews r JOIN segments s ON s.id = r.segment_id"
+            " WHERE s.document_id = ? AND r.coder = ?", (document_id, coder))}
+
+    def document_memos(self, document_id: int, author: str) -> dict[int, str]:
+        return {sid: text for sid, text in self.db.execute(
+            "SELECT m.segment_id, m.text FROM memos m JOIN segments s ON s.id = m.segment_id"
+            " WHERE s.document_id = ? AND m.author = ? ORDER BY m.id", (document_id, author))}
+
+    def reviewed_segment_ids(self, coder: str) -> set[int]:
+        return {sid for (sid,) in self.db.execute(
+            "SELECT segment_id FROM reviews WHERE coder = ?", (coder,))}
+
+    def decision_makers(self) -> list[str]:
+        """People who have decided on passages: the coders a review can be compared with."""
+        return [name for (name,) in self.db.execute(
+            "SELECT coder FROM reviews UNION SELECT coder FROM codings WHERE kind = 'human'"
+            " UNION SELECT reviewer FROM codings WHERE reviewer IS NOT NULL ORDER BY 1")]
+
+    def code_status_counts(self) -> dict[tuple[str, str], int]:
+        """Codings per (code, status): the codebook screen's counts."""
+        return {(code, status): n for code, status, n in self.db.execute(
+            "SELECT c.path, k.status, COUNT(*) FROM codings k JOIN codes c ON c.id = k.code_id"
+            " GROUP BY c.path, k.status")}
+
+    def coded_passages(self, code: str, limit: int, offset: int = 0) -> list[sqlite3.Row]:
+        """Passages with an accepted coding of `code` or one of its themes, in transcript
+        order, one page at a time (a common code can hold tens of thousands)."""
+        return _rows(self.db.execute(
+            "SELECT s.id AS segment_id, d.id AS document_id, d.name AS document, d.country,"
+            " d.role, s.text FROM segments s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.id IN (SELECT k.segment_id FROM codings k JOIN codes c ON c.id = k.code_id"
+            " WHERE k.status = 'accepted' AND (c.path = ? OR c.path LIKE ?))"
+            " ORDER BY d.name, s.position LIMIT ? OFFSET ?",
+            (code, code + "/%", limit, offset)))
+
+    def count_coded_passages(self, code: str) -> int:
+        return self.db.execute(
+            "SELECT COUNT(DISTINCT k.segment_id) FROM codings k JOIN codes c ON c.id = k.code_id"
+            " WHERE k.status = 'accepted' AND (c.path = ? OR c.path LIKE ?)",
+            (code, code + "/%")).fetchone()[0]
+
     # -- re-anchoring edited transcripts (qda/reanchor.py) -------------------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:
         """Every coding in a document with its passage's old span and text, in order."""

@@ -1,0 +1,1 @@
+"""The terminal UI (`qda tui`): review machine suggestions and code passages with single keys."""

@@ -1,0 +1,1 @@
+"""The TUI's screens: interviews, coding, codebook, summary, and the small dialogs."""

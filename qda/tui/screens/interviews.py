@@ -1,0 +1,162 @@
+"""The interviews screen: every interview with its attributes and how much of it the coder
+has reviewed; sortable, filterable, Enter opens one."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ...models import ROLES
+
+if TYPE_CHECKING:
+    from ..app import QdaApp
+
+COLUMNS = [("name", "ID"), ("country", "Country"), ("role", "Role"), ("policy", "Policy"),
+           ("language", "Lang"), ("passages", "Passages"), ("share", "Reviewed")]
+SHORT_ROLES = {"en": {"designer_implementer": "Design+Impl.", "designer": "Designer",
+                      "implementer": "Implementer", "expert": "Expert",
+                      "beneficiary": "Beneficiary"},
+               "es": {"designer_implementer": "Diseño+Impl.", "designer": "Diseño",
+                      "implementer": "Implementación", "expert": "Experta/o",
+                      "beneficiary": "Beneficiaria/o"}}
+FIXED_WIDTH = 8 + 9 + 14 + 4 + 8 + 8 + 2 * len(COLUMNS)  # all columns but the policy
+
+
+def matches(row: dict, query: str) -> bool:
+    """Filter words: `attribute:value` matches that attribute, a bare word any of them."""
+    for word in query.casefold().split():
+        attr, _, value = word.partition(":")
+        if value and attr in row:
+            if value not in str(row[attr] or "").casefold():
+                return False
+        elif not any(word in str(row[key] or "").casefold()
+                     for key in ("name", "country", "role", "role_label", "policy", "language",
+                                 "sector")):
+            return False
+    return True
+
+
+class InterviewsScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open"),
+        Binding("slash", "filter", "Filter"),
+        Binding("o", "sort", "Sort"),
+        Binding("O", "reverse", "Reverse sort", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_key = "name"
+        self.reverse = False
+        self.rows: list[dict] = []
+
+    @property
+    def qda(self) -> "QdaApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Input(placeholder="filter: words, or country:peru role:expert policy:plan",
+                    id="filter")
+        yield DataTable(id="interviews", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the interviews and the coder's progress (one grouped query)."""
+        lang = self.qda.lang
+        self.rows = []
+        for r in self.qda.project.store.document_progress(self.qda.review.coder):
+            row = dict(r)
+            row["role_label"] = ROLES.get(row["role"] or "", {}).get(lang, row["role"] or "")
+            row["share"] = row["reviewed"] / row["passages"] if row["passages"] else 0.0
+            self.rows.append(row)
+        self.refill()
+
+    def refill(self) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        policy_width = max(12, self.app.size.width - FIXED_WIDTH - 4)
+        widths = {"name": 8, "country": 9, "role": 14, "policy": policy_width, "language": 4,
+                  "passages": 8, "share": 8}
+        arrow = " ▼" if self.reverse else " ▲"
+        for key, label in COLUMNS:
+            table.add_column(label + (arrow if key == self.sort_key else ""),
+                             width=widths[key], key=key)
+        query = self.query_one("#filter", Input).value
+        shown = [r for r in self.rows if matches(r, query)]
+        shown.sort(key=lambda r: (r[self.sort_key] is None, r[self.sort_key] or 0
+                                  if self.sort_key in ("passages", "share")
+                                  else str(r[self.sort_key] or "").casefold()),
+                   reverse=self.reverse)
+        short = SHORT_ROLES.get(self.qda.lang, SHORT_ROLES["en"])
+        for r in shown:
+            policy = r["policy"] or ""
+            if len(policy) > policy_width:
+                policy = policy[:policy_width - 1] + "…"
+            table.add_row(r["name"], r["country"] or "", short.get(r["role"] or "",
+                                                                     r["role_label"]),
+                          policy, r["language"] or "", str(r["passages"]),
+                          f"{r['share']:.0%}", key=str(r["id"]))
+        total = sum(r["passages"] for r in self.rows)
+        done = sum(r["reviewed"] for r in self.rows)
+        filtered = f" · {len(shown)} shown (filter: {query})" if query else ""
+        self.query_one("#title", Static).update(
+            f"[b]{len(self.rows)} interviews[/] · {done} of {total} passages reviewed by "
+            f"{self.qda.review.coder}{filtered}   [dim]Enter opens · / filter · o sort[/]")
+        if shown:
+            table.move_cursor(row=min(keep, len(shown) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.qda.open_interview(int(event.row_key.value))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self.qda.open_interview(int(key.value))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refill()
+
+    def on_input_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.query_one(DataTable).focus()
+
+    def action_sort(self) -> None:
+        keys = [k for k, _ in COLUMNS]
+        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        self.refill()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self.refill()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column header sorts by it (a second click reverses)."""
+        key = str(event.column_key.value)
+        self.reverse = not self.reverse if key == self.sort_key else False
+        self.sort_key = key
+        self.refill()

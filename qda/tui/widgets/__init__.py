@@ -1,0 +1,1 @@
+"""The TUI's own widgets: the transcript (virtual, line by line) and the passage panel."""

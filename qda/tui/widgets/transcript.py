@@ -1,0 +1,191 @@
+"""The transcript as flowing text, drawn line by line: only the visible lines are rendered.
+
+An interview of 10,000 words would make thousands of widgets; instead the text is wrapped
+once per width into line offsets, and `render_line` styles just the lines on screen. Moving
+the current passage or changing its codes restyles without re-wrapping.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...models import Segment
+
+GUTTER = 5  # marker, up to three axis letters, a space
+_WORD = re.compile(r"\S+\s*")
+
+
+@dataclass
+class Mark:
+    """How a passage is marked in the gutter: its axes (letter, colour) and state."""
+
+    axes: list[tuple[str, str | None]] = field(default_factory=list)
+    pending: bool = False  # machine suggestions wait for a decision
+    reviewed: bool = False
+
+
+@dataclass
+class _Block:
+    segment: Segment
+    label: str
+    lines: list[tuple[int, int]]
+    top: int
+
+
+def wrap(text: str, width: int, indent: int = 0) -> list[tuple[int, int]]:
+    """Greedy word wrap of `text` into (start, end) offsets; the first line starts after
+    `indent` cells. Words longer than a line are cut."""
+    width = max(width, 8)
+    lines: list[tuple[int, int]] = []
+    line_start, col = 0, indent
+    for m in _WORD.finditer(text):
+        word = m.group().rstrip()
+        size = cell_len(word)
+        if col + size > width and m.start() > line_start:
+            lines.append((line_start, m.start()))
+            line_start, col = m.start(), 0
+        start = m.start()
+        while col + size > width:  # a word longer than the line
+            cut = start + max(1, width - col)
+            lines.append((line_start, cut))
+            line_start, col = cut, 0
+            size -= cut - start
+            start = cut
+        col += size + (len(m.group()) - len(word))
+    lines.append((line_start, len(text)))
+    return lines
+
+
+class Transcript(ScrollView, can_focus=False):
+    """Passages one after another; the current one highlighted, interviewer turns dimmed,
+    coded passages marked in the gutter by axis letter and colour."""
+
+    COMPONENT_CLASSES = {"transcript--current", "transcript--interviewer",
+                         "transcript--evidence", "transcript--label", "transcript--pending"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.segments: list[Segment] = []
+        self.labels: dict[int, str] = {}
+        self.marks: dict[int, Mark] = {}
+        self.current: int | None = None
+        self.spans: list[tuple[int, int]] = []
+        self._blocks: list[_Block] = []
+        self._tops: list[int] = []
+        self._index: dict[int, int] = {}
+        self._width = 0
+
+    # -- content ------------------------------------------------------------------------------
+    def show(self, segments: list[Segment], marks: dict[int, Mark]) -> None:
+        self.segments = segments
+        self.labels = {s.id: f"{s.speaker}: " if s.speaker else "" for s in segments}
+        self.marks = marks
+        self._width = 0
+        self._layout()
+
+    def set_mark(self, segment_id: int, mark: Mark) -> None:
+        self.marks[segment_id] = mark
+        self.refresh()
+
+    def set_current(self, segment_id: int, spans: list[tuple[int, int]]) -> None:
+        """Highlight a passage (and its evidence words) and scroll it into view."""
+        self.current, self.spans = segment_id, spans
+        block = self._blocks[self._index[segment_id]] if segment_id in self._index else None
+        if block is not None:
+            height = self.scrollable_content_region.height or 1
+            top, bottom = block.top, block.top + len(block.lines)
+            if top < self.scroll_y or bottom > self.scroll_y + height:
+                self.scroll_to(y=max(0, top - height // 4), animate=False, immediate=True)
+        self.refresh()
+
+    # -- layout and drawing --------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        if width <= 0 or width == self._width:
+            return
+        self._width = width
+        text_width = max(width - GUTTER, 8)
+        self._blocks, self._tops, self._index = [], [], {}
+        y = 0
+        for i, s in enumerate(self.segments):
+            label = self.labels[s.id]
+            lines = wrap(s.text.replace("\n", " "), text_width, cell_len(label))
+            self._blocks.append(_Block(s, label, lines, y))
+            self._tops.append(y)
+            self._index[s.id] = i
+            y += len(lines) + 1  # a blank line between passages
+        self.virtual_size = Size(width, y)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width or self.size.width
+        base = self.rich_style
+        line = self.scroll_offset.y + y
+        i = bisect_right(self._tops, line) - 1
+        if i < 0 or not self._blocks:
+            return Strip.blank(width, base)
+        block = self._blocks[i]
+        row = line - block.top
+        if row >= len(block.lines):
+            return Strip.blank(width, base)
+        seg = block.segment
+        current = seg.id == self.current
+        style = base
+        if seg.is_interviewer:
+            style += self.get_component_rich_style("transcript--interviewer")
+        if current:
+            style += self.get_component_rich_style("transcript--current")
+        parts = self._gutter(seg, row, current, base)
+        start, end = block.lines[row]
+        if row == 0 and block.label:
+            parts.append(RichSegment(block.label,
+                                     style + self.get_component_rich_style("transcript--label")))
+        text = seg.text
+        evidence = style + self.get_component_rich_style("transcript--evidence")
+        cursor = start
+        for s, e in (self.spans if current else []):
+            s, e = max(s, start), min(e, end)
+            if s >= e:
+                continue
+            if s > cursor:
+                parts.append(RichSegment(text[cursor:s].replace("\n", " "), style))
+            parts.append(RichSegment(text[s:e].replace("\n", " "), evidence))
+            cursor = e
+        if cursor < end:
+            parts.append(RichSegment(text[cursor:end].replace("\n", " ").rstrip(), style))
+        return Strip(parts).adjust_cell_length(width, style if current else base)
+
+    def _gutter(self, seg: Segment, row: int, current: bool, base: Style) -> list[RichSegment]:
+        mark = self.marks.get(seg.id) or Mark()
+        current_style = base + self.get_component_rich_style("transcript--current")
+        out = [RichSegment(("▶" if row == 0 else "▌") if current else " ",
+                           current_style if current else base)]
+        if row == 0:
+            letters = mark.axes[:3]
+            for letter, colour in letters:
+                out.append(RichSegment(letter, base + Style(bold=True, color=colour)))
+            fill = 3 - len(letters)
+            if fill and mark.pending:
+                out.append(RichSegment("·", base + self.get_component_rich_style(
+                    "transcript--pending")))
+                fill -= 1
+            elif fill and mark.reviewed and not letters:
+                out.append(RichSegment("✓", base))
+                fill -= 1
+            out.append(RichSegment(" " * (fill + 1), base))
+        else:
+            colour = mark.axes[0][1] if mark.axes else None
+            out.append(RichSegment("│" if mark.axes else " ", base + Style(color=colour)))
+            out.append(RichSegment("   ", base))
+        return out
