@@ -31,6 +31,9 @@ demo: setup
 	$(BIN)/qda charts --lang es
 	$(BIN)/qda export codings outputs/codings.csv
 	$(BIN)/qda export qdpx outputs/project.qdpx
+	$(BIN)/qda export quotes outputs/quotes.xlsx
+	$(BIN)/qda report outputs/findings_es.docx --lang es
+	$(BIN)/qda report outputs/findings_en.docx --lang en
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -40,6 +43,10 @@ bench: setup
 	$(BIN)/python bench/autocode.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/summary.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/tui.py
+	$(BIN)/python bench/reanchor.py
+	$(BIN)/python bench/concurrency.py
 
 clean:
 	rm -rf $(VENV) .qda outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg

@@ -933,5 +933,67 @@ def anonymise(
 
 
 
+# -- findings chapter and quotes in Word (qda/export/report.py, qda/export/quotes.py) --------
+@app.command()
+def report(
+    output: Annotated[Path, typer.Argument(help="The Word file to write (.docx).")],
+    lang: LangOpt = "en",
+    axis: Annotated[Optional[list[str]], typer.Option(
+        help="Only this axis (e.g. challenges); repeat for several.")] = None,
+    country: Annotated[Optional[list[str]], typer.Option(
+        help="Only interviews from this country; repeat for several.")] = None,
+    include_suggested: Annotated[bool, typer.Option(
+        "--include-suggested", help="Also count and quote pending machine suggestions "
+                                    "(marked as such).")] = False,
+) -> None:
+    """Write the findings chapter to Word: method, then per axis its themes ranked by the
+    interviews raising them and in which countries, a theme-by-country table, a heatmap and
+    two or three verbatim quotes per theme; recommendations also by country and policy.
+
+    Numbers are those of 'qda summary' and 'qda differences'. Quotes are accepted codings,
+    attributed by role and country only, and checked against the transcripts as the file
+    is written: one that no longer matches, or that says a person's name, is left out and
+    listed. Real Word styles, a table of contents and page numbers.
+
+    [b]Examples[/]:
+      qda report outputs/findings_en.docx
+      qda report outputs/hallazgos.docx --lang es --country Peru --country Chile
+      qda report outputs/challenges.docx --axis challenges --include-suggested
+    """
+    from .export.report import write_report
+    with _open() as project:
+        done = write_report(project, output, lang, axis, country, include_suggested)
+    out.print(f"wrote {output}: {done.interviews} interviews, {len(done.axes)} axes, "
+              f"{done.themes} themes, {len(done.quotes)} quotes", highlight=False, markup=False)
+    for item in done.left_out:
+        why = ("it says a person's name" if item.reason == "names" else
+               f"it no longer matches its transcript (best alignment {item.score:.0f}%)")
+        err.print(f"qda: warning: passage {item.segment_id} ({item.code}) was not quoted: "
+                  f"{why}; see 'qda explain {item.segment_id}'", highlight=False, markup=False)
+
+
+@export_app.command("quotes")
+def export_quotes_cmd(
+    output: Annotated[Path, typer.Argument(help="The file to write: .docx, .xlsx or .csv.")],
+    lang: LangOpt = "en",
+    include_suggested: Annotated[bool, typer.Option(
+        "--include-suggested", help="Add pending machine suggestions.")] = False,
+) -> None:
+    """Every coded passage with its code path, case attributes, attribution, coder, status
+    and memos, sorted by code then country, as Word, Excel or CSV (by the file's suffix).
+
+    Accepted codings only unless asked. Participants are never named: quote by the
+    attribution (role and country); a name said in a passage or memo reads [name].
+
+    [b]Examples[/]:
+      qda export quotes outputs/quotes.docx --lang es
+      qda export quotes outputs/quotes.xlsx --include-suggested
+    """
+    from .export.quotes import export_quotes
+    with _open() as project:
+        count = export_quotes(project, output, lang, include_suggested)
+    out.print(f"wrote {count} coded passages to {output}", highlight=False, markup=False)
+
+
 if __name__ == "__main__":
     main()

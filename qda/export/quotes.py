@@ -1,0 +1,134 @@
+"""Every coded passage, ready to quote: `qda export quotes OUT.docx|.xlsx|.csv`.
+
+One row per coding (passage, code, coder) with the code path and label, the case
+attributes, the attribution to print, coder, status and the memos written on the passage,
+sorted by code (in codebook order) then country. Accepted codings, plus pending machine
+suggestions when asked. Names of participants and interviewers never appear: a passage that
+says one has it replaced by `[name]`, and so do memos.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..analysis.labels import check_lang, group_label
+from ..analysis.quotes import attribution
+from ..errors import QdaError, UsageError
+from ..privacy import MARK, People, people, safe_document_name
+from ..project import Project
+from . import word
+from .report_words import QUOTE_MARKS, words
+from .workbook import write_workbook
+
+COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
+           "language", "document", "segment_id", "start", "end", "text", "attribution",
+           "coder", "kind", "status", "memo"]
+FORMATS = (".csv", ".xlsx", ".docx")
+
+
+def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = False
+                 ) -> pd.DataFrame:
+    """The coded passages as a frame with COLUMNS, names already blanked out."""
+    check_lang(lang)
+    book = project.codebook
+    frame = project.codings_frame()
+    keep = frame["status"] == "accepted"
+    if include_suggested:
+        keep |= frame["status"] == "suggested"
+    frame = frame[keep].copy()
+    who = people(project)
+    ids = {row["name"]: row["id"] for row in project.store.documents()}
+    frame["document"] = [safe_document_name(name, who, ids.get(name))
+                         for name in frame["document"]]
+    frame["text"] = frame["text"].map(who.redact)
+    frame["policy"] = frame["policy"].map(lambda p: who.redact(p) if isinstance(p, str) else p)
+    frame["theme"] = frame["theme"].fillna("")
+    frame["label"] = frame["code"].map(lambda c: book[c].label(lang) if c in book else c)
+    frame["attribution"] = [attribution(r, c, lang) for r, c in
+                            zip(frame["role"], frame["country"])]
+    frame["memo"] = _memos(project, frame, who)
+    order = {c.path: i for i, c in enumerate(book.codes)}
+    frame["_order"] = frame["code"].map(order).fillna(len(order))
+    frame = frame.sort_values(["_order", "code", "country", "document", "start", "coder"],
+                              na_position="last", kind="stable")
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+def _memos(project: Project, frame: pd.DataFrame, who: People) -> list[str]:
+    """Memos on each row's passage: those about the passage, or about it and this code."""
+    notes: dict[tuple[int, str | None], list[str]] = {}
+    for memo in project.store.memo_rows():
+        if memo["segment_id"] is not None:
+            notes.setdefault((memo["segment_id"], memo["code"]), []).append(
+                f"{memo['author']}: {who.redact(memo['text'])}")
+    return ["\n\n".join(notes.get((s, None), []) + notes.get((s, c), []))
+            for s, c in zip(frame["segment_id"], frame["code"])]
+
+
+def export_quotes(project: Project, out: Path, lang: str = "en",
+                  include_suggested: bool = False) -> int:
+    """Write the coded passages as CSV, Excel or Word (by the file's suffix); returns the
+    number of rows."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"the output must end in {', '.join(FORMATS)}, not "
+                         f"'{out.suffix or out.name}'")
+    frame = quotes_frame(project, lang, include_suggested)
+    if suffix == ".csv":
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(out, index=False, encoding="utf-8")
+        except OSError as exc:
+            raise QdaError(f"cannot write ({exc.strerror or exc})", out) from None
+    elif suffix == ".xlsx":
+        write_workbook(out, {"Quotes": frame}, _notes(len(frame), include_suggested))
+    else:
+        _write_docx(project, frame, out, lang)
+    return len(frame)
+
+
+def _notes(rows: int, include_suggested: bool) -> list[str]:
+    return [f"qda export quotes: {rows} codings (passage, code, coder), sorted by code then "
+            "country; " + ("accepted codings and pending machine suggestions." if
+                           include_suggested else "accepted codings only."),
+            f"Participants and interviewers are never named: a name in a passage or memo "
+            f"reads {MARK}. Quote by the attribution column (role and country).",
+            f"Written by qda {__version__} on {datetime.now():%Y-%m-%d %H:%M}."]
+
+
+def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> None:
+    """A heading per axis and per code, then each passage in the Quote style with its
+    attribution, and a line saying who coded it and how, and its memos."""
+    title = words("quotes_title", lang)
+    doc = word.document(f"{title}: {project.codebook.name}", lang, subject=title)
+    doc.add_paragraph(title, style="Title")
+    doc.add_paragraph(project.codebook.name, style="Subtitle")
+    word.add_toc(doc, words("contents", lang), words("toc_hint", lang))
+    word.add_page_numbers(doc, words("page", lang), words("of", lang))
+    opening, closing = QUOTE_MARKS[lang]
+    book = project.codebook
+    styles = {name: doc.styles[name] for name in ("Quote", "Heading 1", "Heading 2")}
+    axis = code = None
+    for row in frame.itertuples(index=False):
+        if row.axis != axis:
+            axis = row.axis
+            doc.add_paragraph(book[axis].label(lang) if axis in book else axis,
+                              style=styles["Heading 1"])
+        if row.code != code:
+            code = row.code
+            if row.theme:
+                doc.add_paragraph(row.label, style=styles["Heading 2"])
+        quote = doc.add_paragraph(style=styles["Quote"])
+        quote.add_run(f"{opening}{row.text}{closing}")
+        quote.add_run(f" {row.attribution}").italic = False
+        policy = group_label("policy", row.policy, lang) if isinstance(row.policy, str) else "—"
+        meta = words("quotes_meta", lang, code=row.code, policy=policy, coder=row.coder,
+                     kind=row.kind, status=words(f"status_{row.status}", lang))
+        doc.add_paragraph(f"{row.document} · {meta}")
+        if row.memo:
+            doc.add_paragraph(f"{words('memo', lang)}: {row.memo}")
+    word.save(doc, out)

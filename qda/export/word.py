@@ -1,0 +1,167 @@
+"""Word building blocks shared by the report and the quotes export.
+
+Everything uses the template's real styles (Title, Heading 1/2, Quote, Caption, a table
+style) and real fields (table of contents, page numbers, caption numbers), so a team can
+restyle the document or rebuild its contents in Word instead of fixing it by hand.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
+from docx.text.paragraph import Paragraph
+
+from ..errors import QdaError
+
+TABLE_STYLE = "Light Grid Accent 1"
+TEXT_WIDTH = 6.0  # inches between the margins of the default page
+LANGUAGE_TAGS = {"es": "es-419", "en": "en-GB"}
+# settings.xml children that must follow <w:updateFields> (ECMA-376 CT_Settings order)
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars",
+                        "rsids", "mathPr", "attachedSchema", "themeFontLang",
+                        "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions",
+                        "readModeInkLockDown", "smartTagType", "schemaLibrary",
+                        "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                        "listSeparator")
+
+
+def document(title: str, lang: str, subject: str = "", keywords: str = "") -> Document:
+    """A new document whose properties name the tool, never a person, in language `lang`."""
+    doc = new_document()
+    props = doc.core_properties
+    stamp = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.title, props.subject, props.keywords = title, subject, keywords
+    props.author = props.last_modified_by = "qda"
+    props.comments, props.category = "", ""
+    props.language = LANGUAGE_TAGS.get(lang, lang)
+    props.created = props.modified = stamp
+    props.revision = 1
+    _set_language(doc, LANGUAGE_TAGS.get(lang, lang))
+    return doc
+
+
+def _set_language(doc: Document, tag: str) -> None:
+    """Proofing language of the Normal style, so Word spell-checks in the right language."""
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str = "") -> None:
+    """A Word field (TOC, PAGE, SEQ...) with `shown` as its text until Word updates it."""
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")
+        paragraph.add_run()._r.append(element)
+    char("begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def add_toc(doc: Document, heading: str, hint: str, levels: str = "1-2") -> None:
+    """A table-of-contents field over Heading 1-2; Word fills it when the file opens."""
+    doc.add_paragraph(heading, style="TOC Heading")
+    add_field(doc.add_paragraph(), f'TOC \\o "{levels}" \\h \\z \\u', hint)
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        later = [c for c in settings if c.tag.split("}")[-1] in _AFTER_UPDATE_FIELDS]
+        if later:
+            later[0].addprevious(update)
+        else:
+            settings.append(update)
+
+
+def add_page_numbers(doc: Document, page: str, of: str) -> None:
+    """'Page 3 of 12' in the footer of every section, as PAGE and NUMPAGES fields."""
+    for section in doc.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.style = doc.styles["Footer"]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(f"{page} ")
+        add_field(paragraph, "PAGE", "1")
+        paragraph.add_run(f" {of} ")
+        add_field(paragraph, "NUMPAGES", "1")
+
+
+def add_caption(doc: Document, kind: str, number: int, text: str) -> Paragraph:
+    """'Table 2. ...' in the Caption style, numbered by a SEQ field Word keeps in order."""
+    paragraph = doc.add_paragraph(style="Caption")
+    paragraph.add_run(f"{kind} ")
+    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
+    paragraph.add_run(f". {text}")
+    return paragraph
+
+
+def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]],
+              bold_rows: Sequence[int] = (), first_width: float = 2.1,
+              width: float = TEXT_WIDTH) -> None:
+    """A table in the template's table style, its first column (labels) wider than the
+    numbers; the header row repeats on every page."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = doc.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    rest = (width - first_width) / max(1, len(header) - 1)
+    widths = [Inches(first_width)] + [Inches(rest)] * (len(header) - 1)
+    for column, size in zip(table.columns, widths):
+        column.width = size
+    for index, (cells, values) in enumerate(zip((r.cells for r in table.rows),
+                                                [header, *rows])):
+        for column, (cell, value) in enumerate(zip(cells, values)):
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(str(value))
+            run.font.size = Pt(9)
+            if index - 1 in bold_rows:
+                run.bold = True
+            if column:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            cell.width = widths[column]
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_row.append(repeat)
+
+
+def add_figure(doc: Document, figure, width: float, description: str) -> None:
+    """A matplotlib figure as a PNG picture with alternative text for screen readers."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150)
+    buffer.seek(0)
+    doc.add_picture(buffer, width=Inches(width))
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for properties in picture._p.iter(qn("wp:docPr")):
+        properties.set("descr", description)
+
+
+def save(doc: Document, path: Path) -> None:
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise QdaError(f"a Word file must end in .docx, not '{path.suffix or path.name}'", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc.save(str(path))
+    except OSError as exc:
+        raise QdaError(f"cannot write the Word file ({exc.strerror or exc})", path) from None

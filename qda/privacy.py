@@ -1,0 +1,120 @@
+"""The names of the people in a study, so reports and exports never print them.
+
+Participants are quoted by role and country only. Their names can still sit in the
+metadata (`participant: Verónica Sepúlveda`), in speaker labels (`MILAGROS HUAMÁN:`), in
+the interviewers list, and even in a passage ("and she told me: Ximena, first the fair").
+`People` gathers every such name once per project; reports leave out passages that say
+one, and exports blank them out with `[name]`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .project import DEFAULT_INTERVIEWERS, Project
+
+MARK = "[name]"
+# metadata keys that hold people's names (other metadata is never printed anyway)
+NAME_KEYS = ("participant", "participants", "participante", "participantes", "interviewee",
+             "entrevistada", "entrevistado", "respondent", "name", "nombre", "interviewer",
+             "interviewers", "entrevistador", "entrevistadora")
+# speaker labels and name parts that stand for a role, not a person
+GENERIC = {w.casefold() for w in DEFAULT_INTERVIEWERS} | {
+    "participant", "participante", "participants", "participantes", "respondent",
+    "respondente", "entrevistada", "entrevistado", "speaker", "hablante", "persona",
+    "interviewee", "moderator", "unknown", "desconocido", "desconocida", "voz", "voice",
+    "de", "del", "la", "las", "los", "y", "van", "von", "da", "do", "dos", "das", "di", "le"}
+HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "mr", "mrs", "ms", "miss", "lic", "ing",
+              "prof", "mtra", "mtro", "don", "doña"}
+
+
+@dataclass(frozen=True)
+class People:
+    """The names to keep out of print: whole names and the parts of each.
+
+    A whole name (without "Dr.", "Sra."...) matches in any case; a part matches as a
+    capitalised or upper-case word only, so the surname Rojas hides "Rojas" and "ROJAS" but
+    not "banderas rojas".
+    """
+
+    names: tuple[str, ...]
+    parts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> "People":
+        whole: set[str] = set()
+        parts: set[str] = set()
+        for name in names:
+            tokens = [t for t in str(name).split()
+                      if t.rstrip(".").casefold() not in HONORIFICS]
+            words = [w for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", " ".join(tokens))
+                     if len(w) >= 3 and w.casefold() not in GENERIC]
+            if not words:
+                continue
+            if len(words) > 1:
+                whole.add(" ".join(tokens))
+            parts.update(form for w in words for form in (w[0].upper() + w[1:].lower(),
+                                                          w.upper()))
+        return cls(tuple(sorted(whole, key=len, reverse=True)),
+                   tuple(sorted(parts, key=len, reverse=True)))
+
+    def __post_init__(self) -> None:
+        patterns = [re.escape(n) for n in self.names]
+        whole = re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(patterns), re.IGNORECASE
+                           ) if patterns else None
+        parts = re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, self.parts))
+                           ) if self.parts else None
+        object.__setattr__(self, "_patterns", [p for p in (whole, parts) if p])
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def named_in(self, text: str | None) -> bool:
+        """Whether the text says one of the names."""
+        return bool(text) and any(p.search(text) for p in self._patterns)
+
+    def redact(self, text: str | None) -> str:
+        """The text with every name replaced by `[name]`."""
+        if not text:
+            return text or ""
+        for pattern in self._patterns:
+            text = pattern.sub(MARK, text)
+        return text
+
+
+def people(project: Project) -> People:
+    """Everyone named in the project: participants and interviewers in the metadata, and
+    every speaker label that is not a role word like P1 or Entrevistadora."""
+    names: list[str] = []
+    for row in project.store.documents():
+        names += _strings(json.loads(row["interviewers"] or "[]"))
+        extra = json.loads(row["extra"] or "{}")
+        for key, value in extra.items():
+            if key.casefold() in NAME_KEYS:
+                names += _strings(value)
+    speakers = project.store.speakers_frame()["speaker"].dropna().unique()
+    names += [s for s in speakers if not _generic_label(s)]
+    return People.of(names)
+
+
+def safe_document_name(name: str, who: People, document_id: int | None = None) -> str:
+    """An interview's name for print; one built from a person's name becomes its number."""
+    if who.named_in(name):
+        return f"#{document_id}" if document_id is not None else MARK
+    return name
+
+
+def _generic_label(label: str) -> bool:
+    """P1, ENT2, Participante 3: labels that name a role or a number, not a person."""
+    words = re.findall(r"[^\W\d_]+", label)
+    return all(w.casefold() in GENERIC or len(w) < 3 for w in words)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int)) and str(v).strip()]
+    return []
