@@ -72,5 +72,5 @@ class Coding:
     kind: str  # human | rules | model
     status: str = "suggested"  # suggested | accepted | rejected
     confidence: float | None = None
-    evidence: dict[str, Any] | str | None = None  # a str: evidence already encoded as JSON
+    evidence: dict[str, Any] | None = None
     run_id: int | None = None

@@ -22,7 +22,7 @@ import pandas as pd
 from .errors import QdaError
 from .models import Coding, Document, Segment
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -135,6 +135,11 @@ MIGRATIONS: list[str] = [
         detached_at TEXT NOT NULL
     );
     CREATE INDEX detached_codings_document ON detached_codings (document_id)
+    """,
+    # 3: codings_segment repeats the first column of UNIQUE (segment_id, code_id, coder),
+    # whose index serves the same look-ups; keeping both slowed every write of suggestions.
+    """
+    DROP INDEX IF EXISTS codings_segment
     """,
 ]
 
@@ -443,10 +448,8 @@ class Store:
             " run_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)"
             " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
             [(c.segment_id, code_ids[c.code], c.coder, c.kind, c.confidence,
-              # evidence may come already encoded (qda/coders/workers.py)
-              (c.evidence if isinstance(c.evidence, str) else
-               json.dumps(c.evidence, ensure_ascii=False)) if c.evidence else None,
-              c.run_id, stamp, stamp) for c in suggestions])
+              json.dumps(c.evidence, ensure_ascii=False) if c.evidence else None, c.run_id,
+              stamp, stamp) for c in suggestions])
         return self.db.total_changes - before
 
     def review_coding(self, segment_id: int, code: str, coder: str, status: str,
@@ -870,6 +873,43 @@ class Store:
         """(text, anchor_note, id) rows; in a transaction."""
         self.db.executemany("UPDATE memos SET text = ?, anchor_note = ? WHERE id = ?",
                             list(rows))
+
+    # -- staged suggestions (qda/coders/autocode.py: a large run's write) ---------------------
+    def stage_suggestions(self, rows: Iterable[tuple[int, str, float | None, str | None]]
+                          ) -> None:
+        """Put (segment_id, code, confidence, evidence JSON) rows in a temporary table of this
+        connection, in place of any left there. Staging takes no lock, and
+        `replace_suggestions_staged` then writes them in one statement: the write lock is
+        held for a third of the time a row-by-row insert takes."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS staged_suggestions (segment_id INTEGER,"
+                        " code TEXT, confidence REAL, evidence TEXT)")
+        self.db.execute("DELETE FROM staged_suggestions")
+        self.db.executemany("INSERT INTO staged_suggestions VALUES (?, ?, ?, ?)", rows)
+
+    def replace_suggestions_staged(self, coder: str, kind: str, run_id: int,
+                                   segment_ids: Iterable[int]) -> int:
+        """`replace_suggestions` with the staged rows of these segments (rows of others are
+        left out: a passage someone reviewed meanwhile); empties the stage. Call inside a
+        transaction; returns suggestions written."""
+        ids = list(segment_ids)
+        self.replace_suggestions(coder, ids, [])
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS staged_segments (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM staged_segments")
+        self.db.executemany("INSERT OR IGNORE INTO staged_segments VALUES (?)", [(i,) for i in ids])
+        stamp = now()
+        before = self.db.total_changes
+        self.db.execute(
+            "INSERT INTO codings (segment_id, code_id, coder, kind, status, confidence, evidence,"
+            " run_id, created_at, updated_at) SELECT s.segment_id, c.id, ?, ?, 'suggested',"
+            " s.confidence, s.evidence, ?, ?, ? FROM staged_suggestions s"
+            " JOIN codes c ON c.path = s.code"
+            " WHERE s.segment_id IN (SELECT id FROM staged_segments) ORDER BY s.rowid"
+            " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
+            (coder, kind, run_id, stamp, stamp))
+        written = self.db.total_changes - before
+        self.db.execute("DELETE FROM staged_suggestions")
+        self.db.execute("DELETE FROM staged_segments")
+        return written
 
 
 def is_busy(exc: sqlite3.Error) -> bool:

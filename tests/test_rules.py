@@ -1,15 +1,24 @@
 """The rule coder: bilingual matching, fuzzy slips, vetoes, evidence, runs, human decisions."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+from functools import lru_cache
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc
 
-from qda import codebook
+from qda import codebook, init_project
 from qda.coders import RuleCoder, passages
 from qda.coders.autocode import autocode
+from qda.coders.patterns import Patterns, _compile
 from qda.coders.patterns import problems as pattern_problems
+from qda.coders.workers import suggest_encoded
 from qda.importing import import_paths
 
 from .conftest import REPO, run_qda, write_txt
@@ -199,3 +208,91 @@ def test_cli_autocode_explain_evaluate(tmp_path):
     macro = [r for r in table if r["code"] == "macro average"][0]
     assert macro["f1"] == 1.0 and macro["baseline_f1"] == 0.0
     assert run_qda("explain", "99999", cwd=root).returncode == 1
+
+
+# -- results kept exactly while the coder is made faster ------------------------------------
+GOLDEN = Path(__file__).parent / "golden" / "rules_sample.tsv"
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    with init_project(tmp_path_factory.mktemp("samples") / "p") as opened:
+        assert import_paths(opened, [REPO / "transcripts"]).ok
+        yield opened
+
+
+def golden_lines(project, suggestions) -> list[str]:
+    """One line per suggestion, in the coder's order: passage, code, confidence and a digest
+    of the whole evidence (rules, words, offsets, weights, in order)."""
+    where = {int(r.segment_id): f"{r.document}\t{r.position}"
+             for r in project.segments_frame().itertuples()}
+    return [f"{where[s.segment_id]}\t{s.code}\t{s.confidence}\t" + hashlib.sha256(
+        json.dumps(s.evidence, ensure_ascii=False).encode()).hexdigest()[:16]
+        for s in suggestions]
+
+
+def test_sample_suggestions_match_the_golden_file(samples, coder):
+    """The rule coder's exact output on the sample corpus. A deliberate change to patterns or
+    scoring: rewrite the file with QDA_UPDATE_GOLDEN=1 and review its diff."""
+    lines = golden_lines(samples, coder.suggest(passages(samples)))
+    if os.environ.get("QDA_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = GOLDEN.read_text(encoding="utf-8").splitlines()
+    changed = [f"- {a}\n+ {b}" for a, b in zip(expected, lines) if a != b][:5]
+    assert lines == expected, f"{len(lines)} vs {len(expected)} suggestions; " + "\n".join(changed)
+
+
+def test_worker_processes_give_the_same_suggestions(samples, coder):
+    frame = passages(samples)
+    alone = coder.suggest(frame)
+    for processes in (1, 2):
+        encoded = suggest_encoded(coder, frame, processes=processes)
+        assert [(s.segment_id, s.code, s.confidence, s.evidence) for s in alone] == [
+            (e.segment_id, e.code, e.confidence, json.loads(e.evidence)) for e in encoded]
+
+
+# Token patterns with every kind of operator, and the words they test.
+TOKEN_PATTERNS = [
+    {"id": "t.star", "code": "recommendations",
+     "pattern": [{"LOWER": {"IN": ["should", "must"]}},
+                 {"LOWER": {"IN": ["not", "really", "also"]}, "OP": "*"}, {"IS_ALPHA": True}]},
+    {"id": "t.pair", "code": "lessons_learned",
+     "pattern": [{"LEMMA": {"IN": ["learn", "realise"]}}, {"LOWER": "that"}]},
+    {"id": "t.plus", "code": "challenges",
+     "pattern": [{"LOWER": "lack", "OP": "+"}, {"LOWER": "of", "OP": "?"},
+                 {"IS_ALPHA": True, "OP": "{1,2}"}]},
+]
+EXTRA_PATTERNS = {
+    "none": [],
+    "optional first": [{"id": "t.opt", "code": "challenges", "pattern": [
+        {"LOWER": "very", "OP": "?"}, {"LOWER": {"IN": ["no", "yet"]}}, {"LOWER": "money"}]}],
+    "sentence start": [{"id": "t.sent", "code": "challenges", "pattern": [
+        {"IS_SENT_START": True}, {"LOWER": "money"}]}],
+}
+TOKEN_WORDS = ("should must not really also learn learned realised that lack of very no yet "
+               "money the we . , 3").split()
+
+
+@given(st.lists(st.sampled_from(TOKEN_WORDS), max_size=30), st.sampled_from(list(EXTRA_PATTERNS)))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_token_patterns_match_on_a_slice_as_on_the_whole_passage(words, extra):
+    """The Matcher runs only on the slice of a passage where a match can be; it must find
+    the matches of the whole passage, in the same order. A pattern that may start anywhere
+    turns the slicing off, and so does one that tests sentence starts."""
+    pats = _token_patterns(extra)
+    text = " ".join(words)
+    matches, texts, keys = pats.scan(text)
+    found = [(h.rule, h.start, h.end) for h in
+             RuleCoder._token_hits(None, text, matches, texts, keys, pats)]
+    doc = Doc(pats.matcher.vocab, words=texts, lemmas=[k.lemma for k in keys])
+    whole = [(doc.vocab.strings[m], matches[s].start(), matches[e - 1].end())
+             for m, s, e in pats.matcher(doc)] if texts else []
+    assert found == whole
+    assert (pats.openings is None) == (extra != "none")
+    assert (pats.steps is None) == (extra == "sentence start")
+
+
+@lru_cache(maxsize=None)
+def _token_patterns(extra: str) -> Patterns:
+    return _compile({"language": "en", "tokens": TOKEN_PATTERNS + EXTRA_PATTERNS[extra]})

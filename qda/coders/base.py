@@ -42,20 +42,14 @@ def passages(project: Project) -> pd.DataFrame:
     The questions are context: an answer usually serves the axis it was asked about, and a
     follow-up ("¿y por qué?") leaves the question before it in force.
     """
-    frame = project.store.segments_frame()
-    questions: list[str | None] = []
-    previous: list[str | None] = []
-    last = before = None
-    current_doc = None
-    for row in frame.itertuples():
-        if row.document != current_doc:
-            current_doc, last, before = row.document, None, None
-        if row.is_interviewer:
-            if row.speaker is not None:
-                last, before = row.text, last
-        questions.append(last)
-        previous.append(before)
-    frame["question"] = [q or "" for q in questions]  # "" rather than None: no NaN in frames
-    frame["previous_question"] = [q or "" for q in previous]
+    frame = project.store.segments_frame()  # in document order
+    asked = frame["is_interviewer"].astype(bool) & frame["speaker"].notna()
+    by_document = frame["document"]
+    last = frame["text"].where(asked).groupby(by_document).ffill()
+    # at each question, the question before it in the same interview; carried forward
+    before = frame["text"][asked].groupby(by_document[asked]).shift(1)
+    before = before.reindex(frame.index).groupby(by_document).ffill()
+    frame["question"] = last.fillna("")  # "" rather than None: no NaN in frames
+    frame["previous_question"] = before.fillna("")
     frame = frame[frame["is_interviewer"] == 0]
     return frame[PASSAGE_COLUMNS].reset_index(drop=True)

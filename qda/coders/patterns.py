@@ -46,24 +46,24 @@ class Phrase:
     text: str
     keys: tuple[tuple[str, str], ...]  # per token: (folded lemma, folded lower-case form)
 
-    @property
-    def second(self) -> frozenset[str]:
-        """Keys of the second word, for a cheap first test of multi-word phrases."""
-        return _second(self.keys)
-
-
-@lru_cache(maxsize=None)
-def _second(keys: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    return frozenset(keys[1]) if len(keys) > 1 else frozenset()
-
 
 class Word(NamedTuple):
-    """What the matcher needs to know of one distinct text word."""
+    """What the matcher needs to know of one distinct text word, worked out once per word."""
 
     lemma: str  # folded
     form: str  # folded
     slip_of: str | None  # the topic word it is a transcription slip of
     starts: tuple[Phrase, ...]  # phrases whose first word it can be
+    lookup: tuple[str, ...]  # its distinct keys (lemma, form, slip), to look it up in `then`
+    alone: tuple[tuple[Phrase, bool], ...]  # one-word phrases it matches: (phrase, fuzzy)
+    # longer phrases whose first word it matches, by a key of their second word; entries are
+    # (position in `starts`, phrase, fuzzy first word), so candidates keep `starts` order
+    then: dict[str, tuple[tuple[int, Phrase, bool], ...]]
+    opens: frozenset[int]  # token patterns (by index) whose first token it can be
+    follows: frozenset[int]  # token patterns whose second token it can be
+
+
+_GROUP = re.Match.group
 
 
 @dataclass
@@ -77,7 +77,13 @@ class Patterns:
     token_codes: dict[str, str]  # token pattern id -> the code it signals
     vocabulary: tuple[str, ...]  # long folded topic words, for fuzzy matching
     matcher: Matcher | None = None
-    triggers: frozenset[str] | None = None  # words that can start a token pattern
+    # per token pattern, the folded words its first and second tokens can be (None: any
+    # second word); None when some pattern can start at any word
+    openings: list[tuple[frozenset[str], frozenset[str] | None]] | None = None
+    loose: frozenset[int] = frozenset()  # token patterns whose second word is not checked
+    # per token pattern and token: (may repeat, the folded words it accepts or None); None
+    # unless every pattern tests tokens one by one, so a slice of a passage matches as the whole
+    steps: list[tuple[tuple[bool, frozenset[str] | None], ...]] | None = None
     _cache: dict[str, "Word"] = field(default_factory=dict)
 
     def keys(self, word: str) -> tuple[str, str]:
@@ -95,9 +101,59 @@ class Patterns:
                 best = process.extractOne(low, self.vocabulary, scorer=fuzz.ratio,
                                           score_cutoff=FUZZY_CUTOFF)
                 alt = best[0] if best else None
-            starts = {id(p): p for k in (lem, low, alt) if k for p in self.phrases.get(k, ())}
-            found = self._cache[word] = Word(lem, low, alt, tuple(starts.values()))
+            starts = tuple({id(p): p for k in (lem, low, alt) if k
+                            for p in self.phrases.get(k, ())}.values())
+            alone: list[tuple[Phrase, bool]] = []
+            then: dict[str, list[tuple[int, Phrase, bool]]] = {}
+            for at, phrase in enumerate(starts):
+                first = phrase.keys[0]
+                if lem in first or low in first:
+                    fuzzy = False
+                elif alt == first[1] and phrase.kind == "topic":
+                    fuzzy = True
+                else:  # reached through a slip, but slips are forgiven in topics only
+                    continue
+                if len(phrase.keys) == 1:
+                    alone.append((phrase, fuzzy))
+                else:
+                    for key in dict.fromkeys(phrase.keys[1]):
+                        then.setdefault(key, []).append((at, phrase, fuzzy))
+            opens, follows = set(), set()
+            for index, (first, second) in enumerate(self.openings or ()):
+                if lem in first or low in first:
+                    opens.add(index)
+                if second is not None and (lem in second or low in second):
+                    follows.add(index)
+            found = self._cache[word] = Word(
+                lem, low, alt, starts, tuple(k for k in dict.fromkeys((lem, low, alt)) if k),
+                tuple(alone), {k: tuple(v) for k, v in then.items()}, frozenset(opens),
+                frozenset(follows))
         return found
+
+    def match_end(self, index: int, start: int, keys: list[Word]) -> int:
+        """A bound on where a match of token pattern `index` starting at `start` ends: each
+        token takes one word, a repeated one the run of words it accepts (all the rest when
+        it accepts any word), plus the word after. Needs `steps`."""
+        at, count = start, len(keys)
+        for repeats, accepted in self.steps[index]:
+            if not repeats:
+                at += 1
+            elif accepted is None:
+                return count
+            else:
+                while at < count and (keys[at].lemma in accepted or keys[at].form in accepted):
+                    at += 1
+        return min(at + 1, count)  # and the word after, where a pending match is decided
+
+    def scan(self, text: str) -> tuple[list[re.Match], list[str], list[Word]]:
+        """The words of `text` (as regex matches, for their offsets), their text and keys;
+        one pass of C-level loops, since this runs over every word of a corpus."""
+        matches = list(_WORD.finditer(text))
+        texts = list(map(_GROUP, matches))
+        keys = list(map(self._cache.get, texts))
+        if None in keys:
+            keys = [k if k is not None else self.token_keys(w) for k, w in zip(keys, texts)]
+        return matches, texts, keys
 
 
 def pattern_files(codebook_path: Path) -> list[Path]:
@@ -171,8 +227,19 @@ def problems(path: Path, codebook: Codebook | None) -> list[QdaError]:
     return errors
 
 
+_LOADED: dict[str, dict[str, Patterns]] = {}  # by patterns_hash, the last few
+_LOADED_KEEP = 4
+
+
 def load(codebook: Codebook) -> dict[str, Patterns]:
-    """Compiled patterns for every language that has a pattern file; raises on problems."""
+    """Compiled patterns for every language that has a pattern file; raises on problems.
+
+    Compiled once per content of the codebook and its pattern files: the coders of one
+    process (autocode, the model's rule features, explain) share them and their word cache.
+    """
+    key = patterns_hash(codebook)
+    if key in _LOADED:
+        return _LOADED[key]
     found: dict[str, Patterns] = {}
     for path in pattern_files(codebook.path):
         errors = problems(path, codebook)
@@ -181,6 +248,9 @@ def load(codebook: Codebook) -> dict[str, Patterns]:
                            "check':\n" + "\n".join(f"  {e}" for e in errors))
         data = strip_lines(yaml.safe_load(path.read_text(encoding="utf-8-sig")))
         found[data["language"]] = _compile(data)
+    while len(_LOADED) >= _LOADED_KEEP:
+        del _LOADED[next(iter(_LOADED))]
+    _LOADED[key] = found
     return found
 
 
@@ -216,22 +286,59 @@ def _compile(data: dict[str, Any]) -> Patterns:
         patterns.matcher = Matcher(nlp.vocab)
         for entry in patterns.tokens:
             patterns.matcher.add(entry["id"], [entry["pattern"]])
-        patterns.triggers = _triggers(patterns.tokens)
+        patterns.openings = _openings(patterns.tokens)
+        patterns.loose = frozenset(i for i, (_, second) in enumerate(patterns.openings or ())
+                                   if second is None)
+        patterns.steps = _steps(patterns.tokens)
     return patterns
 
 
-def _triggers(entries: list[dict[str, Any]]) -> frozenset[str] | None:
-    """Folded words a token pattern can start with; None when one can start anywhere."""
-    found: set[str] = set()
+def _openings(entries: list[dict[str, Any]]
+              ) -> list[tuple[frozenset[str], frozenset[str] | None]] | None:
+    """Per token pattern, the folded words its first token can be and those its second can be
+    (None when the second is not a fixed word): a match can only start where both fit. None
+    when a pattern's first token is optional, negated or not a fixed word: it can start
+    anywhere. Folded words cover more than the Matcher accepts; it has the last word."""
+    found = []
     for entry in entries:
-        first = entry["pattern"][0]
-        values = [v for attr in ("LOWER", "LEMMA", "ORTH", "TEXT") if attr in first
-                  for v in (first[attr].get("IN", []) if isinstance(first[attr], dict)
-                            else [first[attr]])]
-        if not values:
+        pattern = entry["pattern"]
+        first = _literals(pattern[0]) if _op(pattern[0]) in ("1", "+") else None
+        if first is None:
             return None
-        found.update(fold(str(v)) for v in values)
-    return frozenset(found)
+        # the second word is checked only after a first that matches once, and if it must be
+        second = _literals(pattern[1]) if len(pattern) > 1 and _op(pattern[0]) == "1" \
+            and _op(pattern[1]) in ("1", "+") else None
+        found.append((first, second))
+    return found
+
+
+def _op(token: dict[str, Any]) -> str:
+    return str(token.get("OP", "1"))
+
+
+def _literals(token: dict[str, Any]) -> frozenset[str] | None:
+    """Folded words a token spec accepts; None if it is not limited to fixed words."""
+    values = [v for attr in ("LOWER", "LEMMA", "ORTH", "TEXT") if attr in token
+              for v in (token[attr].get("IN", []) if isinstance(token[attr], dict)
+                        else [token[attr]])]
+    return frozenset(fold(str(v)) for v in values) if values else None
+
+
+# Attributes a Matcher tests on one token alone: with only these, a match found in a slice
+# of a passage is the match in the whole passage (no sentence starts, no extensions).
+_TOKEN_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "LENGTH", "IS_ALPHA",
+                          "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+                          "IS_SPACE", "IS_STOP", "LIKE_NUM", "SHAPE", "PREFIX", "SUFFIX", "OP"})
+
+
+def _steps(entries: list[dict[str, Any]]
+           ) -> list[tuple[tuple[bool, frozenset[str] | None], ...]] | None:
+    """Per token pattern and token: whether it may repeat (*, +, {n,m}) and the folded words
+    it accepts; None when a pattern tests more than single tokens (see _TOKEN_ATTRS)."""
+    if not all(set(token) <= _TOKEN_ATTRS for e in entries for token in e["pattern"]):
+        return None
+    return [tuple((_op(token) not in ("1", "?", "!"), _literals(token)) for token in e["pattern"])
+            for e in entries]
 
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")

@@ -9,8 +9,11 @@ suggestion keeps the rules and the words, with their offsets in the passage, beh
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import attrgetter, itemgetter
 
 import pandas as pd
 from spacy.tokens import Doc
@@ -19,7 +22,7 @@ from ..codebook import Codebook
 from ..models import AXES
 from . import patterns as pattern_data
 from .base import Suggestion
-from .patterns import Patterns, fold
+from .patterns import Patterns, Phrase, Word, fold
 
 CUE_WEIGHT = 1.0
 TOKEN_WEIGHT = 1.0
@@ -30,7 +33,7 @@ SINGLE_AXIS_SUPPORT = 0.5  # a topic of one axis needs this much, or two of its 
 AXIS_ONLY_SUPPORT = 1.5  # a bare axis needs this much
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     rule: str
     kind: str
@@ -65,6 +68,7 @@ class RuleCoder:
         self.patterns = patterns if patterns is not None else pattern_data.load(codebook)
         self.version = pattern_data.patterns_hash(codebook)
         self._questions: dict[tuple[str, str, str], list[Hit]] = {}
+        self._topics: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None) -> "RuleCoder":
         return self
@@ -104,22 +108,27 @@ class RuleCoder:
     def find(self, text: str, pats: Patterns, where: str = "passage") -> list[Hit]:
         """Every phrase and token-pattern match in `text`; a match inside a longer one is
         dropped."""
-        tokens = pattern_data.words(text)
-        keys = [pats.token_keys(w) for w, _, _ in tokens]
+        matches, texts, keys = pats.scan(text)
         hits: list[Hit] = []
         count = len(keys)
-        for i, word in enumerate(keys):
-            for phrase in word.starts:
+        for i in compress(range(count), map(_STARTS, keys)):
+            word = keys[i]
+            for phrase, fuzzy in word.alone:
+                at = matches[i]
+                hits.append(_hit(phrase, fuzzy, text, at.start(), at.end(), where))
+            if not word.then or i + 1 == count:
+                continue
+            # longer phrases: only those whose second word is the next word's are tried
+            found = None
+            for key in keys[i + 1].lookup:
+                more = word.then.get(key)
+                if more:
+                    found = more if found is None else _merge(found, more)
+            for _, phrase, fuzzy in found or ():
                 n = len(phrase.keys)
                 if i + n > count:
                     continue
-                if n > 1:  # most candidates fail on their second word: test it first
-                    nxt = keys[i + 1]
-                    if nxt.lemma not in phrase.second and nxt.form not in phrase.second and (
-                            nxt.slip_of is None or nxt.slip_of not in phrase.second):
-                        continue
-                fuzzy = False
-                for k in range(n):
+                for k in range(1, n):
                     want_lemma, want_form = phrase.keys[k]
                     got = keys[i + k]
                     if got.lemma in (want_lemma, want_form) or got.form in (want_lemma, want_form):
@@ -129,29 +138,50 @@ class RuleCoder:
                         continue
                     break
                 else:
-                    start, end = tokens[i][1], tokens[i + n - 1][2]
-                    hits.append(Hit(phrase.rule + (".fuzzy" if fuzzy else ""), phrase.kind,
-                                    phrase.target, text[start:end], start, end,
-                                    0.8 if fuzzy else 1.0, where))
+                    hits.append(_hit(phrase, fuzzy, text, matches[i].start(),
+                                     matches[i + n - 1].end(), where))
         hits = _longest(hits)
-        if where == "passage" and pats.matcher is not None and (
-                pats.triggers is None or not pats.triggers.isdisjoint(
-                    [k.lemma for k in keys] + [k.form for k in keys])):
-            hits += self._token_hits(text, tokens, keys, pats)
+        if where == "passage" and pats.matcher is not None:
+            hits += self._token_hits(text, matches, texts, keys, pats)
         return hits
 
-    def _token_hits(self, text: str, tokens: list[tuple[str, int, int]], keys: list,
+    def _token_hits(self, text: str, matches: list[re.Match], texts: list[str], keys: list[Word],
                     pats: Patterns) -> list[Hit]:
-        """Token-pattern matches, on a Doc built from the same tokens with their lemmas."""
-        doc = Doc(pats.matcher.vocab, words=[w for w, _, _ in tokens],
-                  lemmas=[k.lemma for k in keys])
+        """Token-pattern matches, on a Doc built from the same tokens with their lemmas.
+
+        Building Docs is most of the Matcher's cost, so a Doc is built only where a match can
+        start (first and second words fit some pattern), and holds only the words from the
+        first such start to the furthest such a match can reach (when patterns test tokens
+        one by one, a slice matches as the whole passage would)."""
+        first, stop = 0, len(keys)
+        if pats.openings is not None:
+            starts = [i for i in compress(range(stop), map(_OPENS, keys))
+                      if keys[i].opens & pats.loose
+                      or (i + 1 < stop and keys[i].opens & keys[i + 1].follows)]
+            if not starts:
+                return []
+            if pats.steps is not None:
+                first = starts[0]
+                stop = max(pats.match_end(index, i, keys) for i in starts
+                           for index in keys[i].opens)
+        doc = Doc(pats.matcher.vocab, words=texts[first:stop],
+                  lemmas=[k.lemma for k in keys[first:stop]])
         out = []
         for match_id, s, e in pats.matcher(doc):
             rule = doc.vocab.strings[match_id]
-            start, end = tokens[s][1], tokens[e - 1][2]
+            start, end = matches[first + s].start(), matches[first + e - 1].end()
             out.append(Hit(rule, "token", pats.token_codes[rule], text[start:end], start, end,
                            TOKEN_WEIGHT))
         return out
+
+    def _topic_codes(self, pats: Patterns, topic: str) -> list[tuple[str, str]]:
+        """(code, its axis) a topic can take in this codebook; worked out once per topic."""
+        key = (pats.lang, topic)
+        found = self._topics.get(key)
+        if found is None:
+            found = self._topics[key] = [(c, c.split("/")[0]) for c in pats.topics[topic]
+                                         if c in self.codebook]
+        return found
 
     def _score(self, segment_id: int, hits: list[Hit], pats: Patterns) -> list[Suggestion]:
         support: dict[str, float] = defaultdict(float)
@@ -181,21 +211,21 @@ class RuleCoder:
                     axis_hits[axis].append(h)
         themes: dict[str, tuple[float, list[Hit]]] = {}
         for topic, found in topic_hits.items():
-            distinct = {fold(h.words) for h in found}
-            codes = [c for c in pats.topics[topic] if c in self.codebook and c not in vetoed
-                     and c.split("/")[0] not in vetoed]
-            axes = {c.split("/")[0] for c in codes}
-            for code in codes:
-                axis = code.split("/")[0]
-                if len(axes) == 1:
+            distinct = len({fold(h.words) for h in found})
+            codes = self._topic_codes(pats, topic)
+            if vetoed:
+                codes = [(c, a) for c, a in codes if c not in vetoed and a not in vetoed]
+            one_axis = len({a for _, a in codes}) == 1
+            for code, axis in codes:
+                here = support.get(axis, 0.0)
+                if one_axis:
                     # two words of the topic suffice unless another axis is better supported
-                    rival = max((v for a, v in support.items() if a != axis), default=0.0)
-                    ok = support[axis] >= SINGLE_AXIS_SUPPORT or (
-                        len(distinct) >= 2 and support[axis] >= rival)
+                    ok = here >= SINGLE_AXIS_SUPPORT or (distinct >= 2 and here >= max(
+                        (v for a, v in support.items() if a != axis), default=0.0))
                 else:
-                    ok = support[axis] >= THEME_AXIS_SUPPORT
+                    ok = here >= THEME_AXIS_SUPPORT
                 if ok:
-                    score = min(len(distinct), 3) + support[axis]
+                    score = min(distinct, 3) + here
                     best = themes.get(code)
                     if best is None or score > best[0]:
                         themes[code] = (score, found + axis_hits[axis])
@@ -207,6 +237,20 @@ class RuleCoder:
                     and support[axis] >= AXIS_ONLY_SUPPORT:
                 out.append(_suggestion(segment_id, axis, support[axis], axis_hits[axis], vetoed))
         return out
+
+
+_STARTS = attrgetter("starts")
+_OPENS = attrgetter("opens")
+
+
+def _hit(phrase: Phrase, fuzzy: bool, text: str, start: int, end: int, where: str) -> Hit:
+    return Hit(phrase.rule + ".fuzzy" if fuzzy else phrase.rule, phrase.kind, phrase.target,
+               text[start:end], start, end, 0.8 if fuzzy else 1.0, where)
+
+
+def _merge(a: tuple, b: tuple) -> tuple:
+    """Candidates found under two keys of a word, once each, in their `starts` order."""
+    return tuple(sorted({entry[0]: entry for entry in a + b}.values(), key=itemgetter(0)))
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
