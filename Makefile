@@ -22,6 +22,9 @@ demo: setup
 	$(BIN)/qda import-codings transcripts/reference/ --coder reference
 	$(BIN)/qda status
 	$(BIN)/qda evaluate --reference reference --coder rules --level axis
+	$(BIN)/qda train
+	$(BIN)/qda evaluate --reference reference --coder both --level axis
+	$(BIN)/qda agreement --coder reference --coder rules
 	$(BIN)/qda summary
 	$(BIN)/qda summary -o outputs/summary_en.xlsx
 	$(BIN)/qda summary --lang es -o outputs/summary_es.xlsx
@@ -42,6 +45,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/autocode.py
 	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/model.py
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/tui.py

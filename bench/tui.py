@@ -2,9 +2,10 @@
 
 Prints the time to open the project to a usable interviews screen and the p95 latency of
 key actions on the coding screen (moving, accepting, rejecting, undo, redo, next
-unreviewed), each measured inside the app's process from the key press until the pilot
-sees the app idle with the screen updated. That includes the pilot's own polling, printed
-beside it (the time an unbound key takes), so the figure is an upper bound. Targets (issue 6): open < 1.5 s, key p95 < 50 ms.
+unreviewed), measured inside the app: from the start of the key's action until the screen
+has been redrawn (`QdaApp.key_latencies`). Also printed, as an upper bound: the time from
+the test pilot's key press until it sees the app idle, which includes the pilot's own
+polling (the time an unbound key takes). Targets (issue 6): open < 1.5 s, key p95 < 50 ms.
 
     python bench/tui.py [--words 1000000] [--keys 300]
 """
@@ -33,7 +34,7 @@ RHYTHM = ["j", "a", "j", "r", "j", "j", "u", "U", "k", "n", "2", "A", "j", "R", 
 
 
 async def measure(root: Path, keys: int
-                  ) -> tuple[float, int, list[float], list[float], int]:
+                  ) -> tuple[float, int, list[float], list[float], list[float], int]:
     start = time.perf_counter()
     project = open_project(root)
     app = QdaApp(project, "ana", "en")
@@ -45,6 +46,7 @@ async def measure(root: Path, keys: int
         await app.workers.wait_for_complete()  # the review queue, read on a thread
         await pilot.pause()
         passages = len(app.screen.order)
+        app.key_latencies.clear()
         latencies, idle = [], []
         for i in range(keys):
             for key, into in ((RHYTHM[i % len(RHYTHM)], latencies), ("x", idle)):
@@ -52,9 +54,10 @@ async def measure(root: Path, keys: int
                 await pilot.press(key)
                 await pilot.pause()
                 into.append((time.perf_counter() - t0) * 1000)
+        inside = list(app.key_latencies)
         await pilot.press("q")
     project.close()
-    return opened, rows, latencies, idle, passages
+    return opened, rows, inside, latencies, idle, passages
 
 
 def main() -> None:
@@ -66,18 +69,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
         shutil.copytree(source, root)  # the review writes; the cached project stays as built
-        opened, rows, latencies, idle, passages = asyncio.run(measure(root, args.keys))
+        opened, rows, inside, latencies, idle, passages = asyncio.run(measure(root, args.keys))
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import qda.tui.app"], check=True)
     imports = time.perf_counter() - start
-    p95 = statistics.quantiles(latencies, n=20)[-1]
+    p95 = statistics.quantiles(inside, n=20)[-1]
+    outer = statistics.quantiles(latencies, n=20)[-1]
     print(f"tui: {rows} interviews; opened to the interviews screen in {opened:.2f} s "
           f"(target < {OPEN_TARGET_S} s); interpreter start and imports {imports:.2f} s more")
-    print(f"tui: {len(latencies)} key actions on an interview of {passages} passages: median "
-          f"{statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, max {max(latencies):.1f} "
-          f"ms (target p95 < {KEY_TARGET_MS} ms)")
-    print(f"tui: of which the test pilot's own wait per key (an unbound key): median "
-          f"{statistics.median(idle):.1f} ms")
+    print(f"tui: {len(inside)} key actions on an interview of {passages} passages, action to "
+          f"redrawn screen: median {statistics.median(inside):.1f} ms, p95 {p95:.1f} ms, max "
+          f"{max(inside):.1f} ms (target p95 < {KEY_TARGET_MS} ms)")
+    print(f"tui: seen from the test pilot (upper bound): median "
+          f"{statistics.median(latencies):.1f} ms, p95 {outer:.1f} ms; its own wait per key "
+          f"(an unbound key): median {statistics.median(idle):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -346,22 +346,26 @@ def codebook_show(lang: LangOpt = "en") -> None:
 
 @app.command()
 def autocode(
-    coder: Annotated[str, typer.Option(help="Which coder suggests codes (rules).")] = "rules",
+    coder: Annotated[str, typer.Option(
+        help="Which coder suggests codes: rules, model or both (model and both need "
+             "'qda train').")] = "rules",
     include_reviewed: Annotated[bool, typer.Option(
         help="Also suggest on passages a person already reviewed.")] = False,
 ) -> None:
     """Suggest codes for every passage not yet reviewed, and record the run.
 
-    Re-running replaces the coder's earlier unreviewed suggestions; accepted and rejected
-    codings are never touched.
+    Re-running replaces the coder's earlier unreviewed suggestions (with both, the rules' and
+    the model's too); accepted and rejected codings are never touched.
 
-    [b]Example[/]: qda autocode --coder rules
+    [b]Example[/]: qda autocode --coder both
     """
     from .coders.autocode import CODERS, autocode as run
     if coder not in CODERS:
         raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
     with _open() as project:
         report = run(project, coder, include_reviewed)
+    for note in report.notes:
+        err.print(f"qda: note: {note}", highlight=False)
     out.print(f"run {report.run_id}: {report.written} suggestions by {coder} on "
               f"{report.passages} passages", highlight=False)
 
@@ -417,30 +421,31 @@ def explain(
 @app.command()
 def evaluate(
     reference: Annotated[str, typer.Option(help="The coder whose codings are the truth.")],
-    coder: Annotated[str, typer.Option(help="The coder to measure (rules).")] = "rules",
+    coder: Annotated[str, typer.Option(help="The coder to measure: rules, model or both.")
+                     ] = "rules",
     level: Annotated[str, typer.Option(help="axis or theme.")] = "axis",
+    folds: Annotated[int, typer.Option(
+        help="Cross-validation folds for model and both, split by interview.", min=2)] = 5,
     json_: JsonOpt = False,
 ) -> None:
     """Per-code precision, recall, F1 and kappa of a coder against a reference coder,
-    with macro averages and a majority baseline.
+    with macro averages and a majority baseline. The model and the ensemble are
+    cross-validated by interview: no passage of a test interview is seen in training.
 
-    [b]Example[/]: qda evaluate --reference reference --coder rules --level theme
+    [b]Example[/]: qda evaluate --reference reference --coder both --folds 5 --level theme
     """
-    from .coders import RuleCoder, passages
-    from .coders.evaluate import LEVELS, reference_matrix, scores, suggestion_matrix
+    from .coders.evaluate import CODERS, LEVELS, evaluate as run
     if level not in LEVELS:
         raise UsageError(f"--level must be axis or theme, not '{level}'")
-    if coder != "rules":
-        raise UsageError(f"--coder must be rules, not '{coder}'")
+    if coder not in CODERS:
+        raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
     with _open() as project:
-        truth = reference_matrix(project, reference, level)
-        frame = passages(project)
-        suggested = RuleCoder(project.codebook).suggest(frame[frame.segment_id.isin(truth.index)])
-        table = scores(truth, suggestion_matrix(suggested, list(truth.index), project, level))
+        table, units = run(project, reference, coder, level, folds)
     if json_:
         print(table.to_json(orient="records", indent=2, force_ascii=False))
         return
-    view = Table(title=f"{coder} against {reference}, {level} level, {len(truth)} passages",
+    how = f", {folds}-fold by interview" if coder != "rules" else ""
+    view = Table(title=f"{coder} against {reference}, {level} level, {units} passages{how}",
                  box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
     for column in ("code", "support", "precision", "recall", "f1", "kappa", "baseline_f1"):
         view.add_column("base F1" if column == "baseline_f1" else column,
@@ -993,6 +998,120 @@ def export_quotes_cmd(
     with _open() as project:
         count = export_quotes(project, output, lang, include_suggested)
     out.print(f"wrote {count} coded passages to {output}", highlight=False, markup=False)
+
+
+# -- the model coder and agreement (qda/coders/model.py, training.py, active.py; analysis/) --
+@app.command()
+def train(
+    coder: Annotated[Optional[str], typer.Option(
+        help="Learn from this person's decisions only (default: everyone's).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Fit the model coder on the passages people reviewed and print its cross-validated
+    scores per code; codes with too few examples are named and left to the rules.
+
+    Saves .qda/models/model.skops (skops, no pickle) beside model-card.md.
+
+    [b]Example[/]: qda train
+    """
+    from .coders.training import train as run
+    with _open() as project:
+        trained = run(project, coder)
+    meta = trained.meta
+    if json_:
+        print(json.dumps(meta, indent=2, ensure_ascii=False))
+        return
+    out.print(f"trained on {meta['passages']} passages of {meta['documents']} interviews "
+              f"({meta['trained_on']}); scores are out-of-fold, by interview", highlight=False)
+    for name, learner in meta["learners"].items():
+        view = Table(title=f"{name}: " + ("text and rule findings (the ensemble)"
+                                          if name == "both" else "text alone"),
+                     box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+        for column in ("code", "examples", "precision", "recall", "F1", "threshold"):
+            view.add_column(column, justify="left" if column == "code" else "right")
+        for code, row in learner["codes"].items():
+            view.add_row(code, str(row["positives"]), f"{row['precision']:.2f}",
+                         f"{row['recall']:.2f}", f"{row['f1']:.2f}", f"{row['threshold']:.2f}")
+        out.print(view)
+        if learner["skipped"]:
+            out.print("too few examples to learn, left to the rules: " + ", ".join(
+                f"{code} ({n})" for code, n in learner["skipped"].items()), highlight=False)
+    out.print(f"model saved in {trained.folder}", highlight=False)
+
+
+@app.command("next")
+def next_(
+    n: Annotated[int, typer.Option("-n", help="How many passages to list.", min=1)] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """List the unreviewed passages whose review would teach the model most (those it is
+    least sure of); in transcript order when no model has been trained.
+
+    [b]Example[/]: qda next -n 20
+    """
+    from .coders.active import ranked
+    with _open() as project:
+        frame, source = ranked(project, n)
+    if json_:
+        print(frame.assign(margin=frame.margin.round(3).astype(object).where(
+            frame.margin.notna(), None)).to_json(orient="records", indent=2, force_ascii=False))
+        return
+    out.print("least certain first (model)" if source == "model"
+              else "in transcript order (no trained model: run 'qda train')", highlight=False)
+    view = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for column in ("segment", "document", "margin", "passage"):
+        view.add_column(column, justify="right" if column in ("segment", "margin") else "left",
+                        overflow="ellipsis", no_wrap=column == "passage")
+    for row in frame.itertuples():
+        margin = "" if row.margin != row.margin else f"{row.margin:.2f}"
+        view.add_row(str(row.segment_id), row.document, margin, row.text[:120])
+    out.print(view)
+
+
+@app.command()
+def agreement(
+    coder: Annotated[list[str], typer.Option(
+        "--coder", help="Two coders: people or machine coders (rules, model, both).")],
+    level: Annotated[str, typer.Option(help="axis or theme.")] = "axis",
+    unit: Annotated[str, typer.Option(help="segment or document.")] = "segment",
+    json_: JsonOpt = False,
+) -> None:
+    """Per-code Cohen's kappa, percent agreement and Krippendorff's alpha of two coders on
+    the passages (or interviews) both coded.
+
+    [b]Example[/]: qda agreement --coder ana --coder bea --level theme
+    """
+    from .analysis.agreement import compare
+    if len(coder) != 2:
+        raise UsageError("give exactly two coders: --coder A --coder B")
+    with _open() as project:
+        result = compare(project, coder[0], coder[1], level, unit)
+    table = result.table
+    if json_:
+        print(json.dumps({"coder_a": result.coder_a, "coder_b": result.coder_b,
+                          "level": level, "unit": unit, "units": result.units,
+                          "mean_kappa": result.mean_kappa, "alpha": result.alpha,
+                          "codes": json.loads(table.to_json(orient="records"))},
+                         indent=2, ensure_ascii=False))
+        return
+    view = Table(title=f"{result.coder_a} and {result.coder_b}: {level} level, "
+                       f"{result.units} {unit}s both coded",
+                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for column in ("code", result.coder_a, result.coder_b, "both", "agreement", "kappa",
+                   "alpha"):
+        view.add_column(column, justify="left" if column == "code" else "right")
+
+    def num(value: float | None) -> str:
+        return "n/a" if value is None or value != value else f"{value:.2f}"
+
+    for row in table.itertuples():
+        view.add_row(row.code, str(row.a), str(row.b), str(row.both),
+                     f"{row.percent_agreement:.0%}", num(row.kappa), num(row.alpha))
+    view.add_row("mean kappa / pooled alpha", "", "", "", "", num(result.mean_kappa),
+                 num(result.alpha), style="bold")
+    out.print(view)
+    out.print("n/a: nobody (or everybody) used the code on these units, so chance-corrected "
+              "agreement is undefined", style="dim", highlight=False)
 
 
 if __name__ == "__main__":

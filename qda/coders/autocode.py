@@ -1,15 +1,19 @@
 """Running a coder over a project: suggestions written in one transaction, the run recorded."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..models import Coding
 from ..project import Project
 from . import patterns
 from .base import passages
+from .model import ModelCoder
 from .rules import RuleCoder
+from .training import load
+from .workers import suggest_encoded
 
-CODERS = ("rules",)
+CODERS = ("rules", "model", "both")
+# Whose pending suggestions a run replaces: the ensemble supersedes both of its parts.
+REPLACES = {"rules": ("rules",), "model": ("model",), "both": ("rules", "model", "both")}
 
 
 @dataclass
@@ -18,34 +22,51 @@ class RunReport:
     passages: int
     suggestions: int
     written: int
+    notes: list[str] = field(default_factory=list)
 
 
-def make_coder(project: Project, name: str) -> RuleCoder:
-    return RuleCoder(project.codebook)
+def make_coder(project: Project, name: str) -> tuple[RuleCoder | ModelCoder, list[str]]:
+    """The coder to run, and notes on it (codes a saved model may no longer speak for)."""
+    if name == "rules":
+        return RuleCoder(project.codebook), []
+    coder, changed = load(project, name)
+    notes = [f"the codebook changed for {', '.join(changed)} since 'qda train': the model's "
+             "suggestions for these are withheld (the rules still suggest them with "
+             "--coder both); run 'qda train' again"] if changed else []
+    return coder, notes
 
 
 def autocode(project: Project, coder_name: str = "rules", include_reviewed: bool = False
              ) -> RunReport:
     """Suggest codes for passages nobody has reviewed (or all, with include_reviewed).
 
-    Earlier unreviewed suggestions of the same coder on those passages are replaced;
+    Earlier unreviewed suggestions of the same coder on those passages are replaced (with
+    `both`, those of the rules and the model too: one suggestion per passage and code);
     accepted and rejected codings are never touched.
     """
-    coder = make_coder(project, coder_name)
+    coder, notes = make_coder(project, coder_name)
     frame = passages(project)
     if not include_reviewed:
         frame = frame[frame.segment_id.isin(project.store.unreviewed_segment_ids())]
-    suggestions = coder.suggest(frame)
+    suggestions = suggest_encoded(coder, frame)  # worker processes for a large corpus
     store = project.store
+    store.stage_suggestions(suggestions)  # no lock yet: the transaction copies them at once
     with store.transaction():
+        # Checked again under the write lock: since the suggestions were made a person may
+        # have decided on a passage, or an import replaced an edited transcript's passages.
+        still = (store.unreviewed_segment_ids() if not include_reviewed
+                 else {s.id for s in store.segments(codable_only=True)})
+        frame = frame[frame.segment_id.isin(still)]
+        suggestions = [s for s in suggestions if s.segment_id in still]
         run_id = store.start_run(coder.name, coder.kind,
                                  codebook_hash=patterns.patterns_hash(project.codebook),
                                  model_version=coder.version,
                                  parameters={"include_reviewed": include_reviewed})
-        written = store.replace_suggestions(
-            coder.name, frame.segment_id.tolist(),
-            [Coding(s.segment_id, s.code, coder.name, coder.kind, "suggested", s.confidence,
-                    s.evidence, run_id) for s in suggestions])
+        ids = frame.segment_id.tolist()
+        for other in REPLACES[coder.name]:
+            if other != coder.name:
+                store.replace_suggestions(other, ids, [])
+        written = store.replace_suggestions_staged(coder.name, coder.kind, run_id, ids)
         summary = {"passages": len(frame), "suggestions": len(suggestions), "written": written}
         store.finish_run(run_id, summary)
-    return RunReport(run_id, len(frame), len(suggestions), written)
+    return RunReport(run_id, len(frame), len(suggestions), written, notes)

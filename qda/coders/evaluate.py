@@ -1,19 +1,26 @@
 """How well a coder reproduces a reference coder: per-code precision, recall, F1 and kappa.
 
-Scores are computed per code over the passages the reference coder decided on, at axis
-level (a theme counts for its axis) or theme level (bare axis codes left out), with macro
-averages and a majority baseline beside them so the numbers mean something.
+Scores are computed per code over the passages the reference coder decided on (for the
+learning coders by cross-validation across documents), at axis level (a theme counts for its
+axis) or theme level (bare axis codes left out), with macro averages and a majority baseline
+beside them so the numbers mean something.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
 
+from ..errors import QdaError
 from ..project import Project
-from .base import Suggestion
+from .base import Suggestion, passages
+from .model import ModelCoder
+from .rules import RuleCoder
+from .training import training_set
 
 LEVELS = ("axis", "theme")
+CODERS = ("rules", "model", "both")
 
 
 def to_level(codes: pd.Series, level: str) -> pd.Series:
@@ -28,7 +35,6 @@ def reference_matrix(project: Project, reference: str, level: str) -> pd.DataFra
     reviews = project.store.reviews_frame()
     units = sorted(reviews.loc[reviews.coder == reference, "segment_id"].unique())
     if not units:
-        from ..errors import QdaError
         raise QdaError(f"coder '{reference}' has decided on no passage in this project; "
                        "import their codings with 'qda import-codings'")
     codings = project.codings_frame(status="accepted")
@@ -81,3 +87,34 @@ def _kappa(y: np.ndarray, p: np.ndarray) -> float:
     if len(set(y)) == 1 and len(set(p)) == 1:
         return 1.0 if y[0] == p[0] else 0.0
     return float(cohen_kappa_score(y, p))
+
+
+def document_folds(frame: pd.DataFrame, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train/test row indices grouped by document: no passage of a test document is ever
+    seen in training."""
+    documents = frame["document"].nunique()
+    if documents < 2:
+        raise QdaError("cross-validation needs passages from at least two interviews")
+    splitter = GroupKFold(n_splits=max(2, min(folds, documents)))
+    return list(splitter.split(frame, groups=frame["document"]))
+
+
+def evaluate(project: Project, reference: str, coder: str = "rules", level: str = "axis",
+             folds: int = 5) -> tuple[pd.DataFrame, int]:
+    """Scores of a coder against `reference`, and the passages scored; learners are
+    cross-validated by document, each fold trained on the reference's decisions in the
+    other documents only."""
+    truth = reference_matrix(project, reference, level)
+    rules = RuleCoder(project.codebook)
+    if coder == "rules":
+        frame = passages(project)
+        suggested = rules.suggest(frame[frame.segment_id.isin(truth.index)])
+    else:
+        frame, codes = training_set(project, reference)
+        suggested = []
+        for train, test in document_folds(frame, folds):
+            learner = ModelCoder(project.codebook, rules, use_rules=(coder == "both"))
+            learner.fit(frame.iloc[train], codes.iloc[train])
+            suggested += learner.suggest(frame.iloc[test])
+    return scores(truth, suggestion_matrix(suggested, list(truth.index), project, level)), \
+        len(truth)

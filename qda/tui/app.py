@@ -5,12 +5,15 @@ no unsaved state, so quitting (or a crash) loses nothing.
 """
 from __future__ import annotations
 
+import time
+from collections import deque
+from typing import Any
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from ..codebook import Codebook
-from ..coders.active import next_segments
 from ..errors import QdaError
 from ..project import Project, open_project
 from ..review import MACHINE_KINDS, Review
@@ -49,6 +52,16 @@ class QdaApp(App):
         self.compare = compare
         self.queue: list[int] | None = None  # passages in `qda next` order, loaded aside
         self.load_queue = queue
+        self.key_latencies: deque[float] = deque(maxlen=10_000)  # ms, see run_action
+
+    async def run_action(self, action: str | Any, default_namespace: Any = None) -> bool:
+        """Run a key's (or a click's) action, timing it until the screen has been redrawn:
+        `key_latencies` is how long a person waits for an answer (bench/tui.py reports it)."""
+        start = time.perf_counter()
+        done = await super().run_action(action, default_namespace)
+        self.call_after_refresh(
+            lambda: self.key_latencies.append((time.perf_counter() - start) * 1000))
+        return done
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())
@@ -58,8 +71,13 @@ class QdaApp(App):
     # -- the review queue (`qda next` order), read on a thread with its own connection ---------
     @work(thread=True, exclusive=True, group="queue")
     def fill_queue(self) -> None:
-        with open_project(self.project.root) as own:
-            order = next_segments(own)
+        from ..coders.active import next_segments  # here: the model's libraries load aside
+        try:
+            with open_project(self.project.root) as own:
+                order = next_segments(own)
+        except QdaError as exc:  # e.g. an unreadable model: review goes on in document order
+            self.call_from_thread(self.notify, f"review order: {exc}", severity="warning")
+            return
         self.call_from_thread(setattr, self, "queue", order)
 
     def next_unreviewed(self, exclude: int | None = None) -> int | None:

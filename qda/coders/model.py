@@ -1,0 +1,339 @@
+"""The model coder: learns from the team's decisions and suggests codes for the rest.
+
+One calibrated logistic regression per code (axes and themes), over features that work in
+Spanish and English alike: folded lemma unigrams and bigrams of the passage, the lemmas of
+the question it answers, and where in the interview it falls (guides go through the axes in
+order). With `use_rules` (the ensemble, `--coder both`) the rule coder's findings are
+features too: the codes it suggested, how sure it was, and which kinds of rule fired.
+
+Accepted codings are positives; every other passage a person reviewed is a negative for that
+code, rejected suggestions included. Probabilities are calibrated (Platt scaling) on
+out-of-fold scores computed by document, and each code's threshold is the one that maximised
+F1 there, so no passage ever scores itself. Codes with too few examples are not learnt:
+they are reported, and left to the rules.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from ..codebook import Codebook
+from ..errors import QdaError
+from ..models import AXES
+from ..nlp import lemma
+from . import patterns as pattern_data
+from .base import Suggestion
+from .rules import RuleCoder
+
+MIN_POSITIVES = 6  # fewer accepted examples than this: the code is left to the rules
+MIN_DOCUMENTS = 2  # ... and they must come from more than one interview
+INNER_FOLDS = 3
+POSITION_BINS = 5
+POSITION_WEIGHT = 0.5  # scale of the position features against the word features
+TOP_FEATURES = 5
+RULE_MARGIN = 0.03  # rules keep a code when their F1 beats the model's by this much
+
+
+@dataclass
+class CodeModel:
+    """What was learnt for one code."""
+
+    classifier: LogisticRegression
+    calibrator: LogisticRegression  # Platt scaling of the classifier's decision value
+    threshold: float
+    positives: int
+    cv: dict[str, float] = field(default_factory=dict)  # out-of-fold precision, recall, f1
+
+
+@dataclass
+class Prepared:
+    """Passages made ready for deciding: the rules' findings, features, probabilities."""
+
+    passages: pd.DataFrame
+    rule_found: list[list[Suggestion]]
+    x: sparse.csr_matrix
+    probs: pd.DataFrame  # segment x learnt code
+
+
+class ModelCoder:
+    """Suggests codes with per-code classifiers trained on human decisions."""
+
+    kind = "model"
+
+    def __init__(self, codebook: Codebook, rules: RuleCoder | None = None,
+                 use_rules: bool = False, min_positives: int = MIN_POSITIVES,
+                 inner_folds: int = INNER_FOLDS, c: float = 1.0):
+        self.codebook = codebook
+        self._rules = rules
+        self.use_rules = use_rules
+        self.min_positives = min_positives
+        self.inner_folds = inner_folds
+        self.c = c
+        self.name = "both" if use_rules else "model"
+        self.version: str | None = None  # set when trained or loaded: the model file's stamp
+        self.codes_: dict[str, CodeModel] = {}
+        self.skipped_: dict[str, int] = {}  # code -> positives, too few to learn
+        self.ruled_: dict[str, float] = {}  # code -> model's F1, below the rules' own
+        self.examples_ = 0
+
+    @property
+    def rules(self) -> RuleCoder:
+        if self._rules is None:
+            self._rules = RuleCoder(self.codebook)
+        return self._rules
+
+    # -- learning ---------------------------------------------------------------------------
+    def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None) -> "ModelCoder":
+        """Learn from `passages` (a `document` column groups them) and `codes`, a Series of
+        code-path lists aligned with them (an empty list: reviewed, nothing to code)."""
+        if codes is None or len(codes) != len(passages) or passages.empty:
+            raise QdaError("the model coder learns from reviewed passages and their codes; "
+                           "code some passages (or import a coding) first")
+        passages = passages.reset_index(drop=True)
+        labels = label_matrix(codes.reset_index(drop=True), self.codebook)
+        groups = passages["document"].to_numpy()
+        rule_found = self._rule_suggestions(passages)
+        self._fit_features(passages, rule_found)
+        x = self._features(passages, rule_found)
+        self.examples_ = len(passages)
+        self.codes_, self.skipped_, self.ruled_ = {}, {}, {}
+        n_groups = len(set(groups))
+        folds = list(GroupKFold(n_splits=min(self.inner_folds, n_groups)).split(
+            x, groups=groups)) if n_groups >= 2 else []
+        for code in labels.columns:
+            y = labels[code].to_numpy()
+            positives = int(y.sum())
+            if positives < self.min_positives or len(set(groups[y == 1])) < MIN_DOCUMENTS \
+                    or not folds:
+                self.skipped_[code] = positives
+                continue
+            learnt = self._fit_code(x, y, folds)
+            if self.use_rules and \
+                    rule_f1(rule_found, code, y) >= learnt.cv["f1"] + RULE_MARGIN:
+                self.ruled_[code] = learnt.cv["f1"]  # the rules read this code better
+                continue
+            self.codes_[code] = learnt
+        return self
+
+    def _fit_code(self, x: sparse.csr_matrix, y: np.ndarray,
+                  folds: list[tuple[np.ndarray, np.ndarray]]) -> CodeModel:
+        """The code's classifier, its calibration and threshold from out-of-fold scores."""
+        scores = np.zeros(len(y))
+        for train, test in folds:
+            if y[train].min() == y[train].max():  # a fold without a positive (or negative)
+                scores[test] = 5.0 if y[train].max() else -5.0
+                continue
+            scores[test] = self._classifier().fit(x[train], y[train]).decision_function(x[test])
+        calibrator = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y)
+        probs = calibrator.predict_proba(scores.reshape(-1, 1))[:, 1]
+        threshold, cv = best_threshold(y, probs)
+        return CodeModel(self._classifier().fit(x, y), calibrator, threshold, int(y.sum()), cv)
+
+    def _classifier(self) -> LogisticRegression:
+        return LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000,
+                                  solver="liblinear")
+
+    # -- features ---------------------------------------------------------------------------
+    def _fit_features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]) -> None:
+        self.words_ = _lemma_vectorizer(ngrams=2).fit(self._lemmas(passages, "text"))
+        self.questions_ = _lemma_vectorizer(ngrams=1).fit(self._lemmas(passages, "question"))
+        self.rule_features_ = DictVectorizer().fit(
+            rule_dicts(rule_found) if self.use_rules else [{}])
+
+    def _features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]
+                  ) -> sparse.csr_matrix:
+        blocks = [self.words_.transform(self._lemmas(passages, "text")),
+                  self.questions_.transform(self._lemmas(passages, "question")),
+                  sparse.csr_matrix(POSITION_WEIGHT * position_bins(passages))]
+        if self.use_rules:
+            blocks.append(self.rule_features_.transform(rule_dicts(rule_found)))
+        return sparse.hstack(blocks, format="csr")
+
+    def feature_names(self) -> np.ndarray:
+        names = [self.words_.get_feature_names_out(),
+                 np.array(["asked: " + n for n in self.questions_.get_feature_names_out()]),
+                 np.array([f"position: {i + 1}/{POSITION_BINS} of the interview"
+                           for i in range(POSITION_BINS)])]
+        if self.use_rules:
+            names.append(self.rule_features_.get_feature_names_out())
+        return np.concatenate(names)
+
+    def _lemmas(self, passages: pd.DataFrame, column: str) -> list[str]:
+        known = self.rules.patterns
+        default = next(iter(known), "es")
+        return [" ".join(_lemma_key(w, lang if lang in known else default)
+                         for w, _, _ in pattern_data.words(text) if w[0].isalnum())
+                for text, lang in zip(passages[column].fillna("").astype(str),
+                                      passages["language"].fillna(""))]
+
+    def _rule_suggestions(self, passages: pd.DataFrame) -> list[list[Suggestion]]:
+        """The rule coder's suggestions per passage, in the frame's order: features for the
+        ensemble, and the decisions on the codes the model has not learnt."""
+        if not self.use_rules:
+            return [[] for _ in range(len(passages))]
+        by_segment: dict[int, list[Suggestion]] = {}
+        for s in self.rules.suggest(passages):
+            by_segment.setdefault(s.segment_id, []).append(s)
+        return [by_segment.get(sid, []) for sid in passages["segment_id"]]
+
+    # -- suggesting -------------------------------------------------------------------------
+    def prepare(self, passages: pd.DataFrame) -> Prepared:
+        """Rule findings, features and calibrated probabilities of the learnt codes."""
+        if not hasattr(self, "words_"):
+            raise QdaError("the model coder has not been trained; run 'qda train'")
+        passages = passages.reset_index(drop=True)
+        rule_found = self._rule_suggestions(passages)
+        x = self._features(passages, rule_found)
+        probs = pd.DataFrame(
+            {code: m.calibrator.predict_proba(
+                m.classifier.decision_function(x).reshape(-1, 1))[:, 1]
+             for code, m in self.codes_.items()},
+            index=pd.Index(passages["segment_id"], name="segment_id"))
+        return Prepared(passages, rule_found, x, probs)
+
+    def suggest(self, passages: pd.DataFrame) -> list[Suggestion]:
+        """Learnt codes over their thresholds; with rules, the rules' own suggestions for
+        the codes the model has not learnt, and both evidences on every suggestion."""
+        ready = self.prepare(passages)
+        columns = list(ready.probs.columns)
+        values = ready.probs.to_numpy()
+        above = values >= np.array([self.codes_[c].threshold for c in columns])
+        names = self.feature_names()
+        out: list[Suggestion] = []
+        for i, sid in enumerate(ready.probs.index):
+            if not above[i].any() and not ready.rule_found[i]:
+                continue
+            probs = {columns[j]: values[i, j] for j in np.flatnonzero(above[i])}
+            rules = {s.code: s for s in ready.rule_found[i]}
+            fallback = [c for c in rules if c not in self.codes_]
+            for code in consistent(list(probs), self.codes_, fallback):
+                evidence: dict = {"sources": []}
+                if code in rules:
+                    evidence.update(rules[code].evidence)
+                    evidence["sources"].append("rules")
+                if code in probs:
+                    evidence["model"] = self.explain(ready.x, i, code, names, probs[code])
+                    evidence["sources"].append("model")
+                confidence = probs[code] if code in probs else rules[code].confidence
+                out.append(Suggestion(int(sid), code, round(float(confidence), 3), evidence))
+        return out
+
+    def explain(self, x: sparse.csr_matrix, row: int, code: str, names: np.ndarray,
+                probability: float) -> dict:
+        """The features of passage `row` of `x` that pushed the code up most."""
+        model = self.codes_[code]
+        span = slice(x.indptr[row], x.indptr[row + 1])  # the row's entries, without slicing
+        indices = x.indices[span]
+        contrib = x.data[span] * model.classifier.coef_[0][indices]
+        top = np.argsort(-contrib)[:TOP_FEATURES]
+        return {"probability": round(float(probability), 3),
+                "threshold": round(model.threshold, 3),
+                "features": [{"feature": str(names[indices[j]]),
+                              "weight": round(float(contrib[j]), 3)}
+                             for j in top if contrib[j] > 0]}
+
+    def uncertainty(self, passages: pd.DataFrame) -> pd.Series:
+        """How close each passage sits to a decision boundary (0: on one), by segment id;
+        reviewing the closest first teaches the model most."""
+        ready = self.prepare(passages)
+        thresholds = np.array([self.codes_[c].threshold for c in ready.probs.columns])
+        margin = np.abs(ready.probs.to_numpy() - thresholds).min(axis=1) if len(thresholds) \
+            else np.ones(len(ready.probs))
+        return pd.Series(margin, index=ready.probs.index, name="margin")
+
+
+def consistent(passing: list[str], learnt: Collection[str], fallback: list[str]) -> list[str]:
+    """Codes to suggest for one passage, consistent with each other. `passing`: learnt
+    codes over their thresholds; `fallback`: codes suggested by the rules that the model has
+    not learnt. An axis when it passes (or, for an axis not learnt, when a fallback code is
+    in it); a theme only under a chosen axis; a bare axis only when none of its themes is."""
+    axes = [a for a in AXES if a in passing
+            or (a not in learnt and any(c.split("/")[0] == a for c in fallback))]
+    themes = [c for c in passing + fallback if "/" in c and c.split("/")[0] in axes]
+    themed = {c.split("/")[0] for c in themes}
+    return themes + [a for a in axes if a not in themed]
+
+
+def label_matrix(codes: pd.Series, codebook: Codebook) -> pd.DataFrame:
+    """0/1 per passage and code; a theme implies its axis."""
+    columns = [c.path for c in codebook.codes if c.axis in AXES]
+    where = {c: j for j, c in enumerate(columns)}
+    table = np.zeros((len(codes), len(columns)), dtype=int)
+    for i, paths in enumerate(codes):
+        for path in paths:
+            for key in (path, path.split("/")[0]):
+                if key in where:
+                    table[i, where[key]] = 1
+    return pd.DataFrame(table, columns=columns)
+
+
+def rule_dicts(rule_found: list[list[Suggestion]]) -> list[dict[str, float]]:
+    """The rule coder's findings as features, the same in both languages: the codes it
+    suggested (with its confidence; an axis takes its themes' best) and the kinds of rule
+    that fired, by target."""
+    out = []
+    for found in rule_found:
+        features: dict[str, float] = {}
+        for s in found:
+            axis = "rules axis: " + s.code.split("/")[0]
+            features["rules: " + s.code] = s.confidence
+            features[axis] = max(features.get(axis, 0.0), s.confidence)
+            for hit in s.evidence.get("rules", ()):
+                features[f"rule {hit['kind']}: {hit['rule'].split('.', 2)[-1]}"] = 1.0
+        out.append(features)
+    return out
+
+
+def rule_f1(rule_found: list[list[Suggestion]], code: str, y: np.ndarray) -> float:
+    """F1 of the rule coder's own suggestions for `code` (a theme counts for its axis)."""
+    said = np.array([any(s.code == code or s.code.split("/")[0] == code for s in found)
+                     for found in rule_found])
+    tp = float((said & (y == 1)).sum())
+    return 2 * tp / (said.sum() + y.sum()) if tp else 0.0
+
+
+def position_bins(passages: pd.DataFrame) -> np.ndarray:
+    """One-hot fifth of its interview each passage falls in (passages in document order)."""
+    rank = passages.groupby("document").cumcount().to_numpy()
+    size = passages.groupby("document")["document"].transform("size").to_numpy()
+    bins = np.minimum((rank * POSITION_BINS) // np.maximum(size, 1), POSITION_BINS - 1)
+    out = np.zeros((len(passages), POSITION_BINS))
+    out[np.arange(len(passages)), bins] = 1.0
+    return out
+
+
+def best_threshold(y: np.ndarray, probs: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The probability cut that maximises F1 on out-of-fold predictions, with its scores."""
+    best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": 0.0})
+    positives = y.sum()
+    for cut in np.unique(np.round(probs, 3)):
+        predicted = probs >= cut
+        tp = float((predicted & (y == 1)).sum())
+        if tp == 0:
+            continue
+        precision, recall = tp / predicted.sum(), tp / positives
+        f1 = 2 * precision * recall / (precision + recall)
+        if f1 > best[1]["f1"]:
+            best = (float(cut), {"precision": round(float(precision), 3),
+                                 "recall": round(float(recall), 3), "f1": round(float(f1), 3)})
+    return best
+
+
+def _lemma_vectorizer(ngrams: int) -> TfidfVectorizer:
+    """Tf-idf over text already cut into folded lemmas joined by spaces."""
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, ngrams),
+                           min_df=2, sublinear_tf=True)
+
+
+@lru_cache(maxsize=200_000)
+def _lemma_key(word: str, lang: str) -> str:
+    return pattern_data.fold(lemma(word, lang))

@@ -1,0 +1,293 @@
+"""The model coder, its ensemble with the rules, its model file, the learning loop,
+cross-validated evaluation and inter-coder agreement."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from qda import init_project, open_project
+from qda.analysis.agreement import agreement_of, cohen_kappa, compare, nominal_alpha
+from qda.coders import evaluate as evaluation
+from qda.coders.active import next_segments, ranked
+from qda.coders.autocode import autocode
+from qda.coders.model import ModelCoder
+from qda.coders.training import load, model_folder, train, training_set
+from qda.errors import QdaError
+from qda.importing import import_codings, import_paths
+
+from .conftest import REPO, run_qda
+
+SAMPLE = ["CL-01.txt", "CL-03.txt", "CO-01.txt", "CO-03.txt", "MX-01.txt", "PE-01.txt"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """Six sample interviews; the reference coding of five; a model trained on them."""
+    root = tmp_path_factory.mktemp("model") / "p"
+    with init_project(root) as project:
+        assert import_paths(project, [REPO / "transcripts" / n for n in SAMPLE]).ok
+        refs = [REPO / "transcripts" / "reference" / n.replace(".txt", ".csv")
+                for n in SAMPLE[:5]]
+        assert import_codings(project, refs, "reference").ok
+        train(project)
+    return root
+
+
+@pytest.fixture
+def project_copy(trained, tmp_path):
+    """A private copy of the trained project, for tests that write."""
+    root = tmp_path / "p"
+    shutil.copytree(trained, root)
+    with open_project(root) as project:
+        yield project
+
+
+def test_training_set_uses_reviewed_passages_and_accepted_codes(trained):
+    with open_project(trained) as project:
+        frame, codes = training_set(project)
+        reviewed = set(project.store.reviews_frame().segment_id)
+    assert set(frame.segment_id) == reviewed and frame.document.nunique() == 5
+    assert codes.map(len).gt(0).any() and codes.map(len).eq(0).any()  # coded and uncoded
+
+
+def test_train_writes_skops_model_and_card(trained):
+    folder = model_folder(open_project(trained))
+    card = (folder / "model-card.md").read_text(encoding="utf-8")
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert (folder / "model.skops").read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
+    assert meta["codebook_hash"] and meta["trained_at"] and meta["libraries"]["scikit-learn"]
+    assert set(meta["learners"]) == {"model", "both"}
+    learnt = meta["learners"]["both"]["codes"]
+    assert "recommendations" in learnt and 0 < learnt["recommendations"]["f1"] <= 1
+    skipped = meta["learners"]["model"]["skipped"]
+    assert skipped and all(n < 6 for n in skipped.values())  # few examples: left to rules
+    assert "Too few examples" in card and "scikit-learn" in card and "| recommendations |" in card
+
+
+def test_skops_round_trip_gives_the_same_predictions(trained):
+    with open_project(trained) as project:
+        frame, codes = training_set(project)
+        fresh = ModelCoder(project.codebook, use_rules=True).fit(frame, codes)
+        loaded, changed = load(project, "both")
+        unseen = ranked(project)[0]
+        assert not changed and len(unseen) > 10  # the sixth interview was never reviewed
+        from qda.coders import passages
+        rows = passages(project)
+        rows = rows[rows.segment_id.isin(unseen.segment_id)]
+        a, b = fresh.prepare(rows).probs, loaded.prepare(rows).probs
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a.columns) == set(loaded.codes_)
+
+
+def test_model_file_with_untrusted_types_is_refused(project_copy):
+    import skops.io as sio
+    path = model_folder(project_copy) / "model.skops"
+    path.write_bytes(sio.dumps({"model": pd.Timestamp("2020-01-01")}))
+    with pytest.raises(QdaError, match="does not trust"):
+        load(project_copy, "model")
+
+
+def test_model_is_refused_for_codes_whose_definition_changed(project_copy):
+    book_path = project_copy.codebook.path
+    data = yaml.safe_load(book_path.read_text(encoding="utf-8"))
+    target = "recommendations"  # its meaning (definition) changes, not its label
+    _redefine(data, target)
+    book_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                         encoding="utf-8")
+    project_copy.reload_codebook()
+    coder, changed = load(project_copy, "both")
+    assert changed == [target] and target not in coder.codes_
+    report = autocode(project_copy, "model")
+    assert report.notes and target in report.notes[0] and "qda train" in report.notes[0]
+    for code in list(data_codes(data)):
+        _redefine(data, code)
+    book_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                         encoding="utf-8")
+    project_copy.reload_codebook()
+    with pytest.raises(QdaError, match="run 'qda train' again"):
+        load(project_copy, "both")
+
+
+def data_codes(data: dict) -> list[str]:
+    return [c["code"] for c in data["codes"]]
+
+
+def _redefine(data: dict, code: str) -> None:
+    for entry in data["codes"]:
+        if entry["code"] == code:
+            entry["definition"] = {"en": "Something else entirely.", "es": "Otra cosa."}
+
+
+def test_ensemble_merges_evidence_and_never_overwrites_human_decisions(project_copy):
+    store = project_copy.store
+    autocode(project_copy, "rules")
+    unseen = set(store.unreviewed_segment_ids())
+    pending = project_copy.codings_frame(status="suggested")
+    first = pending.iloc[0]
+    store.review_coding(int(first.segment_id), first.code, "rules", "accepted", "ana")
+    second = pending[pending.segment_id != first.segment_id].iloc[0]
+    store.review_coding(int(second.segment_id), second.code, "rules", "rejected", "ana")
+    before = project_copy.codings_frame()
+    decided = before[before.status != "suggested"]
+    report = autocode(project_copy, "both", include_reviewed=True)
+    after = project_copy.codings_frame()
+    kept = after[after.status != "suggested"]
+    assert sorted(map(tuple, decided[["segment_id", "code", "coder", "status"]].values)) == \
+        sorted(map(tuple, kept[["segment_id", "code", "coder", "status"]].values))
+    pending = after[after.status == "suggested"]
+    assert report.written > 0 and set(pending.coder) == {"both"}  # rules' pending replaced
+    evidence = [json.loads(e) for e in pending[pending.segment_id.isin(unseen)].evidence]
+    both = [e for e in evidence if e["sources"] == ["rules", "model"]]
+    assert both, "some suggestion rests on rules and model together"
+    e = both[0]
+    assert e["rules"] and e["model"]["features"] and 0 <= e["model"]["probability"] <= 1
+    assert all(f["weight"] > 0 for f in e["model"]["features"])
+
+
+def test_model_suggestions_are_consistent_and_explained(trained):
+    with open_project(trained) as project:
+        coder, _ = load(project, "model")
+        from qda.coders import passages
+        frame = passages(project)
+        found = coder.suggest(frame)
+    assert found
+    by_segment: dict[int, set[str]] = {}
+    for s in found:
+        by_segment.setdefault(s.segment_id, set()).add(s.code)
+        assert s.evidence["sources"] == ["model"] and s.evidence["model"]["features"]
+        assert s.confidence >= s.evidence["model"]["threshold"]
+    for codes in by_segment.values():
+        for code in codes:  # no bare axis beside one of its own themes
+            assert not ("/" not in code and any(c.startswith(code + "/") for c in codes))
+
+
+def test_next_lists_unreviewed_passages_least_certain_first(trained):
+    with open_project(trained) as project:
+        frame, source = ranked(project, 8)
+        unreviewed = project.store.unreviewed_segment_ids()
+        ids = next_segments(project)
+    assert source == "model" and len(frame) == 8
+    assert list(frame.margin) == sorted(frame.margin)
+    assert set(ids) == unreviewed and ids[:8] == list(frame.segment_id)
+    shown = run_qda("next", "-n", "3", "--json", cwd=trained, check=True)
+    rows = json.loads(shown.stdout)
+    assert [r["segment_id"] for r in rows] == ids[:3] and rows[0]["margin"] is not None
+
+
+def test_next_without_a_model_follows_the_transcripts(project, tmp_path):
+    import_paths(project, [REPO / "transcripts" / "CL-01.txt"])
+    frame, source = ranked(project)
+    positions = project.segments_frame().set_index("segment_id").position
+    assert source == "document" and list(positions[frame.segment_id]) == sorted(
+        positions[frame.segment_id])
+
+
+def test_evaluation_never_sees_a_test_document_in_training(trained, monkeypatch):
+    seen: list[tuple[set[str], set[str]]] = []
+    real_fit, real_suggest = ModelCoder.fit, ModelCoder.suggest
+
+    def fit(self, passages, codes=None):
+        seen.append((set(passages.document), set()))
+        return real_fit(self, passages, codes)
+
+    def suggest(self, passages):
+        seen[-1][1].update(passages.document)
+        return real_suggest(self, passages)
+
+    monkeypatch.setattr(ModelCoder, "fit", fit)
+    monkeypatch.setattr(ModelCoder, "suggest", suggest)
+    with open_project(trained) as project:
+        table, units = evaluation.evaluate(project, "reference", "both", "axis", folds=3)
+    assert len(seen) == 3 and units > 100
+    for train_docs, test_docs in seen:
+        assert test_docs and not train_docs & test_docs
+    assert set().union(*(t for _, t in seen)) == set().union(*(t for t, _ in seen))
+    macro = table[table.code == "macro average"].iloc[0]
+    assert 0.4 < macro.f1 <= 1 and "baseline_f1" in table
+
+
+def test_document_folds_split_by_document():
+    frame = pd.DataFrame({"document": list("aaabbbcccddd")})
+    folds = evaluation.document_folds(frame, 3)
+    assert len(folds) == 3
+    for train_rows, test_rows in folds:
+        assert not set(frame.document[train_rows]) & set(frame.document[test_rows])
+    with pytest.raises(QdaError):
+        evaluation.document_folds(frame.iloc[:3], 3)
+
+
+def test_train_without_reviews_says_what_to_do(project):
+    import_paths(project, [REPO / "transcripts" / "CL-01.txt"])
+    with pytest.raises(QdaError, match="no passage has been reviewed"):
+        train(project)
+
+
+# -- agreement: hand-computed values --------------------------------------------------------
+def test_kappa_and_alpha_on_a_hand_computed_table():
+    a = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
+    b = np.array([1, 1, 0, 1, 0, 0, 0, 0, 0, 0])
+    # observed 0.8; chance 0.3*0.3 + 0.7*0.7 = 0.58; kappa = 0.22 / 0.42
+    assert cohen_kappa(a, b) == pytest.approx(0.22 / 0.42)
+    # coincidences: 6 ones, 14 zeros, 2 disagreeing pairs each way; alpha = 1 - 19*2/(14*6)
+    assert nominal_alpha(a, b) == pytest.approx(1 - 19 * 2 / 84)
+
+
+def test_perfect_and_total_disagreement_and_a_code_nobody_used():
+    units = pd.Index(range(6))
+    a = pd.DataFrame({"x": [1, 0, 1, 0, 1, 0], "y": [1, 1, 0, 0, 1, 0], "z": [0] * 6},
+                     index=units)
+    b = pd.DataFrame({"x": [1, 0, 1, 0, 1, 0], "y": [0, 0, 1, 1, 0, 1], "z": [0] * 6},
+                     index=units)
+    result = agreement_of(a, b)
+    rows = result.table.set_index("code")
+    assert rows.loc["x", "kappa"] == pytest.approx(1) and rows.loc["x", "alpha"] == \
+        pytest.approx(1) and rows.loc["x", "percent_agreement"] == 1
+    assert rows.loc["y", "kappa"] == pytest.approx(-1) and rows.loc["y", "percent_agreement"] == 0
+    assert rows.loc["y", "alpha"] < -0.5
+    assert pd.isna(rows.loc["z", "kappa"]) and pd.isna(rows.loc["z", "alpha"])
+    assert rows.loc["z", "percent_agreement"] == 1 and rows.loc["z", "neither"] == 6
+    assert result.mean_kappa == pytest.approx(0) and result.units == 6
+
+
+def test_agreement_of_two_people_and_of_a_person_and_a_machine(project_copy, tmp_path):
+    store = project_copy.store
+    frame = project_copy.codings_frame(status="accepted")
+    doc = frame.document.iloc[0]
+    mine = frame[(frame.document == doc) & (frame.coder == "reference")]
+    second = tmp_path / "bea.csv"
+    rows = [{"document": doc, "text": t, "codes": c} for t, c in zip(mine.text, mine.code)]
+    rows[0]["codes"] = "challenges"  # one disagreement
+    pd.DataFrame(rows).to_csv(second, index=False)
+    assert import_codings(project_copy, [second], "bea").ok
+    result = compare(project_copy, "reference", "bea")
+    assert result.units == len(set(mine.segment_id))
+    assert result.alpha is not None and 0 < result.alpha < 1
+    by_doc = compare(project_copy, "reference", "bea", unit="document")
+    assert by_doc.units == 1
+    autocode(project_copy, "rules", include_reviewed=True)
+    machine = compare(project_copy, "reference", "rules", level="theme")
+    assert machine.units == len(store.reviews_frame().query("coder == 'reference'"))
+    shown = run_qda("agreement", "--coder", "reference", "--coder", "bea", "--json",
+                    cwd=project_copy.root, check=True)
+    data = json.loads(shown.stdout)
+    assert data["units"] == result.units and {r["code"] for r in data["codes"]} >= {"challenges"}
+    assert run_qda("agreement", "--coder", "reference", cwd=project_copy.root).returncode == 2
+    assert run_qda("agreement", "--coder", "reference", "--coder", "nobody",
+                   cwd=project_copy.root).returncode == 1
+
+
+def test_cli_train_evaluate_and_autocode_both(project_copy):
+    root = project_copy.root
+    shown = run_qda("train", cwd=root, check=True).stdout
+    assert "out-of-fold" in shown and "too few examples" in shown
+    table = json.loads(run_qda("evaluate", "--reference", "reference", "--coder", "model",
+                               "--folds", "3", "--json", cwd=root, check=True).stdout)
+    assert table[-1]["code"] == "macro average" and table[-1]["f1"] > 0.3
+    done = run_qda("autocode", "--coder", "both", cwd=root, check=True).stdout
+    assert "suggestions by both" in done
+    assert run_qda("autocode", "--coder", "magic", cwd=root).returncode == 2
