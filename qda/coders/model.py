@@ -14,11 +14,13 @@ they are reported, and left to the rules.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import orjson
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction import DictVectorizer
@@ -33,6 +35,7 @@ from ..nlp import lemma
 from . import patterns as pattern_data
 from .base import Suggestion
 from .rules import RuleCoder
+from .workers import suggest_encoded
 
 MIN_POSITIVES = 6  # fewer accepted examples than this: the code is left to the rules
 MIN_DOCUMENTS = 2  # ... and they must come from more than one interview
@@ -40,6 +43,7 @@ INNER_FOLDS = 3
 POSITION_BINS = 5
 POSITION_WEIGHT = 0.5  # scale of the position features against the word features
 TOP_FEATURES = 5
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words as the rule patterns cut them, no punctuation
 RULE_MARGIN = 0.03  # rules keep a code when their F1 beats the model's by this much
 
 
@@ -170,10 +174,17 @@ class ModelCoder:
     def _lemmas(self, passages: pd.DataFrame, column: str) -> list[str]:
         known = self.rules.patterns
         default = next(iter(known), "es")
-        return [" ".join(_lemma_key(w, lang if lang in known else default)
-                         for w, _, _ in pattern_data.words(text) if w[0].isalnum())
-                for text, lang in zip(passages[column].fillna("").astype(str),
-                                      passages["language"].fillna(""))]
+        done: dict[tuple[str, str], str] = {}  # questions repeat over their answer's passages
+        out = []
+        for text, lang in zip(passages[column].fillna("").astype(str),
+                              passages["language"].fillna("")):
+            lang = lang if lang in known else default
+            lemmas = done.get((text, lang))
+            if lemmas is None:
+                lemmas = done[text, lang] = " ".join(
+                    _lemma_key(w, lang) for w in _WORD.findall(text) if w[0].isalnum())
+            out.append(lemmas)
+        return out
 
     def _rule_suggestions(self, passages: pd.DataFrame) -> list[list[Suggestion]]:
         """The rule coder's suggestions per passage, in the frame's order: features for the
@@ -181,8 +192,10 @@ class ModelCoder:
         if not self.use_rules:
             return [[] for _ in range(len(passages))]
         by_segment: dict[int, list[Suggestion]] = {}
-        for s in self.rules.suggest(passages):
-            by_segment.setdefault(s.segment_id, []).append(s)
+        for s in suggest_encoded(self.rules, passages):  # worker processes on a large corpus
+            evidence = orjson.loads(s.evidence) if s.evidence else {}
+            by_segment.setdefault(s.segment_id, []).append(
+                Suggestion(s.segment_id, s.code, s.confidence, evidence))
         return [by_segment.get(sid, []) for sid in passages["segment_id"]]
 
     # -- suggesting -------------------------------------------------------------------------
@@ -234,7 +247,11 @@ class ModelCoder:
         span = slice(x.indptr[row], x.indptr[row + 1])  # the row's entries, without slicing
         indices = x.indices[span]
         contrib = x.data[span] * model.classifier.coef_[0][indices]
-        top = np.argsort(-contrib)[:TOP_FEATURES]
+        if len(contrib) > TOP_FEATURES:
+            top = np.argpartition(-contrib, TOP_FEATURES)[:TOP_FEATURES]
+            top = top[np.argsort(-contrib[top])]
+        else:
+            top = np.argsort(-contrib)
         return {"probability": round(float(probability), 3),
                 "threshold": round(model.threshold, 3),
                 "features": [{"feature": str(names[indices[j]]),
