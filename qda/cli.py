@@ -1107,7 +1107,7 @@ def agreement(
     for row in table.itertuples():
         view.add_row(row.code, str(row.a), str(row.b), str(row.both),
                      f"{row.percent_agreement:.0%}", num(row.kappa), num(row.alpha))
-    view.add_row("mean kappa / pooled alpha", "", "", "", "", num(result.mean_kappa),
+    view.add_row("overall (mean kappa, pooled alpha)", "", "", "", "", num(result.mean_kappa),
                  num(result.alpha), style="bold")
     out.print(view)
     out.print("n/a: nobody (or everybody) used the code on these units, so chance-corrected "

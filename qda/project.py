@@ -9,15 +9,17 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from . import codebook as codebook_mod
 from .codebook import Codebook
 from .errors import QdaError
 from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SETTINGS_FILE = "qda.yaml"
 DEFAULT_INTERVIEWERS = ["ENT", "ENT1", "ENT2", "ENT3", "E", "I", "INT", "Entrevistador",
@@ -119,6 +121,7 @@ class Project:
 
     def documents_frame(self) -> pd.DataFrame:
         rows = [dict(r) for r in self.store.documents()]
+        import pandas as pd  # on first use: see store._read_sql
         return pd.DataFrame(rows, columns=["id", "name", "source_path", "country", "role",
                                            "policy", "sector", "language", "date",
                                            "interviewers", "extra"])

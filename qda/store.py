@@ -15,12 +15,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 
 from .errors import QdaError
 from .models import Coding, Document, Segment
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = 3
 
@@ -519,7 +521,7 @@ class Store:
 
     # -- frames for analysis and export --------------------------------------------------------
     def segments_frame(self) -> pd.DataFrame:
-        return pd.read_sql_query(
+        return _read_sql(
             "SELECT s.id AS segment_id, d.name AS document, s.position, s.start_offset AS start,"
             " s.end_offset AS \"end\", s.speaker, s.is_interviewer, s.time, s.text,"
             " d.country, d.role, d.policy, d.sector, d.language, d.date"
@@ -527,10 +529,10 @@ class Store:
             " ORDER BY d.name, s.position", self.db)
 
     def reviews_frame(self) -> pd.DataFrame:
-        return pd.read_sql_query("SELECT segment_id, coder, reviewed_at FROM reviews", self.db)
+        return _read_sql("SELECT segment_id, coder, reviewed_at FROM reviews", self.db)
 
     def codings_frame(self) -> pd.DataFrame:
-        return pd.read_sql_query(
+        return _read_sql(
             "SELECT d.name AS document, s.id AS segment_id, s.start_offset AS start,"
             " s.end_offset AS \"end\", s.text, c.path AS code, k.coder, k.kind, k.confidence,"
             " k.status, d.country, d.role, d.policy, d.language, d.sector, k.reviewer,"
@@ -542,7 +544,7 @@ class Store:
     def coding_facts_frame(self) -> pd.DataFrame:
         """Codings that are not rejected, without text or evidence: what counting needs,
         fast on large projects (summaries, co-occurrence, saturation)."""
-        return pd.read_sql_query(
+        return _read_sql(
             "SELECT d.name AS document, k.segment_id, c.path AS code, k.coder, k.reviewer,"
             " k.kind, k.status FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
@@ -550,7 +552,7 @@ class Store:
 
     def speakers_frame(self) -> pd.DataFrame:
         """Respondent passages per document and speaker (denominators and participants)."""
-        return pd.read_sql_query(
+        return _read_sql(
             "SELECT d.name AS document, s.speaker, COUNT(*) AS passages"
             " FROM segments s JOIN documents d ON d.id = s.document_id"
             " WHERE s.is_interviewer = 0 GROUP BY d.name, s.speaker", self.db)
@@ -918,6 +920,13 @@ def is_busy(exc: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _read_sql(sql: str, db: sqlite3.Connection, **options: Any) -> "pd.DataFrame":
+    """A query as a DataFrame; pandas loads on first use, so the TUI and quick commands
+    start without it."""
+    import pandas as pd
+    return pd.read_sql_query(sql, db, **options)
 
 
 def _row(cur: sqlite3.Cursor) -> sqlite3.Row | None:

@@ -65,8 +65,6 @@ class QdaApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())
-        if self.load_queue:
-            self.fill_queue()
 
     # -- the review queue (`qda next` order), read on a thread with its own connection ---------
     @work(thread=True, exclusive=True, group="queue")
@@ -97,6 +95,10 @@ class QdaApp(App):
     # -- screens -------------------------------------------------------------------------------
     def open_interview(self, document_id: int, segment_id: int | None = None,
                        code_filter: str | None = None) -> None:
+        if self.load_queue and self.queue is None:
+            # read while she reads the transcript: at start-up it would slow the first screen
+            self.load_queue = False
+            self.fill_queue()
         self.push_screen(CodingScreen(document_id, segment_id, code_filter))
 
     def _switch(self, kind: type) -> None:

@@ -10,9 +10,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...analysis.frequencies import frequencies
-from ...analysis.labels import BY
-from ...export import terminal
 
 if TYPE_CHECKING:
     from ..app import QdaApp
@@ -47,6 +44,8 @@ class SummaryScreen(Screen):
     def draw(self) -> None:
         """Count accepted codings (and, when asked, pending suggestions) as `qda summary`
         does, and draw its table at this width."""
+        from ...analysis.frequencies import frequencies  # pandas loads when first asked for
+        from ...export import terminal
         freq = frequencies(self.qda.project, self.by, self.qda.lang, self.include_suggested)
         body = self.query_one("#summary", Static)
         if freq.empty or freq["group_interviews"].max() == 0:
@@ -56,6 +55,7 @@ class SummaryScreen(Screen):
         body.update(Group(*terminal.summary(freq, self.unit, width)))
 
     def action_group(self) -> None:
+        from ...analysis.labels import BY
         self.by = BY[(BY.index(self.by) + 1) % len(BY)]
         self.draw()
 
