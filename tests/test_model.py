@@ -291,3 +291,17 @@ def test_cli_train_evaluate_and_autocode_both(project_copy):
     done = run_qda("autocode", "--coder", "both", cwd=root, check=True).stdout
     assert "suggestions by both" in done
     assert run_qda("autocode", "--coder", "magic", cwd=root).returncode == 2
+
+
+def test_worker_processes_give_the_same_model_suggestions(trained):
+    """The ensemble in two forked workers (chunks of passages, each knowing its place in its
+    interview) suggests exactly what it does in one process."""
+    from qda.coders import passages
+    from qda.coders.workers import suggest_encoded
+    with open_project(trained) as project:
+        coder, _ = load(project, "both")
+        frame = passages(project)
+        alone = coder.suggest(frame)
+        encoded = suggest_encoded(coder, frame, processes=2)
+    assert alone and [(s.segment_id, s.code, s.confidence, s.evidence) for s in alone] == [
+        (e.segment_id, e.code, e.confidence, json.loads(e.evidence)) for e in encoded]

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..project import Project
 
-PASSAGE_COLUMNS = ["segment_id", "document", "text", "language", "question", "previous_question"]
+PASSAGE_COLUMNS = ["segment_id", "document", "text", "language", "question", "previous_question",
+                   "place"]
 
 
 @dataclass
@@ -51,5 +52,9 @@ def passages(project: Project) -> pd.DataFrame:
     before = before.reindex(frame.index).groupby(by_document).ffill()
     frame["question"] = last.fillna("")  # "" rather than None: no NaN in frames
     frame["previous_question"] = before.fillna("")
-    frame = frame[frame["is_interviewer"] == 0]
+    frame = frame[frame["is_interviewer"] == 0].copy()
+    # how far into its interview a passage falls (0 first .. <1 last): guides go through the
+    # axes in order; kept with the passage so any subset of passages knows its place
+    by_document = frame.groupby("document")
+    frame["place"] = by_document.cumcount() / by_document["document"].transform("size")
     return frame[PASSAGE_COLUMNS].reset_index(drop=True)

@@ -16,13 +16,17 @@ from typing import NamedTuple
 
 import orjson
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .base import Coder
 
 PROCESSES = 2
 PARALLEL_MIN_CHARS = 2_000_000  # about 300k words: below this, forking costs more than it saves
 CHUNKS_PER_PROCESS = 8  # small enough to balance the load, large enough to cost little
-FORK_SAFE_KINDS = frozenset({"rules"})  # no thread pools inside: safe to fork
+# Coders safe to fork: pure Python, or scikit-learn linear models on sparse data, whose
+# workers are held to one thread each (threadpoolctl) so no thread pool is inherited in use.
+FORK_SAFE_KINDS = frozenset({"rules", "model"})
+_in_worker = False  # a worker codes its chunk itself: no pool inside a pool
 
 _JOB: tuple[Coder, pd.DataFrame] | None = None  # what forked workers read, set for one run
 
@@ -43,7 +47,7 @@ def suggest_encoded(coder: Coder, passages: pd.DataFrame, processes: int | None 
     if processes is None:
         large = bool(len(passages)) and passages["text"].str.len().sum() >= PARALLEL_MIN_CHARS
         processes = PROCESSES if large and coder.kind in FORK_SAFE_KINDS else 1
-    if processes < 2 or len(passages) < 2 or not _can_fork():
+    if processes < 2 or len(passages) < 2 or _in_worker or not _can_fork():
         return _encode(coder.suggest(passages))
     global _JOB
     bounds = _chunks(len(passages), processes * CHUNKS_PER_PROCESS)
@@ -62,7 +66,10 @@ def suggest_encoded(coder: Coder, passages: pd.DataFrame, processes: int | None 
 def _start_worker() -> None:
     """A worker lives for one run and makes no reference cycles: the cyclic garbage
     collector would only walk the heap it inherited, again and again."""
+    global _in_worker
+    _in_worker = True
     gc.disable()
+    threadpool_limits(1)  # two processes on two cores: no BLAS or OpenMP threads besides
 
 
 def _suggest_chunk(bounds: tuple[int, int]) -> list[Encoded]:
