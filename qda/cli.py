@@ -1036,6 +1036,9 @@ def train(
         if learner["skipped"]:
             out.print("too few examples to learn, left to the rules: " + ", ".join(
                 f"{code} ({n})" for code, n in learner["skipped"].items()), highlight=False)
+        if learner["ruled"]:
+            out.print("left to the rules, which read them better: " + ", ".join(
+                learner["ruled"]), highlight=False)
     out.print(f"model saved in {trained.folder}", highlight=False)
 
 

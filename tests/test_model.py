@@ -67,6 +67,8 @@ def test_train_writes_skops_model_and_card(trained):
     skipped = meta["learners"]["model"]["skipped"]
     assert skipped and all(n < 6 for n in skipped.values())  # few examples: left to rules
     assert "Too few examples" in card and "scikit-learn" in card and "| recommendations |" in card
+    ruled = meta["learners"]["both"]["ruled"]  # codes the rules read better stay with them
+    assert not set(ruled) & set(learnt) and not meta["learners"]["model"]["ruled"]
 
 
 def test_skops_round_trip_gives_the_same_predictions(trained):

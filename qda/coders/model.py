@@ -62,7 +62,6 @@ class CodeModel:
 class Prepared:
     """Passages made ready for deciding: the rules' findings, features, probabilities."""
 
-    passages: pd.DataFrame
     rule_found: list[list[Suggestion]]
     x: sparse.csr_matrix
     probs: pd.DataFrame  # segment x learnt code
@@ -211,7 +210,7 @@ class ModelCoder:
                 m.classifier.decision_function(x).reshape(-1, 1))[:, 1]
              for code, m in self.codes_.items()},
             index=pd.Index(passages["segment_id"], name="segment_id"))
-        return Prepared(passages, rule_found, x, probs)
+        return Prepared(rule_found, x, probs)
 
     def suggest(self, passages: pd.DataFrame) -> list[Suggestion]:
         """Learnt codes over their thresholds; with rules, the rules' own suggestions for

@@ -182,6 +182,10 @@ def card(meta: dict[str, Any]) -> str:
         if learner["skipped"]:
             lines += ["", "Too few examples to learn (left to the rules): " + ", ".join(
                 f"{code} ({n})" for code, n in learner["skipped"].items())]
+        if learner["ruled"]:
+            lines += ["", "Left to the rules, which read them better than the model did "
+                      "(model F1 out of fold): " + ", ".join(
+                          f"{code} ({f1:.2f})" for code, f1 in learner["ruled"].items())]
         lines.append("")
     return "\n".join(lines)
 
@@ -189,7 +193,8 @@ def card(meta: dict[str, Any]) -> str:
 def _learner_meta(coder: ModelCoder) -> dict[str, Any]:
     return {"codes": {code: {"positives": m.positives, "threshold": round(m.threshold, 3),
                              **m.cv} for code, m in coder.codes_.items()},
-            "skipped": dict(coder.skipped_), "examples": coder.examples_}
+            "skipped": dict(coder.skipped_), "ruled": dict(coder.ruled_),
+            "examples": coder.examples_}
 
 
 def _state(coder: ModelCoder) -> dict[str, Any]:
