@@ -27,6 +27,7 @@ from ..nlp import LANGUAGES, lemma, pipeline
 
 FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
 FUZZY_CUTOFF = 88.0
+FUZZY_WEIGHT = 0.8  # a match through a transcription slip counts for less
 
 
 @lru_cache(maxsize=200_000)
@@ -46,6 +47,12 @@ class Phrase:
     text: str
     keys: tuple[tuple[str, str], ...]  # per token: (folded lemma, folded lower-case form)
 
+    def head(self, fuzzy: bool) -> tuple[str, str, str, float]:
+        """(target, rule, kind, weight) of a match: what a hit of this phrase says."""
+        if fuzzy:
+            return self.target, self.rule + ".fuzzy", self.kind, FUZZY_WEIGHT
+        return self.target, self.rule, self.kind, 1.0
+
 
 class Word(NamedTuple):
     """What the matcher needs to know of one distinct text word, worked out once per word."""
@@ -55,7 +62,7 @@ class Word(NamedTuple):
     slip_of: str | None  # the topic word it is a transcription slip of
     starts: tuple[Phrase, ...]  # phrases whose first word it can be
     lookup: tuple[str, ...]  # its distinct keys (lemma, form, slip), to look it up in `then`
-    alone: tuple[tuple[Phrase, bool], ...]  # one-word phrases it matches: (phrase, fuzzy)
+    alone: tuple[tuple[str, str, str, float], ...]  # heads of the one-word phrases it matches
     # longer phrases whose first word it matches, by a key of their second word; entries are
     # (position in `starts`, phrase, fuzzy first word), so candidates keep `starts` order
     then: dict[str, tuple[tuple[int, Phrase, bool], ...]]
@@ -103,7 +110,7 @@ class Patterns:
                 alt = best[0] if best else None
             starts = tuple({id(p): p for k in (lem, low, alt) if k
                             for p in self.phrases.get(k, ())}.values())
-            alone: list[tuple[Phrase, bool]] = []
+            alone: list[tuple[str, str, str, float]] = []
             then: dict[str, list[tuple[int, Phrase, bool]]] = {}
             for at, phrase in enumerate(starts):
                 first = phrase.keys[0]
@@ -114,7 +121,7 @@ class Patterns:
                 else:  # reached through a slip, but slips are forgiven in topics only
                     continue
                 if len(phrase.keys) == 1:
-                    alone.append((phrase, fuzzy))
+                    alone.append(phrase.head(fuzzy))
                 else:
                     for key in dict.fromkeys(phrase.keys[1]):
                         then.setdefault(key, []).append((at, phrase, fuzzy))

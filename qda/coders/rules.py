@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import compress
 from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 import pandas as pd
 from spacy.tokens import Doc
@@ -33,28 +34,28 @@ SINGLE_AXIS_SUPPORT = 0.5  # a topic of one axis needs this much, or two of its 
 AXIS_ONLY_SUPPORT = 1.5  # a bare axis needs this much
 
 
-@dataclass(slots=True)
-class Hit:
-    rule: str
-    kind: str
-    target: str
-    words: str
-    start: int
-    end: int
-    weight: float
-    where: str = "passage"
-    _evidence: dict | None = field(default=None, repr=False, compare=False)
+class Hit(NamedTuple):
+    """One match: the topic, axis or code it speaks for, and its evidence record (rule, kind,
+    words, offsets, weight, where), made once however many suggestions cite it."""
 
-    def as_evidence(self) -> dict:
-        return {"rule": self.rule, "kind": self.kind, "words": self.words, "start": self.start,
-                "end": self.end, "weight": self.weight, "where": self.where}
+    target: str
+    evidence: dict[str, Any]
 
     @property
-    def evidence(self) -> dict:
-        """The evidence record, made once however many suggestions cite this match."""
-        if self._evidence is None:
-            self._evidence = self.as_evidence()
-        return self._evidence
+    def rule(self) -> str:
+        return self.evidence["rule"]
+
+    @property
+    def kind(self) -> str:
+        return self.evidence["kind"]
+
+    @property
+    def start(self) -> int:
+        return self.evidence["start"]
+
+    @property
+    def end(self) -> int:
+        return self.evidence["end"]
 
 
 class RuleCoder:
@@ -68,7 +69,11 @@ class RuleCoder:
         self.patterns = patterns if patterns is not None else pattern_data.load(codebook)
         self.version = pattern_data.patterns_hash(codebook)
         self._questions: dict[tuple[str, str, str], list[Hit]] = {}
-        self._topics: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # per language and topic: (code, its axis) the topic can take in this codebook, and
+        # whether they are all of one axis
+        self._topics = {lang: {topic: _topic_codes(codebook, codes)
+                               for topic, codes in pats.topics.items()}
+                        for lang, pats in self.patterns.items()}
 
     def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None) -> "RuleCoder":
         return self
@@ -85,7 +90,7 @@ class RuleCoder:
     def suggest_one(self, segment_id: int, text: str, lang: str, question: str | None = None,
                     previous_question: str | None = None) -> list[Suggestion]:
         pats = self.patterns[lang]
-        hits = [h for h in self.find(text, pats) if h.kind != "question"]
+        hits = [h for h in self.find(text, pats) if h.evidence["kind"] != "question"]
         asked = self._asked(question, pats, "question", QUESTION_WEIGHT)
         if not asked:  # a follow-up ("¿y cómo?") leaves the question before it in force
             asked = self._asked(previous_question, pats, "earlier question",
@@ -101,87 +106,113 @@ class RuleCoder:
         key = (question, pats.lang, where)
         if key not in self._questions:
             self._questions[key] = [
-                replace(h, kind="question", weight=weight)
+                Hit(h.target, {**h.evidence, "kind": "question", "weight": weight})
                 for h in self.find(question, pats, where) if h.kind in ("question", "cue")]
         return self._questions[key]
 
     def find(self, text: str, pats: Patterns, where: str = "passage") -> list[Hit]:
         """Every phrase and token-pattern match in `text`; a match inside a longer one is
-        dropped."""
+        dropped ("alianza" inside "alianza del pacífico")."""
         matches, texts, keys = pats.scan(text)
         hits: list[Hit] = []
+        reach = reach_start = -1  # the furthest end of a kept match, and where that one starts
         count = len(keys)
         for i in compress(range(count), map(_STARTS, keys)):
             word = keys[i]
-            for phrase, fuzzy in word.alone:
-                at = matches[i]
-                hits.append(_hit(phrase, fuzzy, text, at.start(), at.end(), where))
-            if not word.then or i + 1 == count:
-                continue
-            # longer phrases: only those whose second word is the next word's are tried
-            found = None
-            for key in keys[i + 1].lookup:
-                more = word.then.get(key)
-                if more:
-                    found = more if found is None else _merge(found, more)
-            for _, phrase, fuzzy in found or ():
-                n = len(phrase.keys)
-                if i + n > count:
-                    continue
-                for k in range(1, n):
-                    want_lemma, want_form = phrase.keys[k]
-                    got = keys[i + k]
-                    if got.lemma in (want_lemma, want_form) or got.form in (want_lemma, want_form):
+            start, end = matches[i].span()
+            # matches starting here, longest first: a match ending before the reach of one
+            # kept before it lies inside that one
+            if word.then and i + 1 < count and (longer := self._longer(i, keys, word)):
+                for n, phrase, fuzzy in longer:
+                    stop = matches[i + n - 1].end()
+                    if stop < reach or (stop == reach and start > reach_start):
                         continue
-                    if got.slip_of and got.slip_of == want_form and phrase.kind == "topic":
-                        fuzzy = True
-                        continue
-                    break
-                else:
-                    hits.append(_hit(phrase, fuzzy, text, matches[i].start(),
-                                     matches[i + n - 1].end(), where))
-        hits = _longest(hits)
+                    if stop > reach:
+                        reach, reach_start = stop, start
+                    target, rule, kind, weight = phrase.head(fuzzy)
+                    hits.append(Hit(target, {"rule": rule, "kind": kind, "words": text[start:stop],
+                                             "start": start, "end": stop, "weight": weight,
+                                             "where": where}))
+            if word.alone and not (end < reach or (end == reach and start > reach_start)):
+                if end > reach:
+                    reach, reach_start = end, start
+                words = texts[i]
+                for target, rule, kind, weight in word.alone:
+                    hits.append(Hit(target, {"rule": rule, "kind": kind, "words": words,
+                                             "start": start, "end": end, "weight": weight,
+                                             "where": where}))
         if where == "passage" and pats.matcher is not None:
             hits += self._token_hits(text, matches, texts, keys, pats)
         return hits
 
+    @staticmethod
+    def _longer(i: int, keys: list[Word], word: Word) -> list[tuple[int, Phrase, bool]]:
+        """Phrases of several words matching at word i, longest first, as (words, phrase,
+        fuzzy); only those whose second word is the next word's are tried."""
+        found = None
+        for key in keys[i + 1].lookup:
+            more = word.then.get(key)
+            if more:
+                found = more if found is None else _merge(found, more)
+        if found is None:
+            return []
+        count = len(keys)
+        out = []
+        for _, phrase, fuzzy in found:
+            n = len(phrase.keys)
+            if i + n > count:
+                continue
+            for k in range(1, n):
+                want_lemma, want_form = phrase.keys[k]
+                got = keys[i + k]
+                if got.lemma in (want_lemma, want_form) or got.form in (want_lemma, want_form):
+                    continue
+                if got.slip_of and got.slip_of == want_form and phrase.kind == "topic":
+                    fuzzy = True
+                    continue
+                break
+            else:
+                out.append((n, phrase, fuzzy))
+        if len(out) > 1:
+            out.sort(key=itemgetter(0), reverse=True)  # stable: ties keep their order
+        return out
+
     def _token_hits(self, text: str, matches: list[re.Match], texts: list[str], keys: list[Word],
                     pats: Patterns) -> list[Hit]:
-        """Token-pattern matches, on a Doc built from the same tokens with their lemmas.
+        """Token-pattern matches, on Docs built from the same tokens with their lemmas.
 
-        Building Docs is most of the Matcher's cost, so a Doc is built only where a match can
-        start (first and second words fit some pattern), and holds only the words from the
-        first such start to the furthest such a match can reach (when patterns test tokens
-        one by one, a slice matches as the whole passage would)."""
-        first, stop = 0, len(keys)
+        Building and walking Docs is most of the Matcher's cost, so Docs are built only where
+        a match can start (first and second words fit some pattern), each holding only the
+        words from such a start to the furthest a match from there can reach, overlapping
+        windows joined (when patterns test tokens one by one, a window matches as the whole
+        passage would)."""
+        count = len(keys)
+        windows = [(0, count)]
         if pats.openings is not None:
-            starts = [i for i in compress(range(stop), map(_OPENS, keys))
+            starts = [i for i in compress(range(count), map(_OPENS, keys))
                       if keys[i].opens & pats.loose
-                      or (i + 1 < stop and keys[i].opens & keys[i + 1].follows)]
+                      or (i + 1 < count and keys[i].opens & keys[i + 1].follows)]
             if not starts:
                 return []
             if pats.steps is not None:
-                first = starts[0]
-                stop = max(pats.match_end(index, i, keys) for i in starts
-                           for index in keys[i].opens)
-        doc = Doc(pats.matcher.vocab, words=texts[first:stop],
-                  lemmas=[k.lemma for k in keys[first:stop]])
+                windows = []
+                for i in starts:
+                    end = max(pats.match_end(index, i, keys) for index in keys[i].opens)
+                    if windows and i < windows[-1][1]:
+                        windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+                    else:
+                        windows.append((i, end))
         out = []
-        for match_id, s, e in pats.matcher(doc):
-            rule = doc.vocab.strings[match_id]
-            start, end = matches[first + s].start(), matches[first + e - 1].end()
-            out.append(Hit(rule, "token", pats.token_codes[rule], text[start:end], start, end,
-                           TOKEN_WEIGHT))
+        vocab, matcher, strings = pats.matcher.vocab, pats.matcher, pats.matcher.vocab.strings
+        for first, stop in windows:
+            doc = Doc(vocab, words=texts[first:stop], lemmas=[k.lemma for k in keys[first:stop]])
+            for match_id, s, e in matcher(doc):
+                rule = strings[match_id]
+                start, end = matches[first + s].start(), matches[first + e - 1].end()
+                out.append(Hit(pats.token_codes[rule], {
+                    "rule": rule, "kind": "token", "words": text[start:end], "start": start,
+                    "end": end, "weight": TOKEN_WEIGHT, "where": "passage"}))
         return out
-
-    def _topic_codes(self, pats: Patterns, topic: str) -> list[tuple[str, str]]:
-        """(code, its axis) a topic can take in this codebook; worked out once per topic."""
-        key = (pats.lang, topic)
-        found = self._topics.get(key)
-        if found is None:
-            found = self._topics[key] = [(c, c.split("/")[0]) for c in pats.topics[topic]
-                                         if c in self.codebook]
-        return found
 
     def _score(self, segment_id: int, hits: list[Hit], pats: Patterns) -> list[Suggestion]:
         support: dict[str, float] = defaultdict(float)
@@ -191,31 +222,38 @@ class RuleCoder:
         vetoed: set[str] = set()
         topic_hits: dict[str, list[Hit]] = defaultdict(list)
         for h in hits:
-            if h.kind == "veto":
-                vetoed.add(h.target)
-            elif h.kind == "topic":
-                topic_hits[h.target].append(h)
-            elif h.kind == "cue":
-                if len(cue_words[h.target]) < 2 and fold(h.words) not in cue_words[h.target]:
-                    cue_words[h.target].add(fold(h.words))
-                    support[h.target] += CUE_WEIGHT * h.weight
-                    axis_hits[h.target].append(h)
-            elif h.kind == "question" and h.weight > asked.get(h.target, 0):
-                support[h.target] += h.weight - asked.get(h.target, 0)  # one question an axis
-                asked[h.target] = h.weight
-                axis_hits[h.target].append(h)
-            elif h.kind == "token":
-                axis = h.target.split("/")[0]
+            target, ev = h
+            kind = ev["kind"]
+            if kind == "topic":
+                topic_hits[target].append(h)
+            elif kind == "cue":
+                seen = cue_words[target]
+                if len(seen) < 2 and (word := fold(ev["words"])) not in seen:
+                    seen.add(word)
+                    support[target] += CUE_WEIGHT * ev["weight"]
+                    axis_hits[target].append(h)
+            elif kind == "question":
+                weight = ev["weight"]
+                before = asked.get(target, 0)
+                if weight > before:
+                    support[target] += weight - before  # one question an axis
+                    asked[target] = weight
+                    axis_hits[target].append(h)
+            elif kind == "veto":
+                vetoed.add(target)
+            elif kind == "token":
+                axis = target.split("/")[0]
                 if not any(x.kind == "token" for x in axis_hits[axis]):
                     support[axis] += TOKEN_WEIGHT
                     axis_hits[axis].append(h)
         themes: dict[str, tuple[float, list[Hit]]] = {}
+        topics = self._topics[pats.lang]
         for topic, found in topic_hits.items():
-            distinct = len({fold(h.words) for h in found})
-            codes = self._topic_codes(pats, topic)
+            distinct = len({fold(h.evidence["words"]) for h in found}) if len(found) > 1 else 1
+            codes, one_axis = topics[topic]
             if vetoed:
                 codes = [(c, a) for c, a in codes if c not in vetoed and a not in vetoed]
-            one_axis = len({a for _, a in codes}) == 1
+                one_axis = len({a for _, a in codes}) == 1
             for code, axis in codes:
                 here = support.get(axis, 0.0)
                 if one_axis:
@@ -243,9 +281,9 @@ _STARTS = attrgetter("starts")
 _OPENS = attrgetter("opens")
 
 
-def _hit(phrase: Phrase, fuzzy: bool, text: str, start: int, end: int, where: str) -> Hit:
-    return Hit(phrase.rule + ".fuzzy" if fuzzy else phrase.rule, phrase.kind, phrase.target,
-               text[start:end], start, end, 0.8 if fuzzy else 1.0, where)
+def _topic_codes(codebook: Codebook, codes: list[str]) -> tuple[list[tuple[str, str]], bool]:
+    found = [(c, c.split("/")[0]) for c in codes if c in codebook]
+    return found, len({a for _, a in found}) == 1
 
 
 def _merge(a: tuple, b: tuple) -> tuple:
@@ -253,24 +291,16 @@ def _merge(a: tuple, b: tuple) -> tuple:
     return tuple(sorted({entry[0]: entry for entry in a + b}.values(), key=itemgetter(0)))
 
 
-def _longest(hits: list[Hit]) -> list[Hit]:
-    """Drop a match that lies inside a longer one ("alianza" inside "alianza del pacífico")."""
-    kept: list[Hit] = []
-    reach = -1  # the furthest end of a kept match that started earlier or here
-    reach_start = -1
-    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
-        if h.end < reach or (h.end == reach and h.start > reach_start):
-            continue
-        if h.end > reach:
-            reach, reach_start = h.end, h.start
-        kept.append(h)
-    return kept
-
-
 def _suggestion(segment_id: int, code: str, score: float, hits: list[Hit], vetoed: set[str]
                 ) -> Suggestion:
-    confidence = round(1 - math.exp(-score / 2), 3)
-    evidence = {"score": round(score, 2), "rules": [h.evidence for h in hits]}
+    confidence, shown = _confidence(score)
+    evidence = {"score": shown, "rules": [h.evidence for h in hits]}
     if vetoed:
         evidence["vetoed"] = sorted(vetoed)
     return Suggestion(segment_id, code, confidence, evidence)
+
+
+@lru_cache(maxsize=4096)
+def _confidence(score: float) -> tuple[float, float]:
+    """A score's confidence and its rounded value; scores take few distinct values."""
+    return round(1 - math.exp(-score / 2), 3), round(score, 2)
