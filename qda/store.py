@@ -168,6 +168,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA temp_store=MEMORY")  # staged suggestions: no temp file
             self.db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
         except sqlite3.DatabaseError as exc:
             raise QdaError(f"cannot open the project store: {exc}", self.path) from None
@@ -889,15 +890,18 @@ class Store:
         self.db.executemany("INSERT INTO staged_suggestions VALUES (?, ?, ?, ?)", rows)
 
     def replace_suggestions_staged(self, coder: str, kind: str, run_id: int,
-                                   segment_ids: Iterable[int]) -> int:
+                                   segment_ids: Iterable[int]) -> tuple[int, int]:
         """`replace_suggestions` with the staged rows of these segments (rows of others are
         left out: a passage someone reviewed meanwhile); empties the stage. Call inside a
-        transaction; returns suggestions written."""
+        transaction; returns the staged suggestions for these segments, and those written
+        (a suggestion that collides with a person's decision is not)."""
         ids = list(segment_ids)
         self.replace_suggestions(coder, ids, [])
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS staged_segments (id INTEGER PRIMARY KEY)")
         self.db.execute("DELETE FROM staged_segments")
         self.db.executemany("INSERT OR IGNORE INTO staged_segments VALUES (?)", [(i,) for i in ids])
+        made = self.db.execute("SELECT count(*) FROM staged_suggestions WHERE segment_id IN"
+                               " (SELECT id FROM staged_segments)").fetchone()[0]
         stamp = now()
         before = self.db.total_changes
         self.db.execute(
@@ -911,7 +915,7 @@ class Store:
         written = self.db.total_changes - before
         self.db.execute("DELETE FROM staged_suggestions")
         self.db.execute("DELETE FROM staged_segments")
-        return written
+        return made, written
 
 
 def is_busy(exc: sqlite3.Error) -> bool:

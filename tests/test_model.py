@@ -306,4 +306,5 @@ def test_worker_processes_give_the_same_model_suggestions(trained):
         alone = coder.suggest(frame)
         encoded = suggest_encoded(coder, frame, processes=2)
     assert alone and [(s.segment_id, s.code, s.confidence, s.evidence) for s in alone] == [
-        (e.segment_id, e.code, e.confidence, json.loads(e.evidence)) for e in encoded]
+        (sid, code, confidence, json.loads(evidence))
+        for sid, code, confidence, evidence in encoded]

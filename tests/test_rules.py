@@ -249,7 +249,8 @@ def test_worker_processes_give_the_same_suggestions(samples, coder):
     for processes in (1, 2):
         encoded = suggest_encoded(coder, frame, processes=processes)
         assert [(s.segment_id, s.code, s.confidence, s.evidence) for s in alone] == [
-            (e.segment_id, e.code, e.confidence, json.loads(e.evidence)) for e in encoded]
+            (sid, code, confidence, json.loads(evidence))
+            for sid, code, confidence, evidence in encoded]
 
 
 # Token patterns with every kind of operator, and the words they test.

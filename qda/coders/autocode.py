@@ -48,16 +48,16 @@ def autocode(project: Project, coder_name: str = "rules", include_reviewed: bool
     frame = passages(project)
     if not include_reviewed:
         frame = frame[frame.segment_id.isin(project.store.unreviewed_segment_ids())]
-    suggestions = suggest_encoded(coder, frame)  # worker processes for a large corpus
     store = project.store
-    store.stage_suggestions(suggestions)  # no lock yet: the transaction copies them at once
+    # no lock yet: each chunk is staged as the worker processes hand it over, and the
+    # transaction below copies them all at once
+    store.stage_suggestions(suggest_encoded(coder, frame))
     with store.transaction():
         # Checked again under the write lock: since the suggestions were made a person may
         # have decided on a passage, or an import replaced an edited transcript's passages.
         still = (store.unreviewed_segment_ids() if not include_reviewed
                  else {s.id for s in store.segments(codable_only=True)})
         frame = frame[frame.segment_id.isin(still)]
-        suggestions = [s for s in suggestions if s.segment_id in still]
         run_id = store.start_run(coder.name, coder.kind,
                                  codebook_hash=patterns.patterns_hash(project.codebook),
                                  model_version=coder.version,
@@ -66,7 +66,7 @@ def autocode(project: Project, coder_name: str = "rules", include_reviewed: bool
         for other in REPLACES[coder.name]:
             if other != coder.name:
                 store.replace_suggestions(other, ids, [])
-        written = store.replace_suggestions_staged(coder.name, coder.kind, run_id, ids)
-        summary = {"passages": len(frame), "suggestions": len(suggestions), "written": written}
+        made, written = store.replace_suggestions_staged(coder.name, coder.kind, run_id, ids)
+        summary = {"passages": len(frame), "suggestions": made, "written": written}
         store.finish_run(run_id, summary)
-    return RunReport(run_id, len(frame), len(suggestions), written, notes)
+    return RunReport(run_id, len(frame), made, written, notes)

@@ -191,10 +191,10 @@ class ModelCoder:
         if not self.use_rules:
             return [[] for _ in range(len(passages))]
         by_segment: dict[int, list[Suggestion]] = {}
-        for s in suggest_encoded(self.rules, passages):  # worker processes on a large corpus
-            evidence = orjson.loads(s.evidence) if s.evidence else {}
-            by_segment.setdefault(s.segment_id, []).append(
-                Suggestion(s.segment_id, s.code, s.confidence, evidence))
+        # worker processes on a large corpus
+        for segment_id, code, confidence, evidence in suggest_encoded(self.rules, passages):
+            by_segment.setdefault(segment_id, []).append(Suggestion(
+                segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
         return [by_segment.get(sid, []) for sid in passages["segment_id"]]
 
     # -- suggesting -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import sys
-from typing import NamedTuple
+from collections.abc import Iterator
 
 import orjson
 import pandas as pd
@@ -31,24 +31,25 @@ _in_worker = False  # a worker codes its chunk itself: no pool inside a pool
 _JOB: tuple[Coder, pd.DataFrame] | None = None  # what forked workers read, set for one run
 
 
-class Encoded(NamedTuple):
-    """A suggestion whose evidence is already the JSON text the store keeps."""
-
-    segment_id: int
-    code: str
-    confidence: float
-    evidence: str | None
+# A suggestion whose evidence is already the JSON text the store keeps: (segment_id, code,
+# confidence, evidence). A plain tuple, because a named one is pickled through a Python call
+# each: sending a corpus's suggestions from the workers took ten times as long.
+Encoded = tuple[int, str, float, "str | None"]
 
 
 def suggest_encoded(coder: Coder, passages: pd.DataFrame, processes: int | None = None
-                    ) -> list[Encoded]:
+                    ) -> Iterator[Encoded]:
     """`coder.suggest(passages)` with encoded evidence; in worker processes for a large
-    corpus and a coder that is safe to fork, in this one otherwise."""
+    corpus and a coder that is safe to fork, in this one otherwise.
+
+    Suggestions are yielded chunk by chunk as the workers finish them, so the caller can
+    store one chunk while the next is being made."""
     if processes is None:
         large = bool(len(passages)) and passages["text"].str.len().sum() >= PARALLEL_MIN_CHARS
         processes = PROCESSES if large and coder.kind in FORK_SAFE_KINDS else 1
     if processes < 2 or len(passages) < 2 or _in_worker or not _can_fork():
-        return _encode(coder.suggest(passages))
+        yield from _encode(coder.suggest(passages))
+        return
     global _JOB
     bounds = _chunks(len(passages), processes * CHUNKS_PER_PROCESS)
     _JOB = (coder, passages)  # inherited by the forked workers, not pickled
@@ -56,7 +57,8 @@ def suggest_encoded(coder: Coder, passages: pd.DataFrame, processes: int | None 
     gc.disable()  # receiving results makes objects, no cycles: nothing for the collector
     try:
         with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
-            return [s for part in pool.imap(_suggest_chunk, bounds) for s in part]
+            for part in pool.imap(_suggest_chunk, bounds):
+                yield from part
     finally:
         _JOB = None
         if collecting:
@@ -82,8 +84,8 @@ def _encode(suggestions: list) -> list[Encoded]:
     library's encoder takes a third as long as the matching itself."""
     dumps = orjson.dumps
     like_json = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS  # what json.dumps takes
-    return [Encoded(s.segment_id, s.code, s.confidence,
-                    dumps(s.evidence, option=like_json).decode() if s.evidence else None)
+    return [(s.segment_id, s.code, s.confidence,
+             dumps(s.evidence, option=like_json).decode() if s.evidence else None)
             for s in suggestions]
 
 
