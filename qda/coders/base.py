@@ -43,7 +43,7 @@ def passages(project: Project) -> pd.DataFrame:
     The questions are context: an answer usually serves the axis it was asked about, and a
     follow-up ("¿y por qué?") leaves the question before it in force.
     """
-    frame = project.store.segments_frame()  # in document order
+    frame = project.store.turns_frame()  # in document order
     asked = frame["is_interviewer"].astype(bool) & frame["speaker"].notna()
     by_document = frame["document"]
     last = frame["text"].where(asked).groupby(by_document).ffill()

@@ -255,6 +255,9 @@ def load(codebook: Codebook) -> dict[str, Patterns]:
                            "check':\n" + "\n".join(f"  {e}" for e in errors))
         data = strip_lines(yaml.safe_load(path.read_text(encoding="utf-8-sig")))
         found[data["language"]] = _compile(data)
+        # the lexicon that tells slips from known words is read here, with the patterns,
+        # not at the first long word: worker processes forked later share it
+        _lexicon(data["language"])
     while len(_LOADED) >= _LOADED_KEEP:
         del _LOADED[next(iter(_LOADED))]
     _LOADED[key] = found

@@ -80,10 +80,12 @@ class RuleCoder:
 
     def suggest(self, passages: pd.DataFrame) -> list[Suggestion]:
         out: list[Suggestion] = []
-        for row in passages.itertuples(index=False):
-            lang = row.language if row.language in self.patterns else next(iter(self.patterns))
-            out.extend(self.suggest_one(row.segment_id, row.text, lang, row.question,
-                                        row.previous_question))
+        fallback = next(iter(self.patterns))
+        columns = ("segment_id", "text", "language", "question", "previous_question")
+        for segment_id, text, lang, question, previous in zip(
+                *(passages[c].tolist() for c in columns)):
+            out.extend(self.suggest_one(segment_id, text, lang if lang in self.patterns
+                                        else fallback, question, previous))
         return out
 
     # -- one passage --------------------------------------------------------------------------
@@ -119,20 +121,31 @@ class RuleCoder:
         count = len(keys)
         for i in compress(range(count), map(_STARTS, keys)):
             word = keys[i]
+            longer = ()
+            if word.then and i + 1 < count:
+                # longer phrases: only those whose second word is the next word's are tried
+                found = None
+                for key in keys[i + 1].lookup:
+                    more = word.then.get(key)
+                    if more:
+                        found = more if found is None else _merge(found, more)
+                if found:
+                    longer = _longer(i, keys, found)
+            if not longer and not word.alone:
+                continue
             start, end = matches[i].span()
             # matches starting here, longest first: a match ending before the reach of one
             # kept before it lies inside that one
-            if word.then and i + 1 < count and (longer := self._longer(i, keys, word)):
-                for n, phrase, fuzzy in longer:
-                    stop = matches[i + n - 1].end()
-                    if stop < reach or (stop == reach and start > reach_start):
-                        continue
-                    if stop > reach:
-                        reach, reach_start = stop, start
-                    target, rule, kind, weight = phrase.head(fuzzy)
-                    hits.append(Hit(target, {"rule": rule, "kind": kind, "words": text[start:stop],
-                                             "start": start, "end": stop, "weight": weight,
-                                             "where": where}))
+            for n, phrase, fuzzy in longer:
+                stop = matches[i + n - 1].end()
+                if stop < reach or (stop == reach and start > reach_start):
+                    continue
+                if stop > reach:
+                    reach, reach_start = stop, start
+                target, rule, kind, weight = phrase.head(fuzzy)
+                hits.append(Hit(target, {"rule": rule, "kind": kind, "words": text[start:stop],
+                                         "start": start, "end": stop, "weight": weight,
+                                         "where": where}))
             if word.alone and not (end < reach or (end == reach and start > reach_start)):
                 if end > reach:
                     reach, reach_start = end, start
@@ -144,38 +157,6 @@ class RuleCoder:
         if where == "passage" and pats.matcher is not None:
             hits += self._token_hits(text, matches, texts, keys, pats)
         return hits
-
-    @staticmethod
-    def _longer(i: int, keys: list[Word], word: Word) -> list[tuple[int, Phrase, bool]]:
-        """Phrases of several words matching at word i, longest first, as (words, phrase,
-        fuzzy); only those whose second word is the next word's are tried."""
-        found = None
-        for key in keys[i + 1].lookup:
-            more = word.then.get(key)
-            if more:
-                found = more if found is None else _merge(found, more)
-        if found is None:
-            return []
-        count = len(keys)
-        out = []
-        for _, phrase, fuzzy in found:
-            n = len(phrase.keys)
-            if i + n > count:
-                continue
-            for k in range(1, n):
-                want_lemma, want_form = phrase.keys[k]
-                got = keys[i + k]
-                if got.lemma in (want_lemma, want_form) or got.form in (want_lemma, want_form):
-                    continue
-                if got.slip_of and got.slip_of == want_form and phrase.kind == "topic":
-                    fuzzy = True
-                    continue
-                break
-            else:
-                out.append((n, phrase, fuzzy))
-        if len(out) > 1:
-            out.sort(key=itemgetter(0), reverse=True)  # stable: ties keep their order
-        return out
 
     def _token_hits(self, text: str, matches: list[re.Match], texts: list[str], keys: list[Word],
                     pats: Patterns) -> list[Hit]:
@@ -284,6 +265,32 @@ _OPENS = attrgetter("opens")
 def _topic_codes(codebook: Codebook, codes: list[str]) -> tuple[list[tuple[str, str]], bool]:
     found = [(c, c.split("/")[0]) for c in codes if c in codebook]
     return found, len({a for _, a in found}) == 1
+
+
+def _longer(i: int, keys: list[Word], found: tuple[tuple[int, Phrase, bool], ...]
+            ) -> list[tuple[int, Phrase, bool]]:
+    """Of the candidate phrases found at word i, those whose every word matches, longest
+    first, as (words, phrase, fuzzy)."""
+    count = len(keys)
+    out = []
+    for _, phrase, fuzzy in found:
+        n = len(phrase.keys)
+        if i + n > count:
+            continue
+        for k in range(1, n):
+            want_lemma, want_form = phrase.keys[k]
+            got = keys[i + k]
+            if got.lemma in (want_lemma, want_form) or got.form in (want_lemma, want_form):
+                continue
+            if got.slip_of and got.slip_of == want_form and phrase.kind == "topic":
+                fuzzy = True
+                continue
+            break
+        else:
+            out.append((n, phrase, fuzzy))
+    if len(out) > 1:
+        out.sort(key=itemgetter(0), reverse=True)  # stable: ties keep their order
+    return out
 
 
 def _merge(a: tuple, b: tuple) -> tuple:

@@ -22,7 +22,7 @@ from .base import Coder
 
 PROCESSES = 2
 PARALLEL_MIN_CHARS = 2_000_000  # about 300k words: below this, forking costs more than it saves
-CHUNKS_PER_PROCESS = 8  # small enough to balance the load, large enough to cost little
+CHUNKS_PER_PROCESS = 16  # small enough to balance the load, large enough to cost little
 # Coders safe to fork: pure Python, or scikit-learn linear models on sparse data, whose
 # workers are held to one thread each (threadpoolctl) so no thread pool is inherited in use.
 FORK_SAFE_KINDS = frozenset({"rules", "model"})
