@@ -143,17 +143,13 @@ class RuleCoder:
                 if stop > reach:
                     reach, reach_start = stop, start
                 target, rule, kind, weight = phrase.head(fuzzy)
-                hits.append(Hit(target, {"rule": rule, "kind": kind, "words": text[start:stop],
-                                         "start": start, "end": stop, "weight": weight,
-                                         "where": where}))
+                hits.append(_hit(target, rule, kind, text[start:stop], start, stop, weight, where))
             if word.alone and not (end < reach or (end == reach and start > reach_start)):
                 if end > reach:
                     reach, reach_start = end, start
                 words = texts[i]
                 for target, rule, kind, weight in word.alone:
-                    hits.append(Hit(target, {"rule": rule, "kind": kind, "words": words,
-                                             "start": start, "end": end, "weight": weight,
-                                             "where": where}))
+                    hits.append(_hit(target, rule, kind, words, start, end, weight, where))
         if where == "passage" and pats.matcher is not None:
             hits += self._token_hits(text, matches, texts, keys, pats)
         return hits
@@ -190,9 +186,8 @@ class RuleCoder:
             for match_id, s, e in matcher(doc):
                 rule = strings[match_id]
                 start, end = matches[first + s].start(), matches[first + e - 1].end()
-                out.append(Hit(pats.token_codes[rule], {
-                    "rule": rule, "kind": "token", "words": text[start:end], "start": start,
-                    "end": end, "weight": TOKEN_WEIGHT, "where": "passage"}))
+                out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end], start,
+                                end, TOKEN_WEIGHT, "passage"))
         return out
 
     def _score(self, segment_id: int, hits: list[Hit], pats: Patterns) -> list[Suggestion]:
@@ -260,6 +255,12 @@ class RuleCoder:
 
 _STARTS = attrgetter("starts")
 _OPENS = attrgetter("opens")
+
+
+def _hit(target: str, rule: str, kind: str, words: str, start: int, end: int, weight: float,
+         where: str) -> Hit:
+    return Hit(target, {"rule": rule, "kind": kind, "words": words, "start": start, "end": end,
+                        "weight": weight, "where": where})
 
 
 def _topic_codes(codebook: Codebook, codes: list[str]) -> tuple[list[tuple[str, str]], bool]:
