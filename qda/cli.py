@@ -1059,6 +1059,9 @@ def next_(
         print(frame.assign(margin=frame.margin.round(3).astype(object).where(
             frame.margin.notna(), None)).to_json(orient="records", indent=2, force_ascii=False))
         return
+    if frame.empty:
+        out.print("nothing to review: every passage has been reviewed", highlight=False)
+        return
     out.print("least certain first (model)" if source == "model"
               else "in transcript order (no trained model: run 'qda train')", highlight=False)
     view = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)

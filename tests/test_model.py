@@ -181,6 +181,14 @@ def test_next_lists_unreviewed_passages_least_certain_first(trained):
     assert [r["segment_id"] for r in rows] == ids[:3] and rows[0]["margin"] is not None
 
 
+def test_next_says_when_nothing_is_left_to_review(project_copy):
+    with project_copy.store.transaction():
+        project_copy.store.mark_reviewed(project_copy.store.unreviewed_segment_ids(), "ana")
+    shown = run_qda("next", cwd=project_copy.root, check=True)
+    assert "nothing to review" in shown.stdout and "qda train" not in shown.stdout
+    assert json.loads(run_qda("next", "--json", cwd=project_copy.root, check=True).stdout) == []
+
+
 def test_next_without_a_model_follows_the_transcripts(project, tmp_path):
     import_paths(project, [REPO / "transcripts" / "CL-01.txt"])
     frame, source = ranked(project)
