@@ -68,7 +68,7 @@ class Codebook:
                 for c in self.codes]
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses 5x faster
     """Safe YAML loader that remembers the line of each mapping and refuses duplicate keys."""
 
     def construct_mapping(self, node, deep=False):

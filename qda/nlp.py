@@ -1,7 +1,7 @@
 """The one place spaCy pipelines are built: blank es/en, sentencizer, lookup lemmas.
 
 No trained pipeline is needed and nothing is downloaded: lemma tables come from the
-`spacy-lookups-data` package. Pipelines are built once per language and cached.
+`spacy-lookups-data` package. Pipelines and tables are built once per language and cached.
 """
 from __future__ import annotations
 
@@ -19,27 +19,37 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @lru_cache(maxsize=None)
 def pipeline(lang: str) -> "Language":
-    """Blank pipeline for `lang` with sentence boundaries and lookup lemmas."""
+    """Blank pipeline for `lang` with sentence boundaries (its vocab serves the Matcher)."""
     import spacy
 
-    if lang not in LANGUAGES:
-        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    _check(lang)
     nlp = spacy.blank(lang)
     nlp.max_length = 50_000_000  # no parser or NER here: long texts cost little memory
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
     return nlp
 
 
 @lru_cache(maxsize=None)
-def _lemma_table(lang: str) -> dict:
-    return pipeline(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+def lemma_table(lang: str) -> dict[str, str]:
+    """Word form -> lemma, the table spaCy's lookup lemmatizer reads.
+
+    Read as a plain dict: lemmas are only ever looked up by word here, and a lemmatizer
+    component would hash the 490,000 Spanish forms into a spaCy table first (1 s at start-up).
+    """
+    from spacy.util import load_language_data, registry
+
+    _check(lang)
+    return load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
 
 
 def lemma(word: str, lang: str) -> str:
     """Lower-cased lemma of a word; the lookup table is case-sensitive, so try both forms."""
-    table = _lemma_table(lang)
+    table = lemma_table(lang)
     found = table.get(word)
     if found is None:
         lower = word.lower()

@@ -23,7 +23,7 @@ from spacy.matcher import Matcher
 from ..codebook import Codebook, _LineLoader, strip_lines
 from ..errors import QdaError
 from ..models import AXES
-from ..nlp import LANGUAGES, lemma, pipeline
+from ..nlp import LANGUAGES, lemma, lemma_table, pipeline
 
 FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
 FUZZY_CUTOFF = 88.0
@@ -178,14 +178,23 @@ def patterns_hash(codebook: Codebook) -> str:
 
 def problems(path: Path, codebook: Codebook | None) -> list[QdaError]:
     """Every problem of one pattern file, each with its line."""
+    return _parse(path, codebook)[1]
+
+
+def _parse(path: Path, codebook: Codebook | None) -> tuple[Any, list[QdaError]]:
+    """Read and validate a pattern file once: (data with line marks, problems)."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [QdaError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
-                         mark.line + 1 if mark else None)]
+        return None, [QdaError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
+                               mark.line + 1 if mark else None)]
     except (OSError, UnicodeDecodeError) as exc:
-        return [QdaError(f"cannot read ({exc})", path)]
+        return None, [QdaError(f"cannot read ({exc})", path)]
+    return data, _validate(data, path, codebook)
+
+
+def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError]:
     if not isinstance(data, dict):
         return [QdaError("a pattern file is a mapping with cues, questions, topics", path, 1)]
     errors: list[QdaError] = []
@@ -249,11 +258,11 @@ def load(codebook: Codebook) -> dict[str, Patterns]:
         return _LOADED[key]
     found: dict[str, Patterns] = {}
     for path in pattern_files(codebook.path):
-        errors = problems(path, codebook)
+        marked, errors = _parse(path, codebook)
         if errors:
             raise QdaError(f"{len(errors)} problem(s) in the rule patterns; run 'qda codebook "
                            "check':\n" + "\n".join(f"  {e}" for e in errors))
-        data = strip_lines(yaml.safe_load(path.read_text(encoding="utf-8-sig")))
+        data = strip_lines(marked)
         found[data["language"]] = _compile(data)
         # the lexicon that tells slips from known words is read here, with the patterns,
         # not at the first long word: worker processes forked later share it
@@ -361,13 +370,12 @@ def words(text: str) -> list[tuple[str, int, int]]:
 
 
 def is_known_word(word: str, lang: str) -> bool:
-    """A word the lemma table knows (as a form or a lemma) is spelled right; only unknown
+    """A word that is a lemma of the lemma table is spelled right; only unknown
     words are fuzzy-matched, so 'funcionario' never passes for 'funcionar'."""
     return fold(word) in _lexicon(lang)
 
 
 @lru_cache(maxsize=None)
 def _lexicon(lang: str) -> frozenset[str]:
-    table = pipeline(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    return frozenset(fold(w) for w in table.values())
+    return frozenset(map(fold, set(lemma_table(lang).values())))
 
