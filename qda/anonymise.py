@@ -1,9 +1,9 @@
 """Pseudonymising the people in a project, reversibly with a key kept outside it.
 
 Names come from the metadata (front matter or `interviews.csv` fields such as `participant`,
-`interviewee`, `name`, `names`, and `interviewer` when it holds a name rather than a tag)
-and from speaker labels that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1",
-"ENT" or "Participante"). Each person gets a pseudonym built from the interview's id,
+`participante`, `name`, `mencionados`, and `interviewer` when it holds a name rather than a
+tag; `qda.names` lists them, the same ones reports keep out of print) and from speaker labels
+that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"). Each person gets a pseudonym built from the interview's id,
 `P-CL-01` for a participant, `N-CL-01-2` for another person named in the metadata,
 `I-CL-01` for a named interviewer; the same full name gets the same pseudonym everywhere.
 The full name, its runs of two or more words and its single words (not particles or
@@ -29,25 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QdaError
-from .ingest.transcript import label_key
+from .names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
+    is_generic_label, metadata_names
 from .project import Project
 from .store import Store, now
 from .textio import content_hash
 
 KEY_FORMAT = "qda-anonymise-key/1"
 MARK = "anonymised"  # documents.extra key holding the key id of the run that anonymised it
-PARTICIPANT_FIELDS = ("participant", "participants", "interviewee", "interviewees",
-                      "respondent", "respondents", "entrevistada", "entrevistado")
-OTHER_FIELDS = ("name", "names", "nombre", "nombres", "person", "people", "persons",
-                "personas", "mentioned")
-INTERVIEWER_FIELDS = ("interviewer", "interviewers")
-_HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "don", "doña", "mr", "mrs", "ms", "miss",
-               "prof", "lic", "ing", "mtro", "mtra"}
-_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "di", "van", "von", "der"}
-_GENERIC_LABEL = re.compile(
-    r"^(?:[A-Z]{1,4}\d{0,3}|(?:participantes?|participant|entrevistad[oa]s?|interviewee|"
-    r"respondent|speaker|hablante|persona|moderador[a]?|moderator|interviewer|"
-    r"entrevistador[a]?(?:es|s)?|voz|voice)[ _-]*\d{0,3})$", re.IGNORECASE)
 
 
 @dataclass
@@ -67,29 +56,15 @@ class AnonymiseReport:
 
 
 # -- names ------------------------------------------------------------------------------------
-def _values(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [v for item in value for v in _values(item)]
-    return [part.strip() for part in re.split(r"[;\n]", str(value)) if part.strip()]
-
-
-def is_generic_label(label: str, interviewer_labels: Iterable[str] = ()) -> bool:
-    """Tags like P1, ENT, 'Participante 2' or a configured interviewer label: not names."""
-    keys = {label_key(x) for x in interviewer_labels}
-    return label_key(label) in keys or bool(_GENERIC_LABEL.match(label.strip()))
-
-
 def name_forms(name: str) -> list[str]:
     """The ways a name shows up in talk: whole, runs of two or more words, single words."""
     words = name.split()
-    bare = [w for w in words if w.rstrip(".").casefold() not in _HONORIFICS]
+    bare = [w for w in words if w.rstrip(".").casefold() not in HONORIFICS]
     forms = {name, " ".join(bare)}
     for size in range(2, len(bare)):
         for i in range(len(bare) - size + 1):
             forms.add(" ".join(bare[i:i + size]))
-    forms.update(w for w in bare if len(w) >= 3 and w.casefold() not in _PARTICLES
+    forms.update(w for w in bare if len(w) >= 3 and w.casefold() not in PARTICLES
                  and w[0].isupper())
     forms |= {f.upper() for f in forms}  # labels are often in capitals: "MILAGROS HUAMÁN:"
     return sorted((f for f in forms if f), key=len, reverse=True)
@@ -130,12 +105,11 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
             found.append(person)
 
     generic = list(generic)
-    for fields, prefix in ((PARTICIPANT_FIELDS, "P"), (OTHER_FIELDS, "N")):
-        for key in fields:
-            for name in _values(extra.get(key)):
-                add(name, prefix)
-    for name in [*_values(extra.get("interviewer")), *_values(extra.get("interviewers")),
-                 *interviewers]:
+    extra = {key.casefold(): value for key, value in extra.items()}
+    for keys, prefix in ((PARTICIPANT_KEYS, "P"), (OTHER_KEYS, "N")):
+        for name in metadata_names(extra, keys):
+            add(name, prefix)
+    for name in [*metadata_names(extra, INTERVIEWER_KEYS), *interviewers]:
         if not is_generic_label(name, generic):
             add(name, "I")
     for label, is_interviewer in speakers:

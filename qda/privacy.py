@@ -11,23 +11,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from collections.abc import Iterable
 
-from .project import DEFAULT_INTERVIEWERS, Project
+from .names import HONORIFICS, PARTICLES, ROLE_WORDS, is_generic_label, metadata_names, values
+from .project import Project
 
 MARK = "[name]"
-# metadata keys that hold people's names (other metadata is never printed anyway)
-NAME_KEYS = ("participant", "participants", "participante", "participantes", "interviewee",
-             "entrevistada", "entrevistado", "respondent", "name", "nombre", "interviewer",
-             "interviewers", "entrevistador", "entrevistadora")
-# speaker labels and name parts that stand for a role, not a person
-GENERIC = {w.casefold() for w in DEFAULT_INTERVIEWERS} | {
-    "participant", "participante", "participants", "participantes", "respondent",
-    "respondente", "entrevistada", "entrevistado", "speaker", "hablante", "persona",
-    "interviewee", "moderator", "unknown", "desconocido", "desconocida", "voz", "voice",
-    "de", "del", "la", "las", "los", "y", "van", "von", "da", "do", "dos", "das", "di", "le"}
-HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "mr", "mrs", "ms", "miss", "lic", "ing",
-              "prof", "mtra", "mtro", "don", "doña"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +39,7 @@ class People:
             tokens = [t for t in str(name).split()
                       if t.rstrip(".").casefold() not in HONORIFICS]
             words = [w for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", " ".join(tokens))
-                     if len(w) >= 3 and w.casefold() not in GENERIC]
+                     if len(w) >= 3 and w.casefold() not in ROLE_WORDS | PARTICLES]
             if not words:
                 continue
             if len(words) > 1:
@@ -85,17 +74,15 @@ class People:
 
 
 def people(project: Project) -> People:
-    """Everyone named in the project: participants and interviewers in the metadata, and
-    every speaker label that is not a role word like P1 or Entrevistadora."""
+    """Everyone named in the project: participants, interviewers and others in the
+    metadata, and every speaker label that is not a role word like P1 or Entrevistadora."""
     names: list[str] = []
     for row in project.store.documents():
-        names += _strings(json.loads(row["interviewers"] or "[]"))
-        extra = json.loads(row["extra"] or "{}")
-        for key, value in extra.items():
-            if key.casefold() in NAME_KEYS:
-                names += _strings(value)
+        names += values(json.loads(row["interviewers"] or "[]"))
+        extra = {key.casefold(): value for key, value in json.loads(row["extra"] or "{}").items()}
+        names += metadata_names(extra)
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
-    names += [s for s in speakers if not _generic_label(s)]
+    names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
     return People.of(names)
 
 
@@ -104,17 +91,3 @@ def safe_document_name(name: str, who: People, document_id: int | None = None) -
     if who.named_in(name):
         return f"#{document_id}" if document_id is not None else MARK
     return name
-
-
-def _generic_label(label: str) -> bool:
-    """P1, ENT2, Participante 3: labels that name a role or a number, not a person."""
-    words = re.findall(r"[^\W\d_]+", label)
-    return all(w.casefold() in GENERIC or len(w) < 3 for w in words)
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [str(v) for v in value if isinstance(v, (str, int)) and str(v).strip()]
-    return []

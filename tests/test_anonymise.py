@@ -11,6 +11,7 @@ from qda.coders.autocode import autocode
 from qda.errors import QdaError
 from qda.importing import import_paths
 from qda.models import Coding
+from qda.privacy import people
 
 from .conftest import run_qda, write_txt
 
@@ -138,3 +139,26 @@ def test_name_forms_cover_how_people_are_addressed():
     assert {"Dr. Mariana Solís de la Torre", "Mariana Solís", "Solís", "Torre",
             "MARIANA SOLÍS"} <= set(forms)
     assert not {"de", "la", "Dr."} & set(forms)
+
+
+def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
+    """Spanish metadata keys, a "; " list and a configured interviewer label: every name
+    reports keep out of print is a name anonymise replaces, and no role label is."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_txt(folder, "pe.txt", "MOD: ¿Qué funcionó, Rosa?\n\nP1: Tomás Lazo nos apoyó.\n\n"
+              "MOD: ¿Y después?\n\nP1: Carmen Ríos, y Inés Vargas lo sabe.\n",
+              id="PE-02", country="Perú", role="beneficiary", participante="Rosa Quispe",
+              entrevistadora="Inés Vargas", mencionados="Tomás Lazo; Carmen Ríos")
+    project.settings.interviewer_labels.append("MOD")
+    assert import_paths(project, [folder]).ok
+    who = people(project)
+    names = ["Rosa Quispe", "Inés Vargas", "Tomás Lazo", "Carmen Ríos"]
+    assert all(who.named_in(name) for name in names)
+    assert not who.named_in("MOD") and not who.named_in("P1")
+    anonymise(project, tmp_path / "key.json")
+    after = "\n".join(dump(project.store))
+    assert [part for name in names for part in name.split() if part in after] == []
+    assert "P-PE-02" in after and "I-PE-02" in after and "N-PE-02" in after
+    speakers = set(project.segments_frame(include_interviewer=True).speaker.dropna())
+    assert speakers == {"MOD", "P1"}

@@ -1,0 +1,57 @@
+"""Where people's names sit and what is not a name: the one vocabulary that `privacy`
+(keeping names out of reports and exports) and `anonymise` (replacing them with
+pseudonyms) both read, so a name one of them finds the other finds too.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .ingest.transcript import label_key
+from .project import DEFAULT_INTERVIEWERS
+
+# metadata keys (lower-cased, as stored) that hold people's names, by who they are
+PARTICIPANT_KEYS = ("participant", "participants", "participante", "participantes",
+                    "interviewee", "interviewees", "entrevistada", "entrevistado",
+                    "entrevistadas", "entrevistados", "respondent", "respondents")
+INTERVIEWER_KEYS = ("interviewer", "interviewers", "entrevistador", "entrevistadora",
+                    "entrevistadores", "entrevistadoras")
+OTHER_KEYS = ("name", "names", "nombre", "nombres", "person", "people", "persons",
+              "persona", "personas", "mentioned", "mencionados", "mencionadas")
+NAME_KEYS = PARTICIPANT_KEYS + INTERVIEWER_KEYS + OTHER_KEYS
+
+HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "don", "doña", "mr", "mrs", "ms", "miss",
+              "prof", "lic", "ing", "mtro", "mtra"}
+# the small words inside names ("Solís de la Torre"): never a name on their own
+PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "do", "dos", "das", "di", "van",
+             "von", "der", "le"}
+# words of a speaker label that stand for a role, not a person ("Participante 3", "ENT2")
+ROLE_WORDS = {w.casefold() for w in DEFAULT_INTERVIEWERS} | {
+    "participant", "participants", "participante", "participantes", "interviewee",
+    "respondent", "respondente", "entrevistada", "entrevistado", "entrevistadoras",
+    "interviewer", "interviewers", "speaker", "hablante", "persona", "moderator", "moderador",
+    "moderadora", "unknown", "desconocido", "desconocida", "voz", "voice"}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def values(value: Any) -> list[str]:
+    """The names a metadata value holds: a string, "a; b" or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in values(item)]
+    return [part.strip() for part in re.split(r"[;\n]", str(value)) if part.strip()]
+
+
+def metadata_names(extra: dict[str, Any], keys: Iterable[str] = NAME_KEYS) -> list[str]:
+    """The names in an interview's metadata under `keys`."""
+    return [name for key in keys for name in values(extra.get(key))]
+
+
+def is_generic_label(label: str, interviewer_labels: Iterable[str] = ()) -> bool:
+    """P1, ENT2, "Participante 3" or a configured interviewer label: a role or a number,
+    not a person. A label with any longer word that is not a role word is a name."""
+    if label_key(label) in {label_key(x) for x in interviewer_labels}:
+        return True
+    return all(w.casefold() in ROLE_WORDS or len(w) < 3 for w in _WORD.findall(label))
