@@ -4,6 +4,7 @@ Errors print one line naming the file (and line) with exit status 1; usage error
 """
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -1119,6 +1120,17 @@ def agreement(
     out.print("n/a: nobody (or everybody) used the code on these units, so chance-corrected "
               "agreement is undefined", style="dim", highlight=False)
 
+
+def _one_line_briefs(*groups: typer.Typer) -> None:
+    """Command lists show each command's first paragraph; in rich markup mode Typer keeps the
+    docstring's line breaks there, which cut sentences in two, so join them."""
+    for group in groups:
+        for info in group.registered_commands:
+            first = (inspect.getdoc(info.callback) or "").split("\n\n")[0]
+            info.short_help = info.short_help or " ".join(first.split())
+
+
+_one_line_briefs(app, export_app, codebook_app)
 
 if __name__ == "__main__":
     main()

@@ -60,6 +60,12 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     assert run_qda("import", cwd=root).returncode == 2  # missing argument
 
 
+def test_command_list_gives_each_command_one_unbroken_line():
+    listing = run_qda("--help", check=True).stdout  # 200 columns wide
+    line = next(x for x in listing.splitlines() if " evaluate " in x)
+    assert "against a reference coder, with macro averages and a majority baseline" in line
+
+
 def test_every_command_help_shows_examples():
     import typer.main
 
