@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..project import Project
 from . import patterns
 from .base import passages
-from .model import ModelCoder
 from .rules import RuleCoder
-from .training import load
 from .workers import suggest_encoded
+
+if TYPE_CHECKING:
+    from .model import ModelCoder
 
 CODERS = ("rules", "model", "both")
 # Whose pending suggestions a run replaces: the ensemble supersedes both of its parts.
@@ -29,6 +31,7 @@ def make_coder(project: Project, name: str) -> tuple[RuleCoder | ModelCoder, lis
     """The coder to run, and notes on it (codes a saved model may no longer speak for)."""
     if name == "rules":
         return RuleCoder(project.codebook), []
+    from .training import load  # scikit-learn and skops take a second to import: not for rules
     coder, changed = load(project, name)
     notes = [f"the codebook changed for {', '.join(changed)} since 'qda train': the model's "
              "suggestions for these are withheld (the rules still suggest them with "
