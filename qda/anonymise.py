@@ -3,18 +3,20 @@
 Names come from the metadata (front matter or `interviews.csv` fields such as `participant`,
 `participante`, `name`, `mencionados`, and `interviewer` when it holds a name rather than a
 tag; `qda.names` lists them, the same ones reports keep out of print) and from speaker labels
-that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"). Each person gets a pseudonym built from the interview's id,
-`P-CL-01` for a participant, `N-CL-01-2` for another person named in the metadata,
-`I-CL-01` for a named interviewer; the same full name gets the same pseudonym everywhere.
-The full name, its runs of two or more words and its single words (not particles or
-honorifics) are replaced as whole words, so "doña Luz Marina" and "Dr. Solís" are caught.
+that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante").
+Each person gets a pseudonym built from the interview's id, `P-CL-01` for a participant,
+`N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named interviewer;
+the same full name gets the same pseudonym everywhere. The full name, its runs of two or
+more words and its single words (not particles or honorifics) are replaced as whole words,
+so "doña Luz Marina" and "Dr. Solís" are caught.
 
 Document text, segment text, offsets and speaker labels, rule evidence (words and offsets),
 memos, re-anchoring notes and detached codings' old passages, document names, source paths
-and metadata are rewritten in one transaction. Segment offsets are mapped through every replacement, so `text[start:end]`
-still equals each passage and codings stay where they were. The key file records each
-replacement by position and every original value, so `--reverse` restores the exact text.
-It must lie outside the project folder: a shared project must not carry its own key.
+and metadata are rewritten in one transaction. Segment offsets are mapped through every
+replacement, so `text[start:end]` still equals each passage and codings stay where they
+were. The key file records each replacement by position and every original value, so
+`--reverse` restores the exact text. It must lie outside the project folder: a shared
+project must not carry its own key.
 """
 from __future__ import annotations
 
@@ -105,7 +107,6 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
             found.append(person)
 
     generic = list(generic)
-    extra = {key.casefold(): value for key, value in extra.items()}
     for keys, prefix in ((PARTICIPANT_KEYS, "P"), (OTHER_KEYS, "N")):
         for name in metadata_names(extra, keys):
             add(name, prefix)

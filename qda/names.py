@@ -45,8 +45,9 @@ def values(value: Any) -> list[str]:
 
 
 def metadata_names(extra: dict[str, Any], keys: Iterable[str] = NAME_KEYS) -> list[str]:
-    """The names in an interview's metadata under `keys`."""
-    return [name for key in keys for name in values(extra.get(key))]
+    """The names in an interview's metadata under `keys`, whatever the keys' case."""
+    folded = {str(key).casefold(): value for key, value in extra.items()}
+    return [name for key in keys for name in values(folded.get(key))]
 
 
 def is_generic_label(label: str, interviewer_labels: Iterable[str] = ()) -> bool:

@@ -17,6 +17,7 @@ from .names import HONORIFICS, PARTICLES, ROLE_WORDS, is_generic_label, metadata
 from .project import Project
 
 MARK = "[name]"
+NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class People:
             tokens = [t for t in str(name).split()
                       if t.rstrip(".").casefold() not in HONORIFICS]
             words = [w for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", " ".join(tokens))
-                     if len(w) >= 3 and w.casefold() not in ROLE_WORDS | PARTICLES]
+                     if len(w) >= 3 and w.casefold() not in NOT_NAMES]
             if not words:
                 continue
             if len(words) > 1:
@@ -79,8 +80,7 @@ def people(project: Project) -> People:
     names: list[str] = []
     for row in project.store.documents():
         names += values(json.loads(row["interviewers"] or "[]"))
-        extra = {key.casefold(): value for key, value in json.loads(row["extra"] or "{}").items()}
-        names += metadata_names(extra)
+        names += metadata_names(json.loads(row["extra"] or "{}"))
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
     names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
     return People.of(names)
