@@ -247,11 +247,19 @@ def segments(
 
     [b]Example[/]: qda segments --country Peru --contains presupuesto
     """
+    from .ingest.metadata import canonical_country, canonical_role
     with _open() as project:
-        frame = project.segments_frame(include_interviewer=interviewer)
-    for column, value in (("document", document), ("country", country), ("role", role)):
-        if value:
-            frame = frame[frame[column].str.casefold() == value.casefold()]
+        frame = everything = project.segments_frame(include_interviewer=interviewer)
+    for column, given, value in (("document", document, document),
+                                 ("country", country, country and canonical_country(country)),
+                                 ("role", role, role and canonical_role(role))):
+        if not value:
+            continue
+        present = sorted(everything[column].dropna().unique())
+        if value.casefold() not in {v.casefold() for v in present}:
+            raise UsageError(f"no passages with {column} '{given}'; the project has "
+                             f"{', '.join(present) or 'none'}")
+        frame = frame[frame[column].str.casefold() == value.casefold()]
     if contains:
         frame = frame[frame["text"].str.contains(contains, case=False, regex=False)]
     total = len(frame)

@@ -30,6 +30,12 @@ def test_init_import_status_segments_export(tmp_path):
     rows = json.loads(run_qda("--project", root, "segments", "--country", "peru", "--json",
                               check=True).stdout)
     assert [r["text"] for r in rows] == ["La voluntad política.", "Faltó presupuesto."]
+    spanish = json.loads(run_qda("segments", "--country", "Perú", "--role", "Beneficiaria",
+                                 "--json", cwd=root, check=True).stdout)
+    assert spanish == rows
+    unknown = run_qda("segments", "--country", "España", cwd=root)
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert "no passages with country 'España'; the project has Chile, Peru" in unknown.stderr
     coded = tmp_path / "ref.csv"
     coded.write_text("document,text,codes\nPE-1,Faltó presupuesto.,challenges/budget\n",
                      encoding="utf-8")

@@ -89,8 +89,7 @@ def normalise_attributes(meta: dict[str, Any], path: Path) -> dict[str, Any]:
     """Canonical role keys, language codes and country names; dates as ISO text."""
     out = {str(k).strip().lower(): v for k, v in meta.items() if v is not None}
     if "role" in out:
-        key = _slug(str(out["role"]))
-        role = _ROLE_ALIASES.get(key, key)
+        role = canonical_role(str(out["role"]))
         if role not in ROLES:
             raise QdaError(f"role '{out['role']}' is not one of {', '.join(ROLES)}; "
                            "fix the metadata or pass --role", path)
@@ -103,7 +102,7 @@ def normalise_attributes(meta: dict[str, Any], path: Path) -> dict[str, Any]:
                            f"{' or '.join(LANGUAGES)})", path)
         out["language"] = lang
     if "country" in out:
-        out["country"] = _country(str(out["country"]))
+        out["country"] = canonical_country(str(out["country"]))
     for key, value in list(out.items()):
         if isinstance(value, (date, datetime)):
             out[key] = value.isoformat()
@@ -117,7 +116,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
-def _country(name: str) -> str:
+def canonical_role(name: str) -> str:
+    """'Experta', 'designer and implementer' and 'Diseñadora e implementadora' become the
+    role keys of `models.ROLES`; a name that is none of them comes back as a slug."""
+    key = _slug(name)
+    return _ROLE_ALIASES.get(key, key)
+
+
+def canonical_country(name: str) -> str:
     """'méxico', 'PERU' and 'Perú' all become the plain English spelling used in reports."""
     plain = unicodedata.normalize("NFKD", name.strip()).encode("ascii", "ignore").decode()
     return " ".join(w.capitalize() for w in plain.split())
