@@ -997,7 +997,7 @@ def export_quotes_cmd(
     and memos, sorted by code then country, as Word, Excel or CSV (by the file's suffix).
 
     Accepted codings only unless asked. Participants are never named: quote by the
-    attribution (role and country); a name said in a passage or memo reads [name].
+    attribution (role and country); a name said in a passage or memo reads \\[name].
 
     [b]Examples[/]:
       qda export quotes outputs/quotes.docx --lang es

@@ -72,6 +72,20 @@ def test_command_list_gives_each_command_one_unbroken_line():
     assert "against a reference coder, with macro averages and a majority baseline" in line
 
 
+def test_help_texts_escape_brackets_that_are_not_markup():
+    """Rich markup would swallow "[name]" in a help text: such brackets must be escaped."""
+    import typer.main
+
+    from qda.cli import app
+    group = typer.main.get_command(app)
+    commands = [sub for c in group.commands.values()
+                for sub in getattr(c, "commands", {"": c}).values()]
+    texts = [c.help or "" for c in commands] + [p.help or "" for c in commands
+                                                 for p in c.params]
+    swallowed = [re.search(r"(?<!\\)\[(?!/?b\]|/\])[^\]]*\]", t) for t in texts]
+    assert [m.group() for m in swallowed if m] == []
+
+
 def test_every_command_help_shows_examples():
     import typer.main
 
