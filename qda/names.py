@@ -23,6 +23,12 @@ NAME_KEYS = PARTICIPANT_KEYS + INTERVIEWER_KEYS + OTHER_KEYS
 
 HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "don", "doña", "mr", "mrs", "ms", "miss",
               "prof", "lic", "ing", "mtro", "mtra"}
+# words of address that a name follows: "doña Gloria", "la profe Yaneth", "Sr. Quispe", "Dr Lee"
+ADDRESS_WORDS = ("doña", "don", "señora", "señor", "señorita", "doctora", "doctor",
+                 "licenciada", "licenciado", "ingeniera", "ingeniero", "profesora", "profesor",
+                 "profe", "maestra", "maestro", "compañera", "compañero")
+ADDRESS_ABBREVIATIONS = ("sra", "sr", "srta", "dra", "dr", "lic", "ing", "prof", "mtra", "mtro")
+ENGLISH_ADDRESS = ("Mrs", "Mr", "Ms", "Miss", "Dr", "Prof")  # capitalised only: "we miss Lima"
 # the small words inside names ("Solís de la Torre"): never a name on their own
 PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "do", "dos", "das", "di", "van",
              "von", "der", "le"}

@@ -13,16 +13,28 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .names import HONORIFICS, PARTICLES, ROLE_WORDS, is_generic_label, metadata_names, values
+from .names import ADDRESS_ABBREVIATIONS, ADDRESS_WORDS, ENGLISH_ADDRESS, HONORIFICS, PARTICLES, \
+    ROLE_WORDS, is_generic_label, metadata_names, values
 from .project import Project
 
 MARK = "[name]"
 NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+"
+# anyone addressed by a title, listed or not: the title, then up to four capitalised words
+# ("doña María de la Cruz Quispe"). A full word may not end a sentence before them
+# ("gracias, señor. Una vez..." names nobody).
+ADDRESSED = re.compile(
+    r"(?<!\w)((?i:%s)[ \t]+|(?i:%s)\.?[ \t]+|(?:%s)\.?[ \t]+)"
+    r"(%s(?:[- ](?:(?:%s) )*%s){0,3})(?!\w)" % (
+        "|".join(ADDRESS_WORDS), "|".join(ADDRESS_ABBREVIATIONS), "|".join(ENGLISH_ADDRESS),
+        _CAPITALISED, "|".join(sorted(PARTICLES - {"y", "e"})), _CAPITALISED))
 
 
 @dataclass(frozen=True)
 class People:
-    """The names to keep out of print: whole names and the parts of each.
+    """The names to keep out of print: whole names and the parts of each, and any name a
+    title introduces ("doña Gloria", "Dr. Lee"), since people a participant mentions are
+    in no list.
 
     A whole name (without "Dr.", "Sra."...) matches in any case; a part matches as a
     capitalised or upper-case word only, so the surname Rojas hides "Rojas" and "ROJAS" but
@@ -58,20 +70,18 @@ class People:
                            ) if self.parts else None
         object.__setattr__(self, "_patterns", [p for p in (whole, parts) if p])
 
-    def __bool__(self) -> bool:
-        return bool(self.parts)
-
     def named_in(self, text: str | None) -> bool:
-        """Whether the text says one of the names."""
-        return bool(text) and any(p.search(text) for p in self._patterns)
+        """Whether the text says one of the names, or a name after a title."""
+        return bool(text) and (any(p.search(text) for p in self._patterns)
+                               or ADDRESSED.search(text) is not None)
 
     def redact(self, text: str | None) -> str:
-        """The text with every name replaced by `[name]`."""
+        """The text with every name replaced by `[name]` (a title stays: "doña [name]")."""
         if not text:
             return text or ""
         for pattern in self._patterns:
             text = pattern.sub(MARK, text)
-        return text
+        return ADDRESSED.sub(lambda m: m.group(1) + MARK, text)
 
 
 def people(project: Project) -> People:

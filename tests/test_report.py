@@ -330,6 +330,20 @@ def test_people_match_whole_names_and_capitalised_parts():
     assert who.redact("Rojas dijo: Luz Marina Rojas") == "[name] dijo: [name]"
 
 
+def test_people_nobody_listed_are_caught_after_a_title():
+    """A mayor or a teacher a participant mentions is in no metadata: the title gives her away."""
+    who = People.of([])
+    said = {"la alcaldesa, doña Gloria Amparo, se puso la camiseta": "doña [name],",
+            "la profe Yaneth vino casa por casa": "la profe [name] vino",
+            "el Sr. Quispe y la Sra. María de la Cruz": "el Sr. [name] y la Sra. [name]",
+            "Then Dr Lee called the CEOs": "Then Dr [name] called"}
+    for text, redacted in said.items():
+        assert who.named_in(text) and redacted in who.redact(text)
+    for text in ("Uy, el tiempo, señor. Una mujer se levanta a las cuatro.",
+                 "Sí, señorita. Y después", "we miss Lima", "la señora de la feria"):
+        assert not who.named_in(text) and who.redact(text) == text
+
+
 def test_cli_filters_and_errors(sample, tmp_path):
     project, _ = sample
     out = tmp_path / "peru.docx"
