@@ -3,7 +3,8 @@
 Names come from the metadata (front matter or `interviews.csv` fields such as `participant`,
 `participante`, `name`, `mencionados`, and `interviewer` when it holds a name rather than a
 tag; `qda.names` lists them, the same ones reports keep out of print) and from speaker labels
-that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante").
+that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"),
+and from the text itself wherever a title introduces a name ("la profe Yaneth").
 Each person gets a pseudonym built from the interview's id, `P-CL-01` for a participant,
 `N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named interviewer;
 the same full name gets the same pseudonym everywhere. The full name, its runs of two or
@@ -32,7 +33,7 @@ from typing import Any
 
 from .errors import QdaError
 from .names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
-    is_generic_label, metadata_names
+    addressed_names, is_generic_label, metadata_names
 from .project import Project
 from .store import Store, now
 from .textio import content_hash
@@ -89,8 +90,10 @@ class People:
 
 
 def document_people(people: People, doc_name: str, extra: dict, interviewers: list[str],
-                    speakers: Iterable[tuple[str, bool]], generic: Iterable[str]) -> list[Person]:
-    """The people of one interview, participants first."""
+                    speakers: Iterable[tuple[str, bool]], generic: Iterable[str], text: str
+                    ) -> list[Person]:
+    """The people of one interview, participants first, then anyone its text names after a
+    title ("la profe Yaneth")."""
     counters = {"P": 0, "N": 0, "I": 0}
     found: list[Person] = []
 
@@ -113,12 +116,15 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
     for name in [*metadata_names(extra, INTERVIEWER_KEYS), *interviewers]:
         if not is_generic_label(name, generic):
             add(name, "I")
+    def known(name: str) -> bool:
+        return any(name.casefold() in {f.casefold() for f in p.forms} for p in found)
+
     for label, is_interviewer in speakers:
-        if not label or is_generic_label(label, generic):
-            continue
-        if any(label.casefold() in {f.casefold() for f in p.forms} for p in found):
-            continue
-        add(label, "I" if is_interviewer else "P")
+        if label and not is_generic_label(label, generic) and not known(label):
+            add(label, "I" if is_interviewer else "P")
+    for name in addressed_names(text):
+        if not known(name):
+            add(name, "N")
     return found
 
 
@@ -285,7 +291,7 @@ def anonymise(project: Project, key: Path) -> AnonymiseReport:
             segments = store.segments(row["id"])
             persons = document_people(people, row["name"], extra, json.loads(row["interviewers"]),
                                       [(s.speaker, s.is_interviewer) for s in segments],
-                                      project.interviewer_labels)
+                                      project.interviewer_labels, row["text"])
             todo.append((row, extra, segments, persons))
         replacers: dict[int, Replacer] = {}
         for row, extra, segments, persons in todo:

@@ -29,6 +29,13 @@ ADDRESS_WORDS = ("doña", "don", "señora", "señor", "señorita", "doctora", "d
                  "profe", "maestra", "maestro", "compañera", "compañero")
 ADDRESS_ABBREVIATIONS = ("sra", "sr", "srta", "dra", "dr", "lic", "ing", "prof", "mtra", "mtro")
 ENGLISH_ADDRESS = ("Mrs", "Mr", "Ms", "Miss", "Dr", "Prof")  # capitalised only: "we miss Lima"
+# offices a title may precede, capitalised, without naming anyone: "el señor Presidente"
+OFFICES = ("presidente", "presidenta", "president", "ministro", "ministra", "minister",
+           "viceministro", "viceministra", "alcalde", "alcaldesa", "mayor", "gobernador",
+           "gobernadora", "governor", "director", "directora", "secretario", "secretaria",
+           "secretary", "subsecretario", "subsecretaria", "intendente", "intendenta", "rector",
+           "rectora", "juez", "jueza", "judge", "diputado", "diputada", "senador", "senadora",
+           "senator", "concejal", "concejala", "gerente", "jefe", "jefa")
 # the small words inside names ("Solís de la Torre"): never a name on their own
 PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "do", "dos", "das", "di", "van",
              "von", "der", "le"}
@@ -39,6 +46,18 @@ ROLE_WORDS = {w.casefold() for w in DEFAULT_INTERVIEWERS} | {
     "interviewer", "interviewers", "speaker", "hablante", "persona", "moderator", "moderador",
     "moderadora", "unknown", "desconocido", "desconocida", "voz", "voice"}
 _WORD = re.compile(r"[^\W\d_]+")
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+"
+# anyone addressed by a title, listed or not: the title, then up to four capitalised words
+# ("doña María de la Cruz Quispe"). A full word may not end a sentence before them
+# ("gracias, señor. Una vez..." names nobody), and an office is no name: "señora Ministra
+# Rosa" names Rosa, "señor Presidente" nobody. Group 1 is the title, group 2 the name.
+_OFFICE = r"(?i:%s)(?!\w)" % "|".join(OFFICES)
+ADDRESSED = re.compile(
+    r"(?<!\w)((?:(?i:%s)[ \t]+|(?i:%s)\.?[ \t]+|(?:%s)\.?[ \t]+)(?:%s[ \t]+)?)(?!%s)"
+    r"(%s(?:[- ](?:(?:%s) )*%s){0,3})(?!\w)" % (
+        "|".join(ADDRESS_WORDS), "|".join(ADDRESS_ABBREVIATIONS), "|".join(ENGLISH_ADDRESS),
+        _OFFICE, _OFFICE, _CAPITALISED, "|".join(sorted(PARTICLES - {"y", "e"})),
+        _CAPITALISED))
 
 
 def values(value: Any) -> list[str]:
@@ -62,3 +81,8 @@ def is_generic_label(label: str, interviewer_labels: Iterable[str] = ()) -> bool
     if label_key(label) in {label_key(x) for x in interviewer_labels}:
         return True
     return all(w.casefold() in ROLE_WORDS or len(w) < 3 for w in _WORD.findall(label))
+
+
+def addressed_names(text: str) -> list[str]:
+    """The names a title introduces in a text ("doña Gloria Amparo" gives "Gloria Amparo")."""
+    return list(dict.fromkeys(m.group(2) for m in ADDRESSED.finditer(text)))

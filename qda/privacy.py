@@ -13,21 +13,12 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .names import ADDRESS_ABBREVIATIONS, ADDRESS_WORDS, ENGLISH_ADDRESS, HONORIFICS, PARTICLES, \
-    ROLE_WORDS, is_generic_label, metadata_names, values
+from .names import ADDRESSED, HONORIFICS, PARTICLES, ROLE_WORDS, is_generic_label, \
+    metadata_names, values
 from .project import Project
 
 MARK = "[name]"
 NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
-_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+"
-# anyone addressed by a title, listed or not: the title, then up to four capitalised words
-# ("doña María de la Cruz Quispe"). A full word may not end a sentence before them
-# ("gracias, señor. Una vez..." names nobody).
-ADDRESSED = re.compile(
-    r"(?<!\w)((?i:%s)[ \t]+|(?i:%s)\.?[ \t]+|(?:%s)\.?[ \t]+)"
-    r"(%s(?:[- ](?:(?:%s) )*%s){0,3})(?!\w)" % (
-        "|".join(ADDRESS_WORDS), "|".join(ADDRESS_ABBREVIATIONS), "|".join(ENGLISH_ADDRESS),
-        _CAPITALISED, "|".join(sorted(PARTICLES - {"y", "e"})), _CAPITALISED))
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,8 @@ def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     write_txt(folder, "pe.txt", "MOD: ¿Qué funcionó, Rosa?\n\nP1: Tomás Lazo nos apoyó.\n\n"
-              "MOD: ¿Y después?\n\nP1: Carmen Ríos, y Inés Vargas lo sabe.\n",
+              "MOD: ¿Y después?\n\nP1: Carmen Ríos, y Inés Vargas lo sabe. La profe "
+              "Yaneth Mora también; Yaneth iba casa por casa.\n",
               id="PE-02", country="Perú", role="beneficiary", participante="Rosa Quispe",
               entrevistadora="Inés Vargas", mencionados="Tomás Lazo; Carmen Ríos")
     project.settings.interviewer_labels.append("MOD")
@@ -156,9 +157,15 @@ def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
     names = ["Rosa Quispe", "Inés Vargas", "Tomás Lazo", "Carmen Ríos"]
     assert all(who.named_in(name) for name in names)
     assert not who.named_in("MOD") and not who.named_in("P1")
+    assert who.named_in("la profe Yaneth Mora") and not who.named_in("la profe de inglés")
+    before = dump(project.store)
     anonymise(project, tmp_path / "key.json")
     after = "\n".join(dump(project.store))
-    assert [part for name in names for part in name.split() if part in after] == []
+    assert [part for name in names + ["Yaneth Mora"] for part in name.split()
+            if part in after] == []
     assert "P-PE-02" in after and "I-PE-02" in after and "N-PE-02" in after
+    assert "La profe N-PE-02-3 también; N-PE-02-3 iba" in after  # nobody listed her
     speakers = set(project.segments_frame(include_interviewer=True).speaker.dropna())
     assert speakers == {"MOD", "P1"}
+    reverse(project, tmp_path / "key.json")
+    assert dump(project.store) == before
