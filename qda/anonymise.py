@@ -74,13 +74,15 @@ def name_forms(name: str) -> list[str]:
 
 
 class People:
-    """The run's people: one pseudonym per full name, found per document."""
+    """The run's people: one pseudonym per full name, found per document. A name in
+    `scope` (an interview) is only that interview's: two women called Rosa in two
+    interviews are two people."""
 
     def __init__(self) -> None:
-        self.by_name: dict[str, Person] = {}
+        self.by_name: dict[tuple[str, str], Person] = {}
 
-    def get(self, name: str, make: Callable[[], str]) -> Person:
-        key = " ".join(name.split()).casefold()
+    def get(self, name: str, make: Callable[[], str], scope: str = "") -> Person:
+        key = (scope, " ".join(name.split()).casefold())
         if key not in self.by_name:
             self.by_name[key] = Person(make(), name, name_forms(name))
         return self.by_name[key]
@@ -104,8 +106,8 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
             return f"{prefix}-{doc_name}" + (f"-{n}" if n > 1 else "")
         return pseudonym
 
-    def add(name: str, prefix: str) -> None:
-        person = people.get(name, make(prefix))
+    def add(name: str, prefix: str, scope: str = "") -> None:
+        person = people.get(name, make(prefix), scope)
         if person not in found:
             found.append(person)
 
@@ -123,8 +125,8 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
         if label and not is_generic_label(label, generic) and not known(label):
             add(label, "I" if is_interviewer else "P")
     for name in addressed_names(text):
-        if not known(name):
-            add(name, "N")
+        if not known(name):  # a first name alone is this interview's own
+            add(name, "N", "" if " " in name else doc_name)
     return found
 
 

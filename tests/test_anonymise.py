@@ -148,9 +148,11 @@ def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
     folder.mkdir()
     write_txt(folder, "pe.txt", "MOD: ¿Qué funcionó, Rosa?\n\nP1: Tomás Lazo nos apoyó.\n\n"
               "MOD: ¿Y después?\n\nP1: Carmen Ríos, y Inés Vargas lo sabe. La profe "
-              "Yaneth Mora también; Yaneth iba casa por casa.\n",
+              "Yaneth Mora también; Yaneth iba casa por casa, con la señorita Elena.\n",
               id="PE-02", country="Perú", role="beneficiary", participante="Rosa Quispe",
               entrevistadora="Inés Vargas", mencionados="Tomás Lazo; Carmen Ríos")
+    write_txt(folder, "co.txt", "MOD: ¿Quién ayudó?\n\nP1: La señorita Elena.\n\nMOD: ¿Y?\n\n"
+              "P1: Nada más.\n", id="CO-09", country="Colombia", role="beneficiary")
     project.settings.interviewer_labels.append("MOD")
     assert import_paths(project, [folder]).ok
     who = people(project)
@@ -161,6 +163,9 @@ def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
     before = dump(project.store)
     anonymise(project, tmp_path / "key.json")
     after = "\n".join(dump(project.store))
+    key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
+    elenas = sorted(p for p, name in key["people"].items() if name == "Elena")
+    assert elenas == ["N-CO-09", "N-PE-02-4"], key["people"]  # one first name, two interviews: two people
     assert [part for name in names + ["Yaneth Mora"] for part in name.split()
             if part in after] == []
     assert "P-PE-02" in after and "I-PE-02" in after and "N-PE-02" in after
