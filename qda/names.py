@@ -21,14 +21,14 @@ OTHER_KEYS = ("name", "names", "nombre", "nombres", "person", "people", "persons
               "persona", "personas", "mentioned", "mencionados", "mencionadas")
 NAME_KEYS = PARTICIPANT_KEYS + INTERVIEWER_KEYS + OTHER_KEYS
 
-HONORIFICS = {"dr", "dra", "sr", "sra", "srta", "don", "doña", "mr", "mrs", "ms", "miss",
-              "prof", "lic", "ing", "mtro", "mtra"}
 # words of address that a name follows: "doña Gloria", "la profe Yaneth", "Sr. Quispe", "Dr Lee"
 ADDRESS_WORDS = ("doña", "don", "señora", "señor", "señorita", "doctora", "doctor",
                  "licenciada", "licenciado", "ingeniera", "ingeniero", "profesora", "profesor",
                  "profe", "maestra", "maestro", "compañera", "compañero")
 ADDRESS_ABBREVIATIONS = ("sra", "sr", "srta", "dra", "dr", "lic", "ing", "prof", "mtra", "mtro")
 ENGLISH_ADDRESS = ("Mrs", "Mr", "Ms", "Miss", "Dr", "Prof")  # capitalised only: "we miss Lima"
+# titles are not part of a listed name: "Dr. Mariana Solís" is Mariana Solís
+HONORIFICS = {w.casefold() for w in ADDRESS_WORDS + ADDRESS_ABBREVIATIONS + ENGLISH_ADDRESS}
 # offices a title may precede, capitalised, without naming anyone: "el señor Presidente"
 OFFICES = ("presidente", "presidenta", "president", "ministro", "ministra", "minister",
            "viceministro", "viceministra", "alcalde", "alcaldesa", "mayor", "gobernador",
