@@ -295,7 +295,8 @@ def export_codings_cmd(
     out.print(f"wrote {count} codings to {output}", highlight=False)
 
 
-codebook_app = typer.Typer(help="Check and show the codebook and its rule patterns.",
+codebook_app = typer.Typer(help="Check and show the codebook; move codings after renaming or "
+                                "merging themes.",
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 LangOpt = Annotated[str, typer.Option("--lang", help="Labels in this language (es|en).")]
@@ -311,6 +312,7 @@ def codebook_check(
     [b]Example[/]: qda codebook check
     """
     from .coders import patterns
+    in_project = file is None
     if file is None:
         with _open() as project:
             file = project.root / project.settings.codebook
@@ -326,6 +328,20 @@ def codebook_check(
     out.print(f"{file}: {len(book.codes)} codes, patterns for "
               f"{', '.join(p.stem for p in patterns.pattern_files(file)) or 'no language'}: ok",
               highlight=False)
+    if in_project:
+        with _open() as project:
+            _warn_orphans(project)
+
+
+def _warn_orphans(project: Project) -> None:
+    """Codings left on codes the codebook lost (a theme renamed or merged in the file): the
+    findings would silently leave them out."""
+    from .recode import orphans
+    for code in orphans(project):
+        err.print(f"qda: warning: {code['codings']} coding(s) ({code['accepted']} accepted) and "
+                  f"{code['memos']} memo(s) are on '{code['path']}', which the codebook no "
+                  f"longer has, and count nowhere; move them with 'qda codebook move "
+                  f"{code['path']} NEW'", highlight=False, markup=False, soft_wrap=True)
 
 
 @codebook_app.command("show")
@@ -338,6 +354,7 @@ def codebook_show(lang: LangOpt = "en") -> None:
     with _open() as project:
         book = project.codebook
         codings = project.codings_frame()
+        _warn_orphans(project)
     counts = codings.groupby(["code", "status"]).size()
     tree = Tree(f"[b]{book.name}[/]")
     branches = {}
@@ -351,6 +368,34 @@ def codebook_show(lang: LangOpt = "en") -> None:
         else:
             branches[code.axis].add(label)
     out.print(tree)
+
+
+@codebook_app.command("move")
+def codebook_move(
+    old: Annotated[str, typer.Argument(help="The code whose codings move (e.g. one renamed "
+                                            "or merged away in the codebook).")],
+    new: Annotated[str, typer.Argument(help="The codebook's code that takes them.")],
+) -> None:
+    """Move a code's codings and memos onto another code, after renaming or merging themes.
+
+    Edit the codebook first (rename the theme, or delete the one merged away); 'qda codebook
+    check' then names the codes whose codings count nowhere. Where a coder has both codes on
+    one passage, the stronger decision is kept (accepted, then rejected, then suggested).
+    A theme split in two: move its codings to one part, then review them.
+
+    [b]Example[/]: qda codebook move positive_factors/political_will positive_factors/leadership
+    """
+    from .coders.training import MODEL_FILE, model_folder
+    from .recode import move_code
+    with _open() as project:
+        moved = move_code(project, old, new)
+        trained = (model_folder(project) / MODEL_FILE).exists()
+    out.print(f"moved {moved.codings} coding(s) and {moved.memos} memo(s) from {old} to {new}"
+              + (f"; {moved.merged} passage(s) had both: the stronger decision was kept"
+                 if moved.merged else ""), highlight=False)
+    if trained:
+        out.print("run 'qda train' again: the saved model still knows the old code",
+                  highlight=False)
 
 
 @app.command()
@@ -631,6 +676,7 @@ def summary(
         raise UsageError(f"--unit must be one of {', '.join(UNITS)}, not '{unit}'")
     with _open() as project:
         cases = load(project, include_suggested, coder)
+        _warn_orphans(project)
     freq = frequencies(cases, by, lang, include_suggested)
     if _no_interviews(cases, fmt):
         return
@@ -977,6 +1023,7 @@ def report(
     from .export.report import write_report
     with _open() as project:
         done = write_report(project, output, lang, axis, country, include_suggested)
+        _warn_orphans(project)
     out.print(f"wrote {output}: {done.interviews} interviews, {len(done.axes)} axes, "
               f"{done.themes} themes, {len(done.quotes)} quotes", highlight=False, markup=False)
     for item in done.left_out:

@@ -375,6 +375,41 @@ class Store:
         return {path: cid for cid, path in
                 self.db.execute("SELECT id, path FROM codes WHERE in_codebook = 1")}
 
+    def orphan_codes(self) -> list[dict[str, Any]]:
+        """Codes gone from the codebook that codings or memos still use, with their counts."""
+        return [dict(r) for r in _rows(self.db.execute(
+            "SELECT c.path, COUNT(k.id) AS codings,"
+            " COALESCE(SUM(k.status = 'accepted'), 0) AS accepted,"
+            " (SELECT COUNT(*) FROM memos m WHERE m.code_id = c.id) AS memos"
+            " FROM codes c LEFT JOIN codings k ON k.code_id = c.id"
+            " WHERE c.in_codebook = 0 GROUP BY c.id ORDER BY c.path"))]
+
+    def move_codings(self, old: str, new: str) -> tuple[int, int, int]:
+        """Put the codings, memos and detached codings of code `old` on code `new` (which must
+        be in the codebook), then forget `old` if the codebook no longer has it. Where a coder
+        has both codes on one passage, one coding is kept: the stronger decision (accepted,
+        then rejected, then suggested; then the higher confidence).
+        Returns (codings moved, pairs merged, memos moved). Call inside a transaction."""
+        ids = dict(self.db.execute("SELECT path, id FROM codes WHERE path IN (?, ?)", (old, new)))
+        old_id, new_id = ids[old], ids[new]
+        rank = "CASE {0}.status WHEN 'accepted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END"
+        pairs = self.db.execute(
+            f"SELECT o.id, n.id, {rank.format('o')} > {rank.format('n')} OR"
+            f" ({rank.format('o')} = {rank.format('n')}"
+            "  AND COALESCE(o.confidence, 0) > COALESCE(n.confidence, 0))"
+            " FROM codings o JOIN codings n ON n.segment_id = o.segment_id"
+            " AND n.coder = o.coder AND n.code_id = ? WHERE o.code_id = ?",
+            (new_id, old_id)).fetchall()
+        self.db.executemany("DELETE FROM codings WHERE id = ?",
+                            [(n if old_wins else o,) for o, n, old_wins in pairs])
+        moved = self.db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
+                                (new_id, now(), old_id)).rowcount
+        memos = self.db.execute("UPDATE memos SET code_id = ? WHERE code_id = ?",
+                                (new_id, old_id)).rowcount
+        self.db.execute("UPDATE detached_codings SET code = ? WHERE code = ?", (new, old))
+        self.db.execute("DELETE FROM codes WHERE id = ? AND in_codebook = 0", (old_id,))
+        return moved, len(pairs), memos
+
     # -- codings and runs ---------------------------------------------------------------------
     def start_run(self, coder: str, kind: str, codebook_hash: str | None = None,
                   model_version: str | None = None, parameters: dict | None = None) -> int:
