@@ -392,11 +392,11 @@ class Store:
         Returns (codings moved, pairs merged, memos moved). Call inside a transaction."""
         ids = dict(self.db.execute("SELECT path, id FROM codes WHERE path IN (?, ?)", (old, new)))
         old_id, new_id = ids[old], ids[new]
-        rank = "CASE {0}.status WHEN 'accepted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END"
+        # the decision, then the confidence (0 to 1) within it, as one number
+        strength = ("(CASE {0}.status WHEN 'accepted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END"
+                    " + COALESCE({0}.confidence, 0) / 2)")
         pairs = self.db.execute(
-            f"SELECT o.id, n.id, {rank.format('o')} > {rank.format('n')} OR"
-            f" ({rank.format('o')} = {rank.format('n')}"
-            "  AND COALESCE(o.confidence, 0) > COALESCE(n.confidence, 0))"
+            f"SELECT o.id, n.id, {strength.format('o')} > {strength.format('n')}"
             " FROM codings o JOIN codings n ON n.segment_id = o.segment_id"
             " AND n.coder = o.coder AND n.code_id = ? WHERE o.code_id = ?",
             (new_id, old_id)).fetchall()

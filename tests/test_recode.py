@@ -84,3 +84,14 @@ def test_moves_that_make_no_sense_are_refused_and_change_nothing(coded):
     assert accepted(project) == before
     result = run_qda("codebook", "move", WILL, "positive_factors/nope", cwd=project.root)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_of_two_suggestions_on_one_passage_the_surer_stays(coded):
+    project, _, second = coded
+    with project.store.transaction():
+        project.store.replace_suggestions("rules", [second], [
+            Coding(second, WILL, "rules", "rules", confidence=0.9),
+            Coding(second, ALLIANCES, "rules", "rules", confidence=0.6)])
+    move_code(project, ALLIANCES, WILL)
+    rules = project.codings_frame(status="suggested")
+    assert list(zip(rules.segment_id, rules.code, rules.confidence)) == [(second, WILL, 0.9)]
