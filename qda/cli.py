@@ -370,6 +370,28 @@ def codebook_show(lang: LangOpt = "en") -> None:
     out.print(tree)
 
 
+@codebook_app.command("rename")
+def codebook_rename(
+    old: Annotated[str, typer.Argument(help="The theme to rename (AXIS/theme).")],
+    new: Annotated[str, typer.Argument(help="Its new path (AXIS/theme).")],
+) -> None:
+    """Rename a theme in the codebook, its pattern files and the project at once; its
+    codings and memos follow. Labels stay: edit them in the codebook.
+
+    [b]Example[/]: qda codebook rename positive_factors/political_will positive_factors/leadership
+    """
+    from .coders.training import MODEL_FILE, model_folder
+    from .recode import rename_code
+    with _open() as project:
+        changed = rename_code(project, old, new)
+        trained = (model_folder(project) / MODEL_FILE).exists()
+    out.print(f"renamed {old} to {new} in {', '.join(changed)} and in the project",
+              highlight=False)
+    if trained:
+        out.print("run 'qda train' again: the saved model still knows the old code",
+                  highlight=False)
+
+
 @codebook_app.command("move")
 def codebook_move(
     old: Annotated[str, typer.Argument(help="The code whose codings move (e.g. one renamed "

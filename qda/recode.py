@@ -1,18 +1,22 @@
 """Keeping coding when the codebook changes: themes renamed, merged or split.
 
-Researchers rename, merge and split themes as the analysis goes on (the axes stay) by
-editing the codebook. A theme renamed or merged there leaves its codings on the old path:
+Researchers rename, merge and split themes as the analysis goes on (the axes stay).
+`rename_code` renames a theme in the codebook, its pattern files and the store at once. A
+theme renamed or merged by editing the codebook by hand leaves its codings on the old path:
 kept, but counted nowhere. `orphans` lists such codes and `move_code` puts their codings on
 the theme that replaces them, so no decision is lost. A theme split in two needs a person:
 move its codings to one part, then review them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import UsageError
+from . import codebook as codebook_mod
+from .errors import QdaError, UsageError
 from .project import Project
+from .textio import write_atomic
 
 
 @dataclass
@@ -42,3 +46,44 @@ def move_code(project: Project, old: str, new: str) -> Moved:
                          "codes the codebook lost")
     with project.store.transaction():
         return Moved(*project.store.move_codings(old, new))
+
+
+def rename_code(project: Project, old: str, new: str) -> list[str]:
+    """Rename theme `old` to `new` in the codebook, in every pattern file beside it (and
+    wherever a definition mentions it) and in the store, so every coding and memo follows.
+    Returns the files changed. The files are checked before the store commits; on any
+    problem both are left as they were."""
+    from .coders.patterns import pattern_files, problems
+
+    book = project.codebook
+    if old not in book or book[old].theme is None:
+        raise UsageError(f"'{old}' is not a theme of the codebook; 'qda codebook show' "
+                         "lists them")
+    if new in book:
+        raise UsageError(f"'{new}' is already in the codebook; to merge the two, delete "
+                         f"'{old}' from the codebook and run 'qda codebook move {old} {new}'")
+    axis, _, theme = new.partition("/")
+    if axis not in book or book[axis].theme is not None or not theme or "/" in theme:
+        raise UsageError(f"'{new}' must be AXIS/theme under one of the axes")
+    token = re.compile(r"(?<![\w/])%s(?![\w/])" % re.escape(old))
+    files = [book.path, *pattern_files(book.path)]
+    before = {path: path.read_text(encoding="utf-8") for path in files}
+    after = {path: token.sub(new, text) for path, text in before.items()}
+    changed = [path for path in files if after[path] != before[path]]
+    try:
+        with project.store.transaction():
+            project.store.rename_code(old, new, axis)
+            for path in changed:
+                write_atomic(path, after[path].encode("utf-8"))
+            found = codebook_mod.problems(book.path)
+            renamed = None if found else codebook_mod.load(book.path)
+            found += [p for path in pattern_files(book.path) for p in problems(path, renamed)]
+            if found:
+                raise QdaError("the renamed codebook would not be valid:\n" + "\n".join(
+                    f"  {p}" for p in found))
+    except BaseException:
+        for path in changed:
+            write_atomic(path, before[path].encode("utf-8"))
+        raise
+    project.reload_codebook()
+    return [str(path) for path in changed]

@@ -384,6 +384,13 @@ class Store:
             " FROM codes c LEFT JOIN codings k ON k.code_id = c.id"
             " WHERE c.in_codebook = 0 GROUP BY c.id ORDER BY c.path"))]
 
+    def rename_code(self, old: str, new: str, parent: str) -> None:
+        """Give code `old` the path `new`: its codings and memos follow. Call inside a
+        transaction."""
+        self.db.execute("UPDATE codes SET path = ?, parent_path = ? WHERE path = ?",
+                        (new, parent, old))
+        self.db.execute("UPDATE detached_codings SET code = ? WHERE code = ?", (new, old))
+
     def move_codings(self, old: str, new: str) -> tuple[int, int, int]:
         """Put the codings, memos and detached codings of code `old` on code `new` (which must
         be in the codebook), then forget `old` if the codebook no longer has it. Where a coder

@@ -1,4 +1,5 @@
-"""Bytes to clean text: encoding detection, NFC, `\\n` line ends, binary and size checks."""
+"""Bytes to clean text: encoding detection, NFC, `\\n` line ends, binary and size checks;
+and files written whole or not at all."""
 from __future__ import annotations
 
 import codecs
@@ -87,3 +88,11 @@ def read_text(path: Path) -> str:
 def content_hash(text: str) -> str:
     """Hash of normalised text: the same transcript saved differently hashes the same."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: to a file beside it, then renamed over it, so an
+    interrupted write leaves the previous version."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)

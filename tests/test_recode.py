@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from qda.analysis import frequencies, load
-from qda.errors import UsageError
+from qda.errors import QdaError, UsageError
 from qda.importing import import_paths
 from qda.models import Coding
-from qda.recode import move_code, orphans
+from qda.recode import move_code, orphans, rename_code
 
 from .conftest import run_qda, write_txt
 
@@ -95,3 +95,27 @@ def test_of_two_suggestions_on_one_passage_the_surer_stays(coded):
     move_code(project, ALLIANCES, WILL)
     rules = project.codings_frame(status="suggested")
     assert list(zip(rules.segment_id, rules.code, rules.confidence)) == [(second, WILL, 0.9)]
+
+
+def test_rename_changes_codebook_patterns_and_project_at_once(coded):
+    project, first, _ = coded
+    files = [project.root / project.settings.codebook,
+             *(project.root / "codebook" / "patterns").glob("*.yaml")]
+    before = {path: path.read_text(encoding="utf-8") for path in files}
+    result = run_qda("codebook", "rename", WILL, LEADERSHIP, cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert all(WILL not in path.read_text(encoding="utf-8") for path in files)
+    project.reload_codebook()
+    assert LEADERSHIP in project.codebook and orphans(project) == []
+    assert (first, LEADERSHIP, "ana") in accepted(project)
+    assert run_qda("codebook", "check", cwd=project.root).stderr == ""
+
+    changed = {path: path.read_text(encoding="utf-8") for path in files}
+    for new, message in ((ALLIANCES, "already in the codebook"),
+                         ("nope/x", "under one of the axes"),
+                         ("positive_factors/Not A Slug", "would not be valid")):
+        with pytest.raises((UsageError, QdaError), match=message):
+            rename_code(project, LEADERSHIP, new)
+        assert {p: p.read_text(encoding="utf-8") for p in files} == changed
+        assert (first, LEADERSHIP, "ana") in accepted(project)
+    assert before != changed

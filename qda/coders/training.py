@@ -23,6 +23,7 @@ import skops.io as sio
 from ..codebook import Codebook
 from ..errors import QdaError
 from ..project import Project
+from ..textio import write_atomic
 from .base import passages as all_passages
 from .model import CodeModel, ModelCoder
 from .patterns import patterns_hash
@@ -108,9 +109,9 @@ def save(coders: dict[str, ModelCoder], meta: dict[str, Any], folder: Path) -> N
     so an interrupted save leaves the previous model intact."""
     folder.mkdir(parents=True, exist_ok=True)
     state = {name: _state(c) for name, c in coders.items()}
-    _write(folder / MODEL_FILE, sio.dumps(state))
-    _write(folder / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False).encode())
-    _write(folder / CARD_FILE, card(meta).encode())
+    write_atomic(folder / MODEL_FILE, sio.dumps(state))
+    write_atomic(folder / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False).encode())
+    write_atomic(folder / CARD_FILE, card(meta).encode())
 
 
 def load(project: Project, name: str) -> tuple[ModelCoder, list[str]]:
@@ -216,9 +217,3 @@ def _from_state(book: Codebook, state: dict[str, Any]) -> ModelCoder:
                                     int(m["positives"]), dict(m["cv"]))
                     for code, m in state["codes"].items()}
     return coder
-
-
-def _write(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
