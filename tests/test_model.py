@@ -186,6 +186,8 @@ def test_next_says_when_nothing_is_left_to_review(project_copy):
         project_copy.store.mark_reviewed(project_copy.store.unreviewed_segment_ids(), "ana")
     shown = run_qda("next", cwd=project_copy.root, check=True)
     assert "nothing to review" in shown.stdout and "qda train" not in shown.stdout
+    both = run_qda("autocode", "--coder", "both", cwd=project_copy.root, check=True)
+    assert "0 suggestions" in both.stdout
     assert json.loads(run_qda("next", "--json", cwd=project_copy.root, check=True).stdout) == []
 
 

@@ -215,6 +215,8 @@ class ModelCoder:
     def suggest(self, passages: pd.DataFrame) -> list[Suggestion]:
         """Learnt codes over their thresholds; with rules, the rules' own suggestions for
         the codes the model has not learnt, and both evidences on every suggestion."""
+        if passages.empty:  # every passage reviewed: nothing to suggest (and no rows to score)
+            return []
         ready = self.prepare(passages)
         columns = list(ready.probs.columns)
         values = ready.probs.to_numpy()
