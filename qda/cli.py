@@ -1133,12 +1133,15 @@ def next_(
     from .coders.active import ranked
     with _open() as project:
         frame, source = ranked(project, n)
+        nothing_yet = frame.empty and not project.store.segments(codable_only=True)
     if json_:
         print(frame.assign(margin=frame.margin.round(3).astype(object).where(
             frame.margin.notna(), None)).to_json(orient="records", indent=2, force_ascii=False))
         return
     if frame.empty:
-        out.print("nothing to review: every passage has been reviewed", highlight=False)
+        out.print("nothing to review: " + ("no interviews yet; run 'qda import transcripts/'"
+                                           if nothing_yet else "every passage has been reviewed"),
+                  highlight=False)
         return
     out.print("least certain first (model)" if source == "model"
               else "in transcript order (no trained model: run 'qda train')", highlight=False)

@@ -191,6 +191,11 @@ def test_next_says_when_nothing_is_left_to_review(project_copy):
     assert json.loads(run_qda("next", "--json", cwd=project_copy.root, check=True).stdout) == []
 
 
+def test_next_in_an_empty_project_says_to_import(project):
+    shown = run_qda("next", cwd=project.root, check=True)
+    assert "no interviews yet; run 'qda import transcripts/'" in shown.stdout
+
+
 def test_next_without_a_model_follows_the_transcripts(project, tmp_path):
     import_paths(project, [REPO / "transcripts" / "CL-01.txt"])
     frame, source = ranked(project)
