@@ -21,11 +21,14 @@ def test_bad_input_folder_imports_the_good_files(project, tmp_path):
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
     (folder / "yaml.txt").write_text("---\nid: [oops\n---\nP1: hola\n", encoding="utf-8")
+    write_txt(folder, "two.txt", TURNS, id="G3", policy="[Plan A, Ley B]")
     report = import_paths(project, [folder])
     assert sorted(name for _, name, _ in report.imported) == ["G1", "G2"]
     failed = {e.path.split("/")[-1]: str(e) for e in report.failed}
-    assert set(failed) == {"corrupt.docx", "empty.txt", "binary.txt", "notes.pdf", "yaml.txt"}
+    assert set(failed) == {"corrupt.docx", "empty.txt", "binary.txt", "notes.pdf", "yaml.txt",
+                           "two.txt"}
     assert "unknown file type '.pdf'" in failed["notes.pdf"]
+    assert "two.txt:3: 'policy' must be one value, not a list" in failed["two.txt"]
     assert "yaml.txt:2:" in failed["yaml.txt"]
     names = {r["name"] for r in project.store.documents()}
     assert names == {"G1", "G2"}  # nothing of a failed file is in the store

@@ -26,6 +26,8 @@ _ROLE_ALIASES = {
     "especialista": "expert",
     "beneficiaria": "beneficiary", "beneficiario": "beneficiary",
 }
+# case attributes that summaries group by: one value each
+ONE_VALUE = ("id", "country", "role", "policy", "sector", "language", "date")
 _LANGUAGE_ALIASES = {"spanish": "es", "espanol": "es", "castellano": "es",
                      "english": "en", "ingles": "en"}
 
@@ -50,8 +52,27 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
                        line) from None
     if not isinstance(meta, dict):
         raise QdaError("front matter must be 'key: value' lines", path, 2)
+    keys = (re.match(r"([^\s:#][^:]*?)\s*:", line) for line in raw.splitlines())
+    _check_one_value({str(k).strip().lower(): v for k, v in meta.items()}, path,
+                     {m.group(1).lower(): n + 2 for n, m in enumerate(keys) if m})
     body_at = 4 + end.end()
     return meta, text[body_at:], body_at
+
+
+def _check_one_value(meta: dict[str, Any], path: Path, lines: dict[str, int] | None = None
+                     ) -> None:
+    """Refuse a list or mapping where summaries need one value (`lines`: where each key is)."""
+    for key in ONE_VALUE:
+        value = meta.get(key)
+        if isinstance(value, (list, dict)):
+            why = ("it names the interview" if key == "id" else
+                   f"qda counts one {key} per interview")
+            if key == "policy":
+                why += (": for an interview about two policies, name the main one here and "
+                        "the other under another key, such as 'other_policy'")
+            raise QdaError(f"'{key}' must be one value, not a "
+                           f"{'list' if isinstance(value, list) else 'mapping'}; {why}", path,
+                           (lines or {}).get(key))
 
 
 def read_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
@@ -88,6 +109,7 @@ def merge(path: Path, front: dict[str, Any], sidecar: dict[str, dict[str, Any]],
 def normalise_attributes(meta: dict[str, Any], path: Path) -> dict[str, Any]:
     """Canonical role keys, language codes and country names; dates as ISO text."""
     out = {str(k).strip().lower(): v for k, v in meta.items() if v is not None}
+    _check_one_value(out, path)
     if "role" in out:
         role = canonical_role(str(out["role"]))
         if role not in ROLES:
