@@ -78,6 +78,18 @@ def test_import_coded_csv(project, tmp_path):
     assert len(project.store.reviews_frame()) == 3  # the empty-codes passage was reviewed too
 
 
+def test_import_coded_csv_saved_with_semicolons(project, tmp_path):
+    """Excel in a Spanish locale writes ';' between fields, and quotes a ';' inside one."""
+    path = tmp_path / "coded.csv"
+    path.write_bytes("document;text;codes;country\r\n"
+                     "D1;Faltó presupuesto, sí.;\"recommendations/budget;challenges/budget\";Perú\r\n"
+                     .encode("cp1252"))
+    assert import_coded(project, path, "ana").ok
+    codings = project.codings_frame()
+    assert set(codings.code) == {"recommendations/budget", "challenges/budget"}
+    assert set(codings.country) == {"Peru"} and set(codings.text) == {"Faltó presupuesto, sí."}
+
+
 def test_import_coded_jsonl_and_unknown_code_writes_nothing(project, tmp_path):
     path = tmp_path / "coded.jsonl"
     path.write_text('{"document": "D1", "text": "Texto uno.", "codes": ["challenges"]}\n'

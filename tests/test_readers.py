@@ -9,6 +9,7 @@ import pytest
 from qda.errors import QdaError
 from qda.ingest import read_document
 from qda.models import Document
+from qda.textio import decode
 
 INTERVIEWERS = {"ENT", "Entrevistadora", "Interviewer"}
 BODY = ("[00:00:05] ENT: Buenos días, ¿cómo está?\n\n"
@@ -48,13 +49,19 @@ def test_txt_front_matter_turns_and_continuations(tmp_path):
     check_offsets(doc)
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "latin-1"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "latin-1", "cp850"])
 def test_encodings_keep_accents(tmp_path, encoding):
     path = tmp_path / "enc.txt"
     path.write_bytes((FRONT + BODY).encode(encoding))
     doc = read_document(path, INTERVIEWERS)
     assert "Núñez" in doc.text and "diseño" in doc.text and "\ufeff" not in doc.text
     assert respondent(doc)[1] == "Segundo párrafo: la voluntad política fue clave."
+
+
+@pytest.mark.parametrize("text", ["Perú", "Ñuñoa, Perú", "año"])
+def test_a_short_legacy_file_reads_as_the_common_code_page(text):
+    """One or two accents read as well in cp850 as in cp1252; cp1252 is far more common."""
+    assert decode(text.encode("cp1252"), "x.csv") == text
 
 
 def test_crlf_and_decomposed_accents_normalised(tmp_path):
@@ -141,10 +148,13 @@ def test_docx_bold_speaker_names(tmp_path):
     assert {p.speaker for p in doc.paragraphs} == {"Interviewer", "Dr. Ana Ruiz"}
 
 
-def test_sidecar_and_overrides(tmp_path):
-    (tmp_path / "interviews.csv").write_text(
-        "file,id,country,role,language,interviewer\ncall.srt,PE-07,Perú,beneficiaria,es,"
-        "Entrevistador\n", encoding="utf-8")
+@pytest.mark.parametrize("delimiter, encoding", [(",", "utf-8"), (";", "cp1252"),
+                                                 ("\t", "utf-8-sig")])
+def test_sidecar_and_overrides(tmp_path, delimiter, encoding):
+    """The sidecar as spreadsheets save it: ';' and cp1252 from Excel in a Spanish locale."""
+    (tmp_path / "interviews.csv").write_bytes(delimiter.join(
+        ["file", "id", "country", "role", "language", "interviewer\r\ncall.srt", "PE-07",
+         "Perú", "beneficiaria", "es", "Entrevistador\r\n"]).encode(encoding))
     path = tmp_path / "call.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:03,000\nEntrevistador: ¿Y?\n\n"
                     "2\n00:00:03,500 --> 00:00:06,000\nParticipante: Todo bien.\n",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QdaError
-from ..textio import decode, normalise, read_bytes
+from ..textio import csv_delimiter, decode, normalise, read_bytes
 
 REQUIRED = ("document", "text", "codes")
 
@@ -20,7 +20,7 @@ def rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if suffix == ".jsonl":
         yield from _jsonl(text, path)
     elif suffix in (".csv", ".tsv"):
-        yield from _csv(text, path, "\t" if suffix == ".tsv" else ",")
+        yield from _csv(text, path, "\t" if suffix == ".tsv" else csv_delimiter(text))
     else:
         raise QdaError("coded passages come as .csv, .tsv or .jsonl", path)
 

@@ -13,6 +13,7 @@ import yaml
 from ..errors import QdaError
 from ..models import ROLES
 from ..nlp import LANGUAGES
+from ..textio import csv_delimiter, decode, normalise, read_bytes
 
 SIDECAR = "interviews.csv"
 _ROLE_ALIASES = {
@@ -81,17 +82,18 @@ def read_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         return {}
     rows: dict[str, dict[str, Any]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or not ({"file", "id"} & set(reader.fieldnames)):
-            raise QdaError("needs a header row with a 'file' or 'id' column", path, 1)
-        for row in reader:
-            clean = {k.strip(): v.strip() for k, v in row.items() if k and v and v.strip()}
-            if "interviewer" in clean:
-                clean["interviewer"] = [s.strip() for s in clean["interviewer"].split(";")]
-            for key in (clean.get("file"), clean.get("id")):
-                if key:
-                    rows[key] = clean
+    text = normalise(decode(read_bytes(path), path))  # Excel writes cp1252 as often as UTF-8
+    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=csv_delimiter(text))
+    if not reader.fieldnames or not ({"file", "id"} & set(reader.fieldnames)):
+        raise QdaError("needs a header row with a 'file' or 'id' column", path, 1)
+    for row in reader:
+        clean = {k.strip(): v.strip() for k, v in row.items()
+                 if k and isinstance(v, str) and v.strip()}
+        if "interviewer" in clean:
+            clean["interviewer"] = [s.strip() for s in clean["interviewer"].split(";")]
+        for key in (clean.get("file"), clean.get("id")):
+            if key:
+                rows[key] = clean
     return rows
 
 
