@@ -111,6 +111,9 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
         if person not in found:
             found.append(person)
 
+    def known(name: str) -> bool:
+        return any(name.casefold() in {f.casefold() for f in p.forms} for p in found)
+
     generic = list(generic)
     for keys, prefix in ((PARTICIPANT_KEYS, "P"), (OTHER_KEYS, "N")):
         for name in metadata_names(extra, keys):
@@ -118,9 +121,6 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
     for name in [*metadata_names(extra, INTERVIEWER_KEYS), *interviewers]:
         if not is_generic_label(name, generic):
             add(name, "I")
-    def known(name: str) -> bool:
-        return any(name.casefold() in {f.casefold() for f in p.forms} for p in found)
-
     for label, is_interviewer in speakers:
         if label and not is_generic_label(label, generic) and not known(label):
             add(label, "I" if is_interviewer else "P")

@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import codebook as codebook_mod
 from . import importing
 from .errors import QdaError, UsageError
 from .export.tables import export_codings
@@ -316,10 +315,7 @@ def codebook_check(
     if file is None:
         with _open() as project:
             file = project.root / project.settings.codebook
-    found = codebook_mod.problems(file)
-    book = None if found else codebook_mod.load(file)
-    for path in patterns.pattern_files(file):
-        found += patterns.problems(path, book)
+    book, found = patterns.codebook_problems(file)
     for problem in found:
         err.print(f"qda: error: {problem}", highlight=False, markup=False)
     if found:
@@ -380,16 +376,12 @@ def codebook_rename(
 
     [b]Example[/]: qda codebook rename positive_factors/political_will positive_factors/leadership
     """
-    from .coders.training import MODEL_FILE, model_folder
     from .recode import rename_code
     with _open() as project:
         changed = rename_code(project, old, new)
-        trained = (model_folder(project) / MODEL_FILE).exists()
-    out.print(f"renamed {old} to {new} in {', '.join(changed)} and in the project",
-              highlight=False)
-    if trained:
-        out.print("run 'qda train' again: the saved model still knows the old code",
+        out.print(f"renamed {old} to {new} in {', '.join(changed)} and in the project",
                   highlight=False)
+        _retrain_hint(project)
 
 
 @codebook_app.command("move")
@@ -407,15 +399,18 @@ def codebook_move(
 
     [b]Example[/]: qda codebook move positive_factors/political_will positive_factors/leadership
     """
-    from .coders.training import MODEL_FILE, model_folder
     from .recode import move_code
     with _open() as project:
         moved = move_code(project, old, new)
-        trained = (model_folder(project) / MODEL_FILE).exists()
-    out.print(f"moved {moved.codings} coding(s) and {moved.memos} memo(s) from {old} to {new}"
-              + (f"; {moved.merged} passage(s) had both: the stronger decision was kept"
-                 if moved.merged else ""), highlight=False)
-    if trained:
+        out.print(f"moved {moved.codings} coding(s) and {moved.memos} memo(s) from {old} to "
+                  f"{new}" + (f"; {moved.merged} passage(s) had both: the stronger decision "
+                              "was kept" if moved.merged else ""), highlight=False)
+        _retrain_hint(project)
+
+
+def _retrain_hint(project: Project) -> None:
+    from .coders.training import MODEL_FILE, model_folder
+    if (model_folder(project) / MODEL_FILE).exists():
         out.print("run 'qda train' again: the saved model still knows the old code",
                   highlight=False)
 

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import codebook as codebook_mod
 from .errors import QdaError, UsageError
 from .project import Project
 from .textio import write_atomic
@@ -53,7 +52,7 @@ def rename_code(project: Project, old: str, new: str) -> list[str]:
     wherever a definition mentions it) and in the store, so every coding and memo follows.
     Returns the files changed. The files are checked before the store commits; on any
     problem both are left as they were."""
-    from .coders.patterns import pattern_files, problems
+    from .coders.patterns import codebook_problems, pattern_files
 
     book = project.codebook
     if old not in book or book[old].theme is None:
@@ -75,9 +74,7 @@ def rename_code(project: Project, old: str, new: str) -> list[str]:
             project.store.rename_code(old, new, axis)
             for path in changed:
                 write_atomic(path, after[path].encode("utf-8"))
-            found = codebook_mod.problems(book.path)
-            renamed = None if found else codebook_mod.load(book.path)
-            found += [p for path in pattern_files(book.path) for p in problems(path, renamed)]
+            found = codebook_problems(book.path)[1]
             if found:
                 raise QdaError("the renamed codebook would not be valid:\n" + "\n".join(
                     f"  {p}" for p in found))

@@ -20,6 +20,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher
 
+from .. import codebook as codebook_mod
 from ..codebook import Codebook, _LineLoader, strip_lines
 from ..errors import QdaError
 from ..models import AXES
@@ -179,6 +180,15 @@ def patterns_hash(codebook: Codebook) -> str:
 def problems(path: Path, codebook: Codebook | None) -> list[QdaError]:
     """Every problem of one pattern file, each with its line."""
     return _parse(path, codebook)[1]
+
+
+def codebook_problems(codebook_path: Path) -> tuple[Codebook | None, list[QdaError]]:
+    """The codebook (None if it is broken) and every problem of it and its pattern files."""
+    found = codebook_mod.problems(codebook_path)
+    book = None if found else codebook_mod.load(codebook_path)
+    for path in pattern_files(codebook_path):
+        found += problems(path, book)
+    return book, found
 
 
 def _parse(path: Path, codebook: Codebook | None) -> tuple[Any, list[QdaError]]:
