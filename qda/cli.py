@@ -15,8 +15,10 @@ from typing import Annotated, Iterator, Optional
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import importing
 from .errors import QdaError, UsageError
@@ -79,17 +81,32 @@ def _progress(total: int, what: str) -> Iterator:
 
 def _report(report: importing.ImportReport, verb: str) -> None:
     for path, name, count in report.imported:
-        out.print(f"{verb} {path} as [bold]{name}[/] ({count} passages)", highlight=False)
+        out.print(f"{verb} {escape(str(path))} as [bold]{escape(name)}[/] ({count} passages)",
+                  highlight=False)
     for path, why in report.unchanged:
         out.print(f"unchanged {path}: {why}", highlight=False)
     for _, note in report.notes:
         out.print(note, highlight=False, markup=False)
+    for _, change in report.changed:
+        out.print(change, highlight=False, markup=False)
+    for _, line, sure in report.speakers:
+        if sure:
+            out.print(line, highlight=False, markup=False)
+        else:
+            name = line.split(":", 1)[0]
+            err.print(f"qda: warning: not sure who the interviewer is: {line}; check with "
+                      f"'qda speakers {name}', fix with 'qda speakers {name} --interviewer "
+                      "LABEL'", highlight=False, markup=False)
+    for _, warning in report.warnings:
+        err.print(f"qda: warning: {warning}", highlight=False, markup=False)
     for path, why in report.skipped:
         out.print(f"skipped {path}: {why}", highlight=False, markup=False)
     for problem in report.failed:
         err.print(f"qda: error: {problem}", highlight=False, markup=False)
     summary = (f"{len(report.imported)} {verb}, {len(report.unchanged)} unchanged, "
-               f"{len(report.failed)} failed")
+               + (f"{len(report.changed)} attribute(s) corrected, " if report.changed else "")
+               + (f"{len(report.skipped)} skipped, " if report.skipped else "")
+               + f"{len(report.failed)} failed")
     (err if report.failed else out).print(summary, highlight=False)
     if report.failed:
         raise typer.Exit(1)
@@ -182,6 +199,78 @@ def import_codings(
     with _open() as project:
         report = importing.import_codings(project, paths, coder or project.default_coder)
     _report(report, "coded")
+
+
+@app.command()
+def speakers(
+    document: Annotated[Optional[str], typer.Argument(
+        help="One document (its id); all when left out.", show_default=False)] = None,
+    interviewer: Annotated[Optional[list[str]], typer.Option(
+        help="Make this label the document's interviewer (repeat for two).",
+        show_default=False)] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Speaker labels of each interview with their turns, passages and role; fix who the
+    interviewer is.
+
+    Without [b]interviewer:[/] metadata and with no label of the settings' interviewer_labels,
+    'qda import' guesses the interviewer from the turns (questions, who speaks first, shorter
+    turns) and says which label it took. [b]--interviewer LABEL[/] corrects it: the document
+    is segmented again and its codings follow their passages (a coding on a turn that becomes
+    the interviewer's is kept detached and listed by 'qda flagged'); later imports of the
+    file keep the choice.
+
+    [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·  qda speakers US-02 --interviewer Cynthia
+    """
+    with _open() as project:
+        if interviewer:
+            if document is None:
+                raise UsageError("--interviewer needs the document: qda speakers DOC "
+                                 "--interviewer LABEL")
+            report = importing.set_interviewer(project, document, interviewer)
+            _report(report, "re-segmented")
+            return
+        rows = importing.speaker_rows(project, document)
+    if json_:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out.print("no interviews yet; run 'qda import transcripts/'")
+        return
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for column in ("document", "speaker", "turns", "passages", "role"):
+        table.add_column(column, justify="right" if column in ("turns", "passages") else "left",
+                         no_wrap=column != "speaker")
+    for row in rows:
+        table.add_row(Text(row["document"]), Text(row["speaker"]), str(row["turns"]),
+                      str(row["passages"]), row["role"])
+    out.print(table)
+
+
+@app.command("set")
+def set_(
+    documents: Annotated[list[str], typer.Argument(help="Document ids.")],
+    country: Annotated[Optional[str], typer.Option(help="The country.")] = None,
+    role: Annotated[Optional[str], typer.Option(help=f"The role ({', '.join(ROLES)}).")] = None,
+    policy: Annotated[Optional[str], typer.Option(help="The policy.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="The sector.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="The language (es|en).")] = None,
+) -> None:
+    """Correct the case attributes of imported interviews; codings are untouched.
+
+    Re-importing with a corrected front matter, interviews.csv or options does the same.
+
+    [b]Example[/]: qda set CL-03 CL-04 --country Perú --role expert
+    """
+    values = {"country": country, "role": role, "policy": policy, "sector": sector,
+              "language": language}
+    if not any(values.values()):
+        raise UsageError("nothing to set: give --country, --role, --policy, --sector or "
+                         "--language")
+    with _open() as project:
+        lines = importing.set_attributes(project, documents, values)
+    for line in lines:
+        out.print(line, highlight=False, markup=False)
 
 
 _SHORT_ROLES = {"designer_implementer": "Des./Impl.", "designer": "Designer",
@@ -278,14 +367,16 @@ def segments(
 
 @export_app.command("codings")
 def export_codings_cmd(
-    output: Annotated[Path, typer.Argument(help="The CSV file to write.")],
+    output: Annotated[Path, typer.Argument(help="The file to write: .csv or .xlsx.")],
     status: Annotated[Optional[str], typer.Option(
         help="Only codings with this status (suggested|accepted|rejected).")] = None,
 ) -> None:
     """One row per coding: document, segment_id, start, end, text, code, axis, theme, coder,
-    kind, confidence, status, country, role, policy, language.
+    kind, confidence, status, country, role, policy, language; as CSV or an Excel workbook,
+    by the file's extension.
 
-    [b]Example[/]: qda export codings outputs/codings.csv --status accepted
+    [b]Examples[/]: qda export codings outputs/codings.csv --status accepted  ·
+    qda export codings outputs/codings.xlsx
     """
     if status not in (None, "suggested", "accepted", "rejected"):
         raise UsageError(f"--status must be suggested, accepted or rejected, not '{status}'")
@@ -1141,12 +1232,17 @@ def next_(
     out.print("least certain first (model)" if source == "model"
               else "in transcript order (no trained model: run 'qda train')", highlight=False)
     view = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    # ids are what the user types next ('qda explain ID'): never shortened, the passage is
+    widths = {"segment": max(len("segment"), *(len(str(i)) for i in frame.segment_id)),
+              "document": max(len("document"), *(len(str(d)) for d in frame.document))}
     for column in ("segment", "document", "margin", "passage"):
         view.add_column(column, justify="right" if column in ("segment", "margin") else "left",
-                        overflow="ellipsis", no_wrap=column == "passage")
+                        overflow="ellipsis", no_wrap=True, min_width=widths.get(column),
+                        ratio=1 if column == "passage" else None)
     for row in frame.itertuples():
         margin = "" if row.margin != row.margin else f"{row.margin:.2f}"
-        view.add_row(str(row.segment_id), row.document, margin, row.text[:120])
+        view.add_row(str(row.segment_id), Text(row.document), margin,
+                     Text(" ".join(row.text.split())[:120]))
     out.print(view)
 
 

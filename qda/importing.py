@@ -5,6 +5,7 @@ a file that fails leaves nothing in the store, and one bad file never stops the 
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +13,11 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from . import anonymise, refi_import
-from .errors import QdaError
-from .ingest import coded, read_document, walk
+from .errors import QdaError, UsageError
+from .ingest import READABLE, coded, read_document, speakers, walk
 from .ingest.metadata import normalise_attributes
-from .ingest.transcript import Turn, render
-from .models import CASE_ATTRIBUTES, Coding, Document
+from .ingest.transcript import Turn, label_key, render
+from .models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
 from .nlp import detect_language
 from .project import Project
 from .reanchor import ReanchorReport, reanchor_document
@@ -34,6 +35,9 @@ class ImportReport:
     notes: list[tuple[str, str]] = field(default_factory=list)  # path, what else it brought
     skipped: list[tuple[str, str]] = field(default_factory=list)  # path, what was left and why
     reanchored: list[ReanchorReport] = field(default_factory=list)  # edited transcripts
+    speakers: list[tuple[str, str, bool]] = field(default_factory=list)  # path, who asks, sure
+    changed: list[tuple[str, str]] = field(default_factory=list)  # path, "CL-03: country A -> B"
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # path, what to check
 
     @property
     def ok(self) -> bool:
@@ -47,7 +51,15 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
                  progress: Progress | None = None) -> ImportReport:
     """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange."""
     report = ImportReport()
-    files = list(walk(paths))
+    skipped: list[tuple[Path, str]] = []
+    files = list(walk(paths, skipped))
+    report.skipped += _grouped(skipped)
+    for folder in paths:
+        if folder.is_dir() and not any(f.is_relative_to(folder) for f in files):
+            others = sum(f.is_relative_to(folder) for f, _ in skipped)
+            report.failed.append(QdaError(
+                f"no transcripts here (qda reads {', '.join(READABLE)})"
+                + (f"; {others} other file(s) skipped" if others else ""), folder))
     sidecars = (project.root / "transcripts",)
     for path in files:
         if progress:
@@ -57,20 +69,87 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
                 refi_import.import_file(project, path, report, overrides)
                 continue
             doc = read_document(path, project.interviewer_labels, overrides, sidecars)
+            decision = _settle_speakers(project, doc)
+            before = len(report.imported) + len(report.changed)
             _store_document(project, doc, report)
+            if len(report.imported) + len(report.changed) > before:
+                report.speakers.append((doc.source_path, decision.message(doc.name),
+                                        decision.sure))
+                missing = [key for key in ("country", "role") if not doc.attributes.get(key)]
+                if missing:
+                    report.warnings.append((doc.source_path, _missing(doc.name, missing)))
         except QdaError as exc:
             report.failed.append(exc)
     return report
 
 
+def _grouped(skipped: list[tuple[Path, str]]) -> list[tuple[str, str]]:
+    """One line per folder and reason: a folder of 12 coding sheets is one line, not 12."""
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    for path, why in skipped:
+        groups.setdefault((path.parent, why), []).append(path)
+    return [(str(paths[0]) if len(paths) == 1 else
+             f"{len(paths)} files in {folder} ({', '.join(p.name for p in paths[:3])}"
+             f"{', …' if len(paths) > 3 else ''})", why)
+            for (folder, why), paths in groups.items()]
+
+
+def _settle_speakers(project: Project, doc: Document) -> speakers.Decision:
+    """Mark the document's interviewer turns: declared, settled before, configured or
+    guessed from the turns (see ingest/speakers.py)."""
+    existing = project.store.find_document(doc.name)
+    previous = (stored_interviewers(project.store.segments(existing["id"]))
+                if existing is not None else None)
+    configured = {label_key(x) for x in project.interviewer_labels}
+    return speakers.settle(doc, configured, previous)
+
+
+def stored_interviewers(segments: list[Segment]) -> list[str]:
+    """The labels a document's stored segments treat as the interviewer's (most of a
+    label's segments are context; a respondent's stage notes are a few)."""
+    seen: dict[str, list[int]] = {}
+    for seg in segments:
+        if seg.speaker:
+            counts = seen.setdefault(seg.speaker, [0, 0])
+            counts[0] += seg.is_interviewer
+            counts[1] += 1
+    return [label for label, (context, total) in seen.items() if context * 2 > total]
+
+
+def _missing(name: str, keys: list[str]) -> str:
+    options = " ".join(f"--{key} ..." for key in keys)
+    return (f"{name} has no {' and no '.join(keys)}; summaries will count it under "
+            f"'(none)': add {' and '.join(keys)} to its front matter or interviews.csv and "
+            f"import again, or run 'qda set {name} {options}'")
+
+
 def _store_document(project: Project, doc: Document, report: ImportReport) -> None:
+    given = dict(doc.attributes)
+    changes: list[str] = []
     lang = doc.attributes.get("language") or detect_language(
         " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if not p.is_interviewer),
         project.settings.language)
     doc.attributes["language"] = lang
     existing = project.store.find_document(doc.name)
+    if existing is not None:
+        # what the files or options say now wins; what they no longer say is kept
+        stored = project.store.document_attributes(existing["id"])
+        changes = attribute_changes(stored, given)
+        doc.attributes = {**stored, **given}
+        doc.attributes.setdefault("language", lang)
+        lang = doc.attributes["language"]
     if existing is not None and existing["content_hash"] == doc.content_hash:
-        report.unchanged.append((doc.source_path, f"already imported as {doc.name}"))
+        segments = segment_document(doc, lang)
+        if _cuts(segments) != _cuts(project.store.segments(existing["id"])):
+            # the same text with other turns: interviewer metadata or speaker labels changed
+            _check_respondents(doc, segments)
+            resegment(project, existing["id"], doc, segments, report)
+        elif changes:
+            with project.store.transaction():
+                project.store.update_document_attributes(existing["id"], doc.attributes)
+        else:
+            report.unchanged.append((doc.source_path, f"already imported as {doc.name}"))
+        report.changed += [(doc.source_path, f"{doc.name}: {change}") for change in changes]
         return
     if existing is None:
         twin = project.store.find_document_by_hash(doc.content_hash)
@@ -79,11 +158,9 @@ def _store_document(project: Project, doc: Document, report: ImportReport) -> No
                                      f"same text as {twin['name']}, already imported"))
             return
     segments = segment_document(doc, lang)
-    if not any(not s.is_interviewer for s in segments):
-        raise QdaError("has no respondent passages to code (every turn is an interviewer's); "
-                       "check the speaker labels and the 'interviewer' metadata",
-                       doc.source_path)
+    _check_respondents(doc, segments)
     if existing is not None:  # an edited transcript: carry its coding over to the new text
+        report.changed += [(doc.source_path, f"{doc.name}: {change}") for change in changes]
         if anonymise.is_anonymised(project.store, existing["id"]):
             raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
                            "been anonymised; run 'qda anonymise --reverse --key FILE', import "
@@ -97,6 +174,45 @@ def _store_document(project: Project, doc: Document, report: ImportReport) -> No
     with project.store.transaction():
         project.store.add_document(doc, segments)
     report.imported.append((doc.source_path, doc.name, sum(not s.is_interviewer for s in segments)))
+
+
+def _check_respondents(doc: Document, segments: list[Segment]) -> None:
+    if not any(not s.is_interviewer for s in segments):
+        raise QdaError("has no respondent passages to code (every turn is an interviewer's "
+                       "or a note); check the speaker labels and the 'interviewer' metadata",
+                       doc.source_path)
+
+
+def _cuts(segments: list[Segment]) -> list[tuple[int, int, bool]]:
+    return [(s.start, s.end, bool(s.is_interviewer)) for s in segments]
+
+
+def resegment(project: Project, document_id: int, doc: Document, segments: list[Segment],
+              report: ImportReport) -> None:
+    """New segments for a document whose text stayed (its turns changed hands): codings,
+    reviews and memos follow their passages' text; a coding whose passage became an
+    interviewer turn is kept detached, listed by `qda flagged`."""
+    if anonymise.is_anonymised(project.store, document_id):
+        raise QdaError(f"{doc.name} has been anonymised; run 'qda anonymise --reverse --key "
+                       "FILE' first, then anonymise again", doc.source_path)
+    moved = reanchor_document(project.store, document_id, doc.name, doc, segments)
+    report.imported.append((doc.source_path, doc.name,
+                            sum(not s.is_interviewer for s in segments)))
+    report.notes.append((doc.source_path, moved.summary().replace("its text changed",
+                                                                  "its turns changed")))
+    report.reanchored.append(moved)
+
+
+def attribute_changes(stored: dict, given: dict) -> list[str]:
+    """'country Chile -> Peru' for every attribute the files or options now set otherwise."""
+    changes = []
+    for key, value in given.items():
+        if key in ("interviewer", "id"):
+            continue
+        old = stored.get(key)
+        if value not in (None, "") and str(value) != str(old if old is not None else ""):
+            changes.append(f"{key} {old if old not in (None, '') else '(none)'} -> {value}")
+    return changes
 
 
 def import_coded(project: Project, path: Path, coder: str) -> ImportReport:
@@ -225,3 +341,89 @@ def _find(text: str, passage: str) -> tuple[int, int] | None:
         return None
     match = fuzz.partial_ratio_alignment(squeezed, text, score_cutoff=95)
     return (match.dest_start, match.dest_end) if match else None
+
+
+# -- speakers and attributes of documents already imported (qda speakers, qda set) ---------
+def _document(project: Project, name: str):
+    found = project.store.find_document(name)
+    if found is None:
+        names = [r["name"] for r in project.store.documents()]
+        raise UsageError(f"no document '{name}' in the project; it has "
+                         f"{', '.join(names[:20]) or 'none'}{', …' if len(names) > 20 else ''}")
+    return found
+
+
+def speaker_rows(project: Project, name: str | None = None) -> list[dict]:
+    """Per document and speaker label: turns, passages to code, and its role."""
+    rows = []
+    for doc in project.store.documents():
+        if name is not None and doc["name"] != name:
+            continue
+        segments = project.store.segments(doc["id"])
+        asks = {label_key(x) for x in stored_interviewers(segments)}
+        stats: dict[str, dict] = {}
+        last = None
+        for seg in segments:
+            label = seg.speaker or "(no label)"
+            entry = stats.setdefault(label, {
+                "document": doc["name"], "speaker": label, "turns": 0, "passages": 0,
+                "role": ("interviewer" if label_key(label) in asks else
+                         "respondent" if seg.speaker else "context")})
+            entry["turns"] += label != last
+            entry["passages"] += not seg.is_interviewer
+            last = label
+        rows += stats.values()
+    if name is not None and not rows:
+        _document(project, name)
+    return rows
+
+
+def set_interviewer(project: Project, name: str, labels: list[str]) -> ImportReport:
+    """Make `labels` the interviewer of an imported document and re-segment it; codings
+    follow their passages (those on turns that become the interviewer's are kept detached
+    and listed by `qda flagged`)."""
+    found = _document(project, name)
+    segments = project.store.segments(found["id"])
+    present = {label_key(s.speaker): s.speaker for s in segments if s.speaker}
+    unknown = [x for x in labels if label_key(x) not in present]
+    if unknown:
+        raise UsageError(f"{name} has no speaker {', '.join(map(repr, unknown))}; its "
+                         f"speakers are {', '.join(present.values())}")
+    asks = {label_key(x) for x in stored_interviewers(segments)}
+    paragraphs = [Paragraph(s.start, s.end, s.speaker, s.is_interviewer, s.time,
+                            is_note=s.speaker is None or (
+                                s.is_interviewer and label_key(s.speaker) not in asks))
+                  for s in segments]
+    speakers.mark(paragraphs, [present[label_key(x)] for x in labels])
+    row = next(r for r in project.store.documents() if r["id"] == found["id"])
+    doc = Document(name=name, text=project.store.document_text(found["id"]),
+                   attributes=project.store.document_attributes(found["id"]),
+                   paragraphs=paragraphs, source_path=found["source_path"],
+                   content_hash=found["content_hash"],
+                   interviewers=json.loads(row["interviewers"] or "[]"))
+    new = segment_document(doc, doc.attributes.get("language") or project.settings.language)
+    _check_respondents(doc, new)
+    report = ImportReport()
+    if _cuts(new) == _cuts(segments):
+        report.unchanged.append((name, f"{', '.join(labels)} already the interviewer"))
+    else:
+        resegment(project, found["id"], doc, new, report)
+    return report
+
+
+def set_attributes(project: Project, names: list[str], values: dict[str, str | None]
+                   ) -> list[str]:
+    """Correct case attributes of imported documents; returns 'CL-03: country A -> B' lines.
+    Every name and value is checked before anything is written."""
+    found = [_document(project, name) for name in names]
+    given = normalise_attributes({k: v for k, v in values.items() if v}, Path("qda set"))
+    lines = []
+    with project.store.transaction():
+        for doc in found:
+            stored = project.store.document_attributes(doc["id"])
+            changes = attribute_changes(stored, given)
+            if changes:
+                project.store.update_document_attributes(doc["id"], {**stored, **given})
+            lines += [f"{doc['name']}: {change}" for change in changes] or [
+                f"{doc['name']}: unchanged"]
+    return lines

@@ -33,6 +33,7 @@ class Paragraph:
     speaker: str | None
     is_interviewer: bool
     time: str | None = None
+    is_note: bool = False  # a heading, rule or page header: kept in the text, never a passage
 
 
 @dataclass

@@ -3,15 +3,27 @@
 A segment is a paragraph of one speaker's turn. Paragraphs longer than `MAX_CHARS` are
 split at sentence boundaries into pieces of at most about `TARGET_CHARS` (a run-on sentence
 with no full stop is cut at spaces), so a passage stays short enough to read and code. Interviewer turns are kept as context segments
-(`is_interviewer`) and never coded. For every segment `text[start:end] == segment.text`.
+(`is_interviewer`) and never coded; so are notes (headings, rules, page furniture the reader
+marked, and paragraphs that are only stage notes such as "[risas]"): inside a passage they
+stay verbatim. For every segment `text[start:end] == segment.text`.
 """
 from __future__ import annotations
+
+import re
 
 from .models import Document, Segment
 from .nlp import sentence_spans
 
 MAX_CHARS = 1200
 TARGET_CHARS = 800
+# A paragraph that is only stage notes: "[risas]", "(laughs)", "[inaudible 00:12:03] [pausa]".
+_NOTE = r"(?:\[[^\[\]\n]*\]|\([^()\n]{1,80}\))"
+STAGE_NOTE = re.compile(rf"^\W*{_NOTE}(?:[\s.,;:…-]*{_NOTE})*[\s.,;:…-]*$")
+
+
+def is_note(text: str) -> bool:
+    """Bracketed or parenthesised stage notes alone: kept in the text, never a passage."""
+    return bool(STAGE_NOTE.match(text))
 
 
 def segment_document(doc: Document, lang: str) -> list[Segment]:
@@ -21,12 +33,13 @@ def segment_document(doc: Document, lang: str) -> list[Segment]:
         start, end = _trim(doc.text, para.start, para.end)
         if start >= end:
             continue
+        context = para.is_interviewer or para.is_note or is_note(doc.text[start:end])
         pieces = [(start, end)]
-        if end - start > MAX_CHARS and not para.is_interviewer:
+        if end - start > MAX_CHARS and not context:
             pieces = _split_long(doc.text, start, end, lang)
         for s, e in pieces:
             segments.append(Segment(start=s, end=e, text=doc.text[s:e], speaker=para.speaker,
-                                    is_interviewer=para.is_interviewer, time=para.time))
+                                    is_interviewer=context, time=para.time))
     return segments
 
 

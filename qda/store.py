@@ -325,6 +325,25 @@ class Store:
              for i, s in enumerate(segments)])
         return doc_id
 
+    def document_attributes(self, document_id: int) -> dict[str, Any]:
+        """A document's case attributes and extra metadata, without empty values."""
+        row = _row(self.db.execute("SELECT country, role, policy, sector, language, date, extra"
+                                   " FROM documents WHERE id = ?", (document_id,)))
+        attrs = {**json.loads(row["extra"] or "{}"), **dict(row)}
+        attrs.pop("extra")
+        return {k: v for k, v in attrs.items() if v is not None and v != ""}
+
+    def update_document_attributes(self, document_id: int, attrs: dict[str, Any]) -> None:
+        """Correct a document's case attributes (text and segments stay); in a transaction."""
+        extra = {k: v for k, v in attrs.items()
+                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+        self.db.execute(
+            "UPDATE documents SET country = ?, role = ?, policy = ?, sector = ?, language = ?,"
+            " date = ?, extra = ? WHERE id = ?",
+            (attrs.get("country"), attrs.get("role"), attrs.get("policy"), attrs.get("sector"),
+             attrs.get("language"), _str_or_none(attrs.get("date")),
+             json.dumps(extra, ensure_ascii=False, default=str), document_id))
+
     def document_text(self, document_id: int) -> str:
         return self.db.execute("SELECT text FROM documents WHERE id = ?",
                                (document_id,)).fetchone()[0]

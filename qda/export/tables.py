@@ -1,18 +1,32 @@
-"""Tabular exports (CSV) with fixed, documented columns."""
+"""Tabular exports (CSV or Excel, by the file's extension) with fixed, documented columns."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import UsageError
 from ..project import Project
 
 CODING_COLUMNS = ["document", "segment_id", "start", "end", "text", "code", "axis", "theme",
                   "coder", "kind", "confidence", "status", "country", "role", "policy",
                   "language"]
+FORMATS = (".csv", ".xlsx")
 
 
 def export_codings(project: Project, out: Path, status: str | None = None) -> int:
-    """Write one row per coding with the fixed columns of DESIGN.md; returns the row count."""
+    """Write one row per coding with the fixed columns of DESIGN.md, as CSV or as a real
+    Excel workbook; returns the row count. Another extension is a usage error, so no file
+    with a misleading name is written."""
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"{out}: cannot tell the format from '{out.suffix or '(none)'}'; "
+                         f"name the file .csv or .xlsx")
     frame = project.codings_frame(status=status)[CODING_COLUMNS]
+    if suffix == ".xlsx":
+        from .workbook import write_workbook
+        write_workbook(out, {"Codings": frame}, [
+            f"One row per coding{f' with status {status}' if status else ''}: "
+            f"{len(frame)} rows. start and end are character offsets into the transcript."])
+        return len(frame)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out, index=False, encoding="utf-8")
     return len(frame)

@@ -19,26 +19,46 @@ READERS: dict[str, Reader] = {
     ".srt": subtitles.read_srt,
 }
 # Files that sit beside transcripts but are not transcripts: metadata, codings, notes.
-_SIDECAR_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml", ".xlsx"}
+_SIDECAR_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml", ".xlsx", ".xls"}
+# Documents qda cannot read: named in a folder, they fail with advice rather than pass.
+_CONVERTIBLE = {".pdf", ".rtf", ".odt", ".doc", ".pages"}
+READABLE = (*READERS, ".qdpx", ".qdc")
 
 
-def walk(paths: list[Path]) -> Iterator[Path]:
-    """Files to import: named files as given, folders searched recursively in name order."""
+def walk(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
+    """Files to import: named files as given, folders searched recursively in name order.
+
+    Files in a folder that are not transcripts (spreadsheets, codings, images, files with
+    no extension) are appended to `skipped` with the reason; `interviews.csv` and files in
+    hidden or `_`-prefixed folders are passed over silently."""
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if any(part.startswith((".", "_")) for part in rel.parts):
-                    continue
-                if child.is_file() and not _is_sidecar(child):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for child in sorted(path.rglob("*")):
+            rel = child.relative_to(path)
+            if any(part.startswith((".", "_")) for part in rel.parts) or not child.is_file():
+                continue
+            why = skip_reason(child)
+            if why is None:
+                yield child
+            elif why and skipped is not None:
+                skipped.append((child, why))
 
 
-def _is_sidecar(path: Path) -> bool:
-    return (path.suffix.lower() in _SIDECAR_SUFFIXES or path.name == SIDECAR
-            or path.stem.upper() == "README")
+def skip_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not imported ('' to pass it over unsaid); None
+    when it is one to import (or to refuse with advice, like a .pdf)."""
+    suffix = path.suffix.lower()
+    if path.name == SIDECAR:
+        return ""
+    if suffix in READERS or suffix in (".qdpx", ".qdc") or suffix in _CONVERTIBLE:
+        return "a README, not a transcript" if path.stem.upper() == "README" else None
+    if suffix in _SIDECAR_SUFFIXES:
+        return ("a table, not a transcript (codings: 'qda import-codings' or "
+                "'qda import-coded'; attributes: interviews.csv)")
+    kind = f"'{suffix}' files" if suffix else "files without an extension"
+    return f"qda does not read {kind} (it reads {', '.join(READABLE)})"
 
 
 def read_document(path: Path, interviewers: set[str], overrides: dict[str, str] | None = None,
@@ -48,8 +68,10 @@ def read_document(path: Path, interviewers: set[str], overrides: dict[str, str] 
         raise QdaError("no such file", path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
+        advice = ("; save it as .docx or .txt first" if path.suffix.lower() in _CONVERTIBLE
+                  else "")
         raise QdaError(f"unknown file type '{path.suffix or '(none)'}'; qda reads "
-                       f"{', '.join(READERS)}", path)
+                       f"{', '.join(READERS)}{advice}", path)
     sidecar: dict = {}
     for folder in (path.parent, *sidecar_dirs):
         sidecar = {**read_sidecar(folder), **sidecar}

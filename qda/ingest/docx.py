@@ -6,7 +6,7 @@ in bold) or a table with a speaker column and a text column (sometimes a time co
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -17,10 +17,11 @@ from ..archives import open_zip
 from ..errors import QdaError
 from ..models import Document
 from ..textio import normalise
-from .transcript import TURN_LINE, Turn, label_key, match_turn, render
+from .transcript import (TURN_LINE, Turn, is_prose_label, label_key, match_turn, render,
+                         speaker_keys)
 
 _HEADER_WORDS = {"hablante", "speaker", "orador", "oradora", "nombre", "name", "interlocutor",
-                 "participante", "persona"}
+                 "participante", "persona", "tiempo", "time", "hora", "timestamp", "marca"}
 _TIME = re.compile(r"^\[?\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\]?$")
 
 
@@ -33,12 +34,19 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
         raise QdaError(f"is not a readable .docx ({type(exc).__name__}: {detail}); open it in "
                        "Word or LibreOffice and save it again", path) from None
     rows = list(_rows(word))
-    counts = Counter(label_key(m.group("label")) for _, text, _ in rows
-                     if (m := TURN_LINE.match(text)))
-    known = interviewers | {label for label, n in counts.items() if n >= 2}
+    # Typed labels pass the same rule as a .txt transcript's (speaker_keys); a bold label is
+    # a speaker unless it is a prose lead-in ("Nota:"); a table's speaker column is one by
+    # its place.
+    bold_labels = [label for label, _, _, bold in rows if bold]
+    known = speaker_keys([*bold_labels, *(m.group("label") for label, text, _, _ in rows
+                                          if label is None and (m := TURN_LINE.match(text)))],
+                         interviewers)
+    known |= {label_key(label) for label in bold_labels if not is_prose_label(label)}
     turns: list[Turn] = []
     preamble: list[str] = []
-    for speaker, text, time in rows:
+    for speaker, text, time, bold in rows:
+        if bold and label_key(speaker) not in known:
+            speaker, text = None, f"{speaker}: {text.lstrip()}"
         if speaker is None and (m := match_turn(text, known)):
             speaker, time, text = m.group("label").strip(), m.group("time"), text[m.end():]
         text = text.strip()
@@ -65,8 +73,12 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
     return doc, meta
 
 
-def _rows(word: docx.document.Document):
-    """(speaker or None, text, time or None) for every paragraph and table row, in order."""
+Row = tuple[str | None, str, str | None, bool]
+
+
+def _rows(word: docx.document.Document) -> Iterator[Row]:
+    """(speaker or None, text, time or None, whether the speaker is a bold label) for every
+    paragraph and table row, in order."""
     for block in word.iter_inner_content():
         if isinstance(block, DocxParagraph):
             yield _paragraph(block)
@@ -74,7 +86,7 @@ def _rows(word: docx.document.Document):
             yield from _table(block)
 
 
-def _paragraph(par: DocxParagraph) -> tuple[str | None, str, None]:
+def _paragraph(par: DocxParagraph) -> Row:
     text = normalise(par.text)
     bold = ""
     for run in par.runs:
@@ -84,25 +96,25 @@ def _paragraph(par: DocxParagraph) -> tuple[str | None, str, None]:
     label = bold.strip().rstrip(":").strip()
     rest = text[len(bold):].lstrip()
     if label and (bold.strip().endswith(":") or rest.startswith(":")) and len(label) <= 40:
-        return label, rest.lstrip(":"), None
-    return None, text, None
+        return label, rest.lstrip(":"), None, True
+    return None, text, None, False
 
 
-def _table(table: Table):
-    for row in table.rows:
+def _table(table: Table) -> Iterator[Row]:
+    for number, row in enumerate(table.rows):
         cells: list[str] = []
         for cell in row.cells:  # merged cells repeat; keep each once
             text = normalise(cell.text).strip()
             if not cells or text != cells[-1]:
                 cells.append(text)
+        if number == 0 and cells and cells[0].rstrip(":").strip().casefold() in _HEADER_WORDS:
+            continue  # a header row, 'Speaker | Text'; later rows are people ("Participante")
         time = None
         if len(cells) >= 3 and _TIME.match(cells[0]):
             time, cells = cells[0].strip("[]"), cells[1:]
         if len(cells) < 2:
-            yield None, cells[0] if cells else "", None
+            yield None, cells[0] if cells else "", None, False
             continue
         speaker, text = cells[0].rstrip(":").strip(), "\n".join(cells[1:])
-        if speaker.casefold() in _HEADER_WORDS:
-            continue
         for para in (p for p in text.split("\n") if p.strip()):
-            yield speaker or None, para, time
+            yield speaker or None, para, time, False

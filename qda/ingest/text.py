@@ -1,10 +1,14 @@
 """Reader for .txt and .md transcripts: YAML front matter, `SPEAKER:` turns, timestamps.
 
-A line starting with `[hh:mm:ss] LABEL:` or with a label used as a speaker elsewhere opens
-a turn; other lines continue it. Blank lines separate paragraphs within a turn.
+A line starting with `[hh:mm:ss] LABEL:` or with a label that looks like a speaker
+(`transcript.speaker_keys`) opens a turn; other lines continue it. Blank lines separate
+paragraphs within a turn. Markdown headings, horizontal rules and page headers or footers
+repeated down the file stand as paragraphs of their own marked as notes: kept in the
+text, never passages.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +16,13 @@ from ..errors import QdaError
 from ..models import Document, Paragraph
 from ..textio import content_hash, read_text
 from .metadata import split_front_matter
-from .transcript import TURN_LINE, is_interviewer, label_key, match_turn
+from .transcript import TURN_LINE, is_interviewer, label_key, match_turn, speaker_keys
+
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+_RULE = re.compile(r"^[ \t]*(?:([-*_=])[ \t]*)(?:\1[ \t]*){2,}$")
+_DIGITS = re.compile(r"\d+")
+REPEATED = 3  # a short line seen this often (numbers aside) is a page header or footer
+_FURNITURE_CHARS = 100
 
 
 def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
@@ -36,8 +46,9 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
 def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
     """Paragraph spans of `text` with their speakers."""
     lines = text.split("\n")
-    counts = Counter(label_key(m.group("label")) for m in map(TURN_LINE.match, lines) if m)
-    known = interviewers | {label for label, n in counts.items() if n >= 2}
+    known = speaker_keys((m.group("label") for m in map(TURN_LINE.match, lines) if m),
+                         interviewers)
+    furniture = _page_furniture(lines, known)
     paragraphs: list[Paragraph] = []
     speaker = time = None
     open_para: Paragraph | None = None
@@ -52,6 +63,9 @@ def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
             paragraphs.append(open_para)
         elif not line.strip():
             open_para = None
+        elif _HEADING.match(line) or _RULE.match(line) or _key(line) in furniture:
+            paragraphs.append(Paragraph(pos, line_end, speaker, True, time, is_note=True))
+            open_para = None
         elif open_para is not None:
             open_para.end = line_end
         else:
@@ -62,5 +76,19 @@ def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
     if not any(p.speaker for p in paragraphs):
         # No speaker labels at all: a written testimony; every paragraph is the respondent's.
         for p in paragraphs:
-            p.is_interviewer = False
+            p.is_interviewer = p.is_note
     return paragraphs
+
+
+def _key(line: str) -> str:
+    return _DIGITS.sub("#", " ".join(line.split())).casefold()
+
+
+def _page_furniture(lines: list[str], known: set[str]) -> set[str]:
+    """Short unlabelled lines repeated down the file (page numbers aside), such as
+    'Página 3 de 12' or 'Confidencial - Entrevista 4': what a PDF conversion leaves."""
+    counts = Counter(_key(line) for line in lines
+                     if line.strip() and len(line.strip()) <= _FURNITURE_CHARS
+                     and not match_turn(line, known))
+    return {key for key, n in counts.items()
+            if n >= REPEATED and ("#" in key or not key.rstrip().endswith((".", "!", "?", "…")))}

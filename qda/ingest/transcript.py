@@ -7,6 +7,9 @@ of exactly the text the user sees and that exports write.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..models import Document, Paragraph
@@ -46,6 +49,79 @@ def match_turn(line: str, known: set[str] | None = None) -> re.Match | None:
     if m.group("time") or known is None or label_key(m.group("label")) in known:
         return m
     return None
+
+
+# Lead-ins of ordinary prose and of document furniture that end in a colon but are nobody.
+_PROSE_WORDS = {
+    "nota", "notas", "note", "notes", "nb", "pd", "ps", "obs", "observacion", "observaciones",
+    "ojo", "importante", "important", "aviso", "advertencia", "warning", "ejemplo",
+    "example", "ver", "see", "fuente", "source", "fecha", "date", "hora", "time", "lugar",
+    "place", "location", "duracion", "duration", "titulo", "title", "tema", "topic", "asunto",
+    "subject", "resumen", "summary", "conclusion", "objetivo", "objective", "total", "pagina",
+    "page", "transcripcion", "transcription", "transcript", "proyecto", "project", "entrevista",
+    "interview", "audio", "archivo", "file", "codigo", "code", "paso", "step", "ok", "idioma",
+    "language", "pais", "country", "cargo", "rol", "role", "politica", "policy", "sector",
+    "nombre", "name", "edad", "age",
+    "definicion", "definition", "causa", "motivo", "razon", "reason", "resultado", "result",
+    "problema", "problem", "solucion", "solution", "conclusiones", "recomendacion",
+    "recomendaciones", "recommendation", "recommendations",
+}
+# Lower-case words that may sit inside a person's name: "María de la Luz", "Ludwig van Dam".
+_NAME_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "do", "dos", "das", "di",
+                   "van", "von", "der", "den", "le", "du", "al", "el", "bin", "ibn"}
+# A tag such as P2, R, E1, RS, Q, ENT-2 or Sr. (no more than four letters, digits after)
+_CODE_LABEL = re.compile(r"^[A-ZÁÉÍÓÚÑ]{1,4}[\d\-_.]*$|^[A-Za-z]{1,3}[\-_.]?\d{1,3}$")
+_PROSE_PAIRS = {"es decir", "por ejemplo", "o sea", "en resumen", "en fin", "por lo tanto",
+                "that is", "for example", "for instance", "in short", "in summary", "so"}
+
+
+def _fold(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().replace(".", " ").split())
+
+
+def is_prose_label(label: str) -> bool:
+    """'Nota', 'Es decir', 'Fecha' and the like: a colon after them introduces prose."""
+    folded = _fold(label)
+    return (folded in _PROSE_WORDS or folded in _PROSE_PAIRS
+            or any(word in _PROSE_WORDS for word in folded.split()[:1]) and " " in folded
+            and not _name_like(label))
+
+
+def _name_like(label: str) -> bool:
+    """Capitalised words (with name particles and numbers): 'Joe Rodriguez', 'Entrevistada 3',
+    'Dr. Lee', 'BETTY', 'María de la Luz'."""
+    words = label.replace(".", ". ").split()
+    if not words or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.isdigit() or w.casefold() in _NAME_PARTICLES
+               for w in words)
+
+
+def looks_like_speaker(label: str) -> bool:
+    """A label that names someone even when it opens only one turn: a short tag (P2, R, E1,
+    RS, Q) or a name-like label of capitalised words (Joe Rodriguez, Entrevistada 3)."""
+    label = label.strip()
+    if is_prose_label(label):
+        return False
+    return bool(_CODE_LABEL.match(label)) or _name_like(label)
+
+
+def speaker_keys(labels: Iterable[str], known: set[str]) -> set[str]:
+    """The one rule every reader uses: which `LABEL:` line openings of a transcript open a
+    turn. A label opens one when it is known (an interviewer label), or when it is not a
+    prose lead-in ("Nota:", "Es decir:") and either is used twice or looks like a speaker.
+    `labels` are every line-opening label of the transcript, repeats included."""
+    labels = [label.strip() for label in labels]
+    counts = Counter(label_key(label) for label in labels)
+    found = set(known)
+    for label in labels:
+        key = label_key(label)
+        if key in found or is_prose_label(label):
+            continue
+        if counts[key] >= 2 or looks_like_speaker(label):
+            found.add(key)
+    return found
 
 
 def render(name: str, turns: list[Turn], interviewers: set[str], preamble: list[str] = ()
