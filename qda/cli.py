@@ -220,7 +220,8 @@ def speakers(
     the interviewer's is kept detached and listed by 'qda flagged'); later imports of the
     file keep the choice.
 
-    [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·  qda speakers US-02 --interviewer Cynthia
+    [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·
+    qda speakers US-02 --interviewer Cynthia
     """
     with _open() as project:
         if interviewer:

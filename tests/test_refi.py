@@ -250,7 +250,7 @@ def test_qdc_import_maps_appends_and_lists_what_it_skips(project, tmp_path):
 
 
 def test_codebook_accepts_unknown_roots_only_when_flagged(tmp_path):
-    base = (REPO / "codebook" / "codebook.yaml").read_text(encoding="utf-8")
+    base = (REPO / "qda" / "data" / "codebook" / "codebook.yaml").read_text(encoding="utf-8")
     path = tmp_path / "codebook.yaml"
 
     def check(addition: str) -> list[str]:

@@ -26,7 +26,7 @@ from .conftest import REPO, run_qda, write_txt
 
 @pytest.fixture(scope="module")
 def coder():
-    return RuleCoder(codebook.load(REPO / "codebook" / "codebook.yaml"))
+    return RuleCoder(codebook.load(REPO / "qda" / "data" / "codebook" / "codebook.yaml"))
 
 
 def codes(coder, text, lang, question=""):
@@ -151,7 +151,7 @@ def test_passages_carry_the_question_they_answer(coded_project):
 
 def broken_codebook(tmp_path):
     folder = tmp_path / "codebook"
-    shutil.copytree(REPO / "codebook", folder)
+    shutil.copytree(REPO / "qda" / "data" / "codebook", folder)
     path = folder / "codebook.yaml"
     text = path.read_text(encoding="utf-8")
     text += ("  - code: challenges/budget\n    label: {es: Dup, en: Dup}\n    definition: x\n"
@@ -181,7 +181,7 @@ def test_broken_codebook_gives_line_numbered_messages(tmp_path):
 
 def test_pattern_that_does_not_compile_is_reported(tmp_path):
     path, _ = broken_codebook(tmp_path)
-    book = codebook.load(REPO / "codebook" / "codebook.yaml")
+    book = codebook.load(REPO / "qda" / "data" / "codebook" / "codebook.yaml")
     found = [str(p) for p in pattern_problems(path.parent / "patterns" / "es.yaml", book)]
     assert len(found) == 1 and "es.bad does not compile" in found[0]
     assert "es.yaml:" in found[0]

@@ -95,7 +95,7 @@ def test_every_respondent_passage_has_a_reference_decision(sample):
 
 
 def test_reference_codes_exist_in_the_codebook():
-    book = codebook.load(REPO / "codebook" / "codebook.yaml")
+    book = codebook.load(REPO / "qda" / "data" / "codebook" / "codebook.yaml")
     for path in sorted((TRANSCRIPTS / "reference").glob("*.csv")):
         for line, row in coded.rows(path):
             for code in row["codes"]:
@@ -103,7 +103,7 @@ def test_reference_codes_exist_in_the_codebook():
 
 
 def test_codebook_validates_and_is_complete():
-    path = REPO / "codebook" / "codebook.yaml"
+    path = REPO / "qda" / "data" / "codebook" / "codebook.yaml"
     assert codebook.problems(path) == []
     book = codebook.load(path)
     axes = [c for c in book.codes if c.theme is None]
