@@ -1232,18 +1232,26 @@ def next_(
         return
     out.print("least certain first (model)" if source == "model"
               else "in transcript order (no trained model: run 'qda train')", highlight=False)
-    view = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    # ids are what the user types next ('qda explain ID'): never shortened, the passage is
-    widths = {"segment": max(len("segment"), *(len(str(i)) for i in frame.segment_id)),
-              "document": max(len("document"), *(len(str(d)) for d in frame.document))}
-    for column in ("segment", "document", "margin", "passage"):
+    # ids are what the user types next ('qda explain ID'): fixed widths, so a narrow
+    # terminal shortens the passage (then the document name), never the id
+    columns = ["segment", "document", "margin", "passage"]
+    if frame.margin.isna().all():
+        columns.remove("margin")
+    widths = {"segment": max(7, *(len(str(i)) for i in frame.segment_id)), "margin": 6}
+    spare = (out.width - widths["segment"] - (6 if "margin" in columns else 0)
+             - 2 * len(columns) + 1)  # two spaces between columns, one at the right edge
+    widths["document"] = min(max(8, *(len(str(d)) for d in frame.document)), max(8, spare - 12))
+    widths["passage"] = max(8, min(120, spare - widths["document"]))
+    view = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    for column in columns:
         view.add_column(column, justify="right" if column in ("segment", "margin") else "left",
-                        overflow="ellipsis", no_wrap=True, min_width=widths.get(column),
-                        ratio=1 if column == "passage" else None)
+                        overflow="ellipsis", no_wrap=True, width=widths[column])
     for row in frame.itertuples():
         margin = "" if row.margin != row.margin else f"{row.margin:.2f}"
-        view.add_row(str(row.segment_id), Text(row.document), margin,
-                     Text(" ".join(row.text.split())[:120]))
+        cells = [str(row.segment_id), Text(row.document), margin,
+                 Text(" ".join(row.text.split())[:120])]
+        view.add_row(*(cell for cell, column in zip(cells, ["segment", "document", "margin",
+                                                             "passage"]) if column in columns))
     out.print(view)
 
 

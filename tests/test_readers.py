@@ -201,3 +201,89 @@ def test_utf16_bom_constant_is_detected(tmp_path):
     path = tmp_path / "u16.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + "P1: Año de la niña.".encode("utf-16-le"))
     assert "Año de la niña." in read_document(path, INTERVIEWERS).text
+
+
+# -- who speaks: one rule in every reader (ingest/transcript.speaker_keys) -----------------
+ONCE = ("ENTREVISTADORA: ¿Qué recomendaría?\n\n"
+        "P2: Hay que asegurar un presupuesto propio para el programa.\n\n"
+        "ENTREVISTADORA: Gracias.\n")
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_label_used_once_opens_a_turn_when_it_looks_like_a_speaker(tmp_path, suffix):
+    path = tmp_path / f"once{suffix}"
+    path.write_text(ONCE, encoding="utf-8")
+    doc = read_document(path, {"entrevistadora"})
+    assert respondent(doc) == ["Hay que asegurar un presupuesto propio para el programa."]
+    assert [p.speaker for p in doc.paragraphs] == ["ENTREVISTADORA", "P2", "ENTREVISTADORA"]
+
+
+def test_a_named_speaker_once_is_not_glued_to_the_turn_before(tmp_path):
+    path = tmp_path / "oral.txt"
+    path.write_text("Interviewer: Where were you born?\n\nJoe Rodriguez: I was born in 1964.\n\n"
+                    "Interviewer: And your mother, Entrevistada 3 told me, worked there?\n\n"
+                    "Entrevistada 3: She did.\n\nR: So did I.\n", encoding="utf-8")
+    doc = read_document(path, INTERVIEWERS)
+    assert [p.speaker for p in doc.paragraphs] == ["Interviewer", "Joe Rodriguez", "Interviewer",
+                                                   "Entrevistada 3", "R"]
+    assert respondent(doc) == ["I was born in 1964.", "She did.", "So did I."]
+
+
+@pytest.mark.parametrize("line", ["Nota: esto se grabó en 2020.", "Es decir: no había plata.",
+                                  "Por ejemplo: las ferias.", "Note: recorded remotely.",
+                                  "lo que aprendimos: escuchar primero.", "Fecha: marzo"])
+def test_prose_with_a_colon_is_left_in_the_turn(tmp_path, line):
+    path = tmp_path / "prose.txt"
+    path.write_text(f"ENT: ¿Qué pasó?\n\nP1: Faltó presupuesto.\n{line}\n\nENT: ¿Y?\n\n"
+                    "P1: Nada más.\n", encoding="utf-8")
+    doc = read_document(path, INTERVIEWERS)
+    assert respondent(doc) == [f"Faltó presupuesto.\n{line}", "Nada más."]
+
+
+def test_docx_paragraphs_single_label_and_bold_prose(tmp_path):
+    path = tmp_path / "once.docx"
+    word = docx.Document()
+    for bold, text in [(None, "ENTREVISTADORA: ¿Qué recomendaría?"),
+                       (None, "P2: Hay que asegurar un presupuesto."),
+                       ("Nota:", " la grabación se cortó."),
+                       (None, "ENTREVISTADORA: Gracias.")]:
+        par = word.add_paragraph()
+        if bold:
+            par.add_run(bold).bold = True
+        par.add_run(text)
+    word.save(path)
+    doc = read_document(path, {"entrevistadora"})
+    assert respondent(doc) == ["Hay que asegurar un presupuesto.",
+                               "Nota: la grabación se cortó."]
+
+
+def test_docx_table_rows_of_a_participante_are_kept(tmp_path):
+    path = tmp_path / "table.docx"
+    word = docx.Document()
+    table = word.add_table(rows=0, cols=2)
+    for speaker, text in [("Speaker", "Text"), ("Entrevistadora", "¿Cómo empezó?"),
+                          ("Participante", "Con un curso en Temuco."),
+                          ("Entrevistadora", "¿Y después?"), ("Participante", "La feria.")]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = speaker, text
+    word.save(path)
+    doc = read_document(path, INTERVIEWERS)
+    assert respondent(doc) == ["Con un curso en Temuco.", "La feria."]
+    assert "Speaker" not in doc.text  # the header row, and only it, is skipped
+
+
+def test_headings_rules_and_page_footers_are_notes_kept_in_the_text(tmp_path):
+    from qda.segment import segment_document
+    path = tmp_path / "manual.md"
+    body = ("## **Manual de Checkpoints para Líderes**\n\n"
+            "ENT: ¿Qué funcionó?\n\n"
+            "P1: La voluntad política.\nPágina 1 de 3\nY el presupuesto.\n\n"
+            "***\n\n"
+            "ENT: ¿Y qué faltó?\n\nP1: [risas]\n\nP1: Tiempo [pausa] y personas.\n"
+            "Página 2 de 3\n\nENT: Gracias.\n\n(laughs)\n\nPágina 3 de 3\n")
+    path.write_text(body, encoding="utf-8")
+    doc = read_document(path, INTERVIEWERS)
+    passages = [s.text for s in segment_document(doc, "es") if not s.is_interviewer]
+    assert passages == ["La voluntad política.", "Y el presupuesto.",
+                        "Tiempo [pausa] y personas."]
+    assert "Manual de Checkpoints" in doc.text and "Página 2 de 3" in doc.text
