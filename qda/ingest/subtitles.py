@@ -15,7 +15,7 @@ import webvtt
 from ..errors import QdaError
 from ..models import Document
 from ..textio import normalise, read_text
-from .transcript import TURN_LINE, Turn, label_key, render
+from .transcript import TURN_LINE, Turn, label_key, match_turn, render, speaker_keys
 
 _TAG = re.compile(r"</?[^>]+>")
 
@@ -46,9 +46,12 @@ def read_srt(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
 def _build(path: Path, cues: list[tuple[str | None, str, str]], interviewers: set[str]
            ) -> Document:
     turns: list[Turn] = []
-    for voice, raw, time in cues:
-        body = " ".join(_TAG.sub("", normalise(raw)).split())
-        if not voice and (m := TURN_LINE.match(body)):
+    bodies = [(voice, " ".join(_TAG.sub("", normalise(raw)).split()), time)
+              for voice, raw, time in cues]
+    known = speaker_keys((m.group("label") for voice, body, _ in bodies
+                          if not voice and (m := TURN_LINE.match(body))), interviewers)
+    for voice, body, time in bodies:
+        if not voice and (m := match_turn(body, known)):
             voice, body = m.group("label").strip(), body[m.end():].strip()
         if not body:
             continue
