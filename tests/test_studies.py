@@ -53,6 +53,15 @@ def test_q_and_a_transcript(tmp_path):
         "Un presupuesto plurianual."
 
 
+def test_two_interviewers_are_both_found(tmp_path):
+    doc = _doc(tmp_path, "two.txt", "Ana: ¿Cómo empezó?\n\nCarmen: Con un curso en Temuco, "
+               "hace años, cuando nadie creía en la feria.\n\nBea: ¿Y quién lo pagó?\n\n"
+               "Carmen: La municipalidad, con fondos propios y mucho esfuerzo del equipo.\n\n"
+               "Ana: ¿Qué faltó?\n\nCarmen: Plata para las regiones, siempre tarde y poca.\n\n"
+               "Bea: ¿Qué recomendaría?\n\nCarmen: Un presupuesto de varios años.\n")
+    assert sorted(settle(doc, set()).labels) == ["Ana", "Bea"]
+
+
 def test_a_guess_the_turns_do_not_support_is_unsure(tmp_path):
     doc = _doc(tmp_path, "flat.txt", "Ana: Fue difícil.\n\nBea: Sí, muy difícil.\n\n"
                                      "Ana: Faltó plata.\n\nBea: Y tiempo.\n")

@@ -114,7 +114,11 @@ def guess(stats: list[SpeakerStats]) -> Decision:
     why = (f"{top.question_share:.0%} of its {top.turns} turns are questions, against "
            f"{runner.question_share:.0%} for {runner.label}")
     sure = lead >= SURE_MARGIN and top.turns >= 2 and top.question_share >= 0.3
-    return Decision([top.label], "guessed", sure, why)
+    # a second interviewer asks as much, in turns as short; someone must be left to answer
+    also = [s.label for s in ranked[1:-1]
+            if s.question_share >= max(0.5, top.question_share - 0.25)
+            and s.mean_chars <= 1.5 * top.mean_chars]
+    return Decision([top.label, *also], "guessed", sure, why)
 
 
 def settle(doc: Document, configured: set[str], previous: list[str] | None = None
