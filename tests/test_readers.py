@@ -287,3 +287,18 @@ def test_headings_rules_and_page_footers_are_notes_kept_in_the_text(tmp_path):
     assert passages == ["La voluntad política.", "Y el presupuesto.",
                         "Tiempo [pausa] y personas."]
     assert "Manual de Checkpoints" in doc.text and "Página 2 de 3" in doc.text
+
+
+def test_docx_headings_are_notes_and_the_turn_goes_on(tmp_path):
+    path = tmp_path / "h.docx"
+    word = docx.Document()
+    word.add_heading("Manual de Checkpoints para Líderes", level=2)
+    word.add_paragraph("Entrevistadora: ¿Qué funcionó?")
+    word.add_paragraph("P1: La voluntad política.")
+    word.add_heading("Segunda parte", level=2)
+    word.add_paragraph("Y el presupuesto, después.")
+    word.save(path)
+    doc = read_document(path, INTERVIEWERS)
+    assert respondent(doc) == ["La voluntad política.", "Y el presupuesto, después."]
+    assert "Segunda parte" in doc.text
+    assert [p.speaker for p in doc.paragraphs if not p.is_interviewer] == ["P1", "P1"]

@@ -45,6 +45,10 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
     turns: list[Turn] = []
     preamble: list[str] = []
     for speaker, text, time, bold in rows:
+        if bold is None:  # a heading: a note of its own; the talk after it goes on
+            if text.strip():
+                turns.append(Turn(None, [text.strip()]))
+            continue
         if bold and label_key(speaker) not in known:
             speaker, text = None, f"{speaker}: {text.lstrip()}"
         if speaker is None and (m := match_turn(text, known)):
@@ -53,7 +57,9 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
         if not text:
             continue
         if speaker is None:
-            if turns:
+            if turns and turns[-1].speaker is None and len(turns) > 1 and turns[-2].speaker:
+                turns.append(Turn(turns[-2].speaker, [text], turns[-2].time))
+            elif turns:
                 turns[-1].paragraphs.append(text)
             else:
                 preamble.append(text)
@@ -73,12 +79,13 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
     return doc, meta
 
 
-Row = tuple[str | None, str, str | None, bool]
+# speaker, text, time, and True for a bold label, None for a heading
+Row = tuple[str | None, str, str | None, bool | None]
 
 
 def _rows(word: docx.document.Document) -> Iterator[Row]:
-    """(speaker or None, text, time or None, whether the speaker is a bold label) for every
-    paragraph and table row, in order."""
+    """(speaker or None, text, time or None, bold label or heading) for every paragraph and
+    table row, in order."""
     for block in word.iter_inner_content():
         if isinstance(block, DocxParagraph):
             yield _paragraph(block)
@@ -88,6 +95,9 @@ def _rows(word: docx.document.Document) -> Iterator[Row]:
 
 def _paragraph(par: DocxParagraph) -> Row:
     text = normalise(par.text)
+    style = (par.style.name if par.style is not None else "") or ""
+    if style.startswith(("Heading", "Title", "Subtitle")):
+        return None, text, None, None
     bold = ""
     for run in par.runs:
         if not run.bold:
