@@ -5,7 +5,8 @@ split at sentence boundaries into pieces of at most about `TARGET_CHARS` (a run-
 with no full stop is cut at spaces), so a passage stays short enough to read and code.
 Interviewer turns are kept as context segments (`is_interviewer`) and never coded; so are
 notes (headings, rules, page furniture the reader marked, and paragraphs that are only stage
-notes such as "[risas]"): inside a passage they stay verbatim. For every segment `text[start:end] == segment.text`.
+notes such as "[risas]"): inside a passage they stay verbatim. For every segment
+`text[start:end] == segment.text`.
 """
 from __future__ import annotations
 
