@@ -89,11 +89,10 @@ def _report(report: importing.ImportReport, verb: str) -> None:
         out.print(note, highlight=False, markup=False)
     for _, change in report.changed:
         out.print(change, highlight=False, markup=False)
-    for _, line, sure in report.speakers:
+    for name, line, sure in report.speakers:
         if sure:
             out.print(line, highlight=False, markup=False)
         else:
-            name = line.split(":", 1)[0]
             err.print(f"qda: warning: not sure who the interviewer is: {line}; check with "
                       f"'qda speakers {name}', fix with 'qda speakers {name} --interviewer "
                       "LABEL'", highlight=False, markup=False)

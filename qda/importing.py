@@ -35,7 +35,7 @@ class ImportReport:
     notes: list[tuple[str, str]] = field(default_factory=list)  # path, what else it brought
     skipped: list[tuple[str, str]] = field(default_factory=list)  # path, what was left and why
     reanchored: list[ReanchorReport] = field(default_factory=list)  # edited transcripts
-    speakers: list[tuple[str, str, bool]] = field(default_factory=list)  # path, who asks, sure
+    speakers: list[tuple[str, str, bool]] = field(default_factory=list)  # name, who asks, sure
     changed: list[tuple[str, str]] = field(default_factory=list)  # path, "CL-03: country A -> B"
     warnings: list[tuple[str, str]] = field(default_factory=list)  # path, what to check
 
@@ -73,7 +73,7 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
             before = len(report.imported) + len(report.changed)
             _store_document(project, doc, report)
             if len(report.imported) + len(report.changed) > before:
-                report.speakers.append((doc.source_path, decision.message(doc.name),
+                report.speakers.append((doc.name, decision.message(doc.name),
                                         decision.sure))
                 missing = [key for key in ("country", "role") if not doc.attributes.get(key)]
                 if missing:

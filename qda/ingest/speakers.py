@@ -43,7 +43,7 @@ class Decision:
             return f"{name}: no interviewer ({self.why or 'no speaker asks the questions'})"
         who = ", ".join(self.labels)
         how = {"metadata": "from its interviewer: metadata",
-               "kept": "as settled before (qda speakers)",
+               "kept": "as at its last import or 'qda speakers'",
                "settings": "a label in the settings' interviewer_labels",
                "guessed": f"guessed: {self.why}"}[self.how]
         return f"{name}: interviewer {who} ({how})"
