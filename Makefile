@@ -53,4 +53,4 @@ bench: setup
 	$(BIN)/python bench/concurrency.py
 
 clean:
-	rm -rf $(VENV) .qda outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg
+	rm -rf $(VENV) .qda build dist outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg
