@@ -104,7 +104,6 @@ def _report(report: importing.ImportReport, verb: str) -> None:
         err.print(f"qda: error: {problem}", highlight=False, markup=False)
     summary = (f"{len(report.imported)} {verb}, {len(report.unchanged)} unchanged, "
                + (f"{len(report.changed)} attribute(s) corrected, " if report.changed else "")
-               + (f"{len(report.skipped)} skipped, " if report.skipped else "")
                + f"{len(report.failed)} failed")
     (err if report.failed else out).print(summary, highlight=False)
     if report.failed:
