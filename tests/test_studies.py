@@ -182,3 +182,19 @@ def test_next_shows_ids_on_a_narrow_terminal(project, tmp_path, monkeypatch):
     for seg in project.store.segments(codable_only=True):
         assert f" {seg.id} " in shown
     assert "LONG-DOCUMENT-07" in shown
+
+
+def test_python_dash_m_and_the_codebook_as_real_package_data():
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    import qda
+    from qda.project import default_codebook_dir
+    folder = default_codebook_dir()
+    assert not folder.is_symlink() and (folder / "codebook.yaml").is_file()
+    assert all(not p.is_symlink() for p in folder.rglob("*"))
+    assert qda.__version__ == metadata.version("qda")  # one version
+    shown = subprocess.run([sys.executable, "-m", "qda", "--help"], capture_output=True,
+                           text=True, timeout=120)
+    assert shown.returncode == 0 and "speakers" in shown.stdout
