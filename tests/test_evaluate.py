@@ -294,6 +294,28 @@ def test_cli_learning_curve_against_a_reference(coded_study):
         assert -1 <= run["rules"] <= 1 and -1 <= run["learner"] <= 1
 
 
+def test_gold_learning_curve_holds_out_passages_of_their_own(tmp_path):
+    """Without a document column each gold passage is an interview of its own: the learner
+    never sees one it is scored on, and the score is the top-axis kappa."""
+    path = tmp_path / "gold.jsonl"
+    write_gold(path)
+    by_text = {text: found for _, text, _, _, _, found in GOLD}
+    fitted: list[set[str]] = []
+
+    class Learner(StandIn):
+        def fit(self, passages, codes=None):
+            fitted.append(set(passages.document))
+            assert set(codes.map(len)) == {1}  # each passage's gold code, as people coded it
+            return self
+
+    runs = evaluation.gold_curve(path, repeats=1, make_learner=lambda: Learner(by_text))
+    assert [len(r.train) for r in runs] == [1, 1, 3, 6]  # of seven passages
+    for run, trained in zip(runs, fitted):
+        assert trained == set(run.train) and not trained & set(run.test)
+        assert len(run.train) + len(run.test) == 7 == len(run.train) + run.passages
+        assert -1 <= run.learner <= 1 and -1 <= run.rules <= 1
+
+
 def test_gold_learning_curve_needs_two_documents(tmp_path):
     path = tmp_path / "gold.jsonl"
     path.write_text('{"text": "Una.", "axis": "challenges", "document": "D"}\n', encoding="utf-8")

@@ -327,7 +327,8 @@ def reference_curve(project: Project, reference: str, learner: str = "both",
 
 
 def gold_curve(path: Path, learner: str = "both", source: Path | None = None,
-               repeats: int = 3) -> list[CurveRun]:
+               repeats: int = 3, make_learner: Callable[[], Coder] | None = None
+               ) -> list[CurveRun]:
     """The learning curve on a gold file, its labels taken as people's coding: top-axis
     kappa. Passages are grouped by their `document` (else each is its own)."""
     with scratch_project(source) as project:
@@ -341,4 +342,5 @@ def gold_curve(path: Path, learner: str = "both", source: Path | None = None,
                                  columns=["segment_id", "code", "confidence"])
             tops = top_axes(frame, [segments[i] for i in rows])
             return gold_scores([gold[i] for i in rows], tops).kappa
-        return learning_curve(project, GOLD_CODER, score, learner, repeats=repeats)
+        return learning_curve(project, GOLD_CODER, score, learner, repeats=repeats,
+                              make_learner=make_learner)
