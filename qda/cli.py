@@ -525,7 +525,10 @@ def evaluate(
     the most confident suggestion: kappa, accuracy, coverage, per-axis scores, a confusion
     matrix and the majority baseline; a passage's alt_axis also counts as right.
 
-    [b]Example[/]: qda evaluate --reference reference --coder both --folds 5 --level theme
+    [b]Examples[/]:
+      qda evaluate --reference reference --coder both --folds 5 --level theme
+      qda evaluate --gold colleague.csv --coder rules
+      qda evaluate --reference reference --learning-curve
     """
     from .coders.evaluate import CODERS, LEVELS
     if (reference is None) == (gold is None):

@@ -142,6 +142,8 @@ SAME_ID = ('{"text": "Una.", "axis": "challenges", "id": 1}\n'
     (TWO_THEMES, "gold.jsonl", "gold.jsonl:2: unknown theme 'weather' under challenges"),
     (SAME_ID, "gold.jsonl", "gold.jsonl:2: id '1' is used twice (also on line 1)"),
     ('{"text": "  ", "axis": "challenges"}\n', "gold.jsonl", "gold.jsonl:1: 'text' is empty"),
+    ("text,axis,role\nUna.,challenges,expert\nDos.,challenges,minister\n", "gold.csv",
+     "gold.csv:3: role 'minister' is not one of"),
 ])
 def test_bad_gold_file_is_an_error_naming_file_and_line(project, tmp_path, body, name,
                                                          message):

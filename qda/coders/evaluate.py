@@ -239,9 +239,10 @@ def evaluate_gold(path: Path, coder: str = "both", source: Path | None = None) -
             units = list(range(len(gold)))
             truth = _matrix(pd.Series(units), pd.Series([g.code for g in gold]), units, project,
                             "theme")
-            row_of = {sid: i for i, ids in enumerate(segments) for sid in ids}
-            mine = suggested[suggested.segment_id.isin(row_of)]
-            made = _matrix(mine.segment_id.map(row_of), mine.code, units, project, "theme")
+            by_segment = suggested.groupby("segment_id").code.apply(list)
+            pairs = pd.DataFrame([(i, code) for i, ids in enumerate(segments) for sid in ids
+                                  for code in by_segment.get(sid, [])], columns=["row", "code"])
+            made = _matrix(pairs.row, pairs.code, units, project, "theme")
             themes = scores(truth, made)
         found = gold_scores(gold, top_axes(suggested, segments), themes)
         found.notes = run.notes

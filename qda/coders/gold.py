@@ -20,7 +20,7 @@ from ..codebook import load as load_codebook
 from ..errors import QdaError
 from ..importing import ImportReport, add_coded_document
 from ..ingest import coded
-from ..ingest.metadata import _slug
+from ..ingest.metadata import _slug, normalise_attributes
 from ..models import AXES, CASE_ATTRIBUTES, Coding
 from ..project import SETTINGS_FILE, Project, Settings, init_project
 
@@ -68,7 +68,11 @@ def read_gold(path: Path, codebook: Codebook) -> list[GoldPassage]:
                 raise QdaError(f"id '{document}' is used twice (also on line "
                                f"{named[str(document)]})", path, line)
             named[str(document)] = line
-        attributes = {k: str(row[k]) for k in CASE_ATTRIBUTES if row.get(k)}
+        try:
+            attributes = normalise_attributes(
+                {k: str(row[k]) for k in CASE_ATTRIBUTES if row.get(k)}, path)
+        except QdaError as exc:  # an unknown role or language: say on which line
+            raise QdaError(exc.message, path, line) from None
         passages.append(GoldPassage(line, str(document), text, axis, alt if alt != axis else None,
                                     theme, attributes))
     if not passages:
