@@ -590,7 +590,7 @@ def _evaluate_gold(gold: Path, coder: str, json_: bool) -> None:
                          ensure_ascii=False))
         return
     for note in found.notes:
-        err.print(f"qda: note: {note}", highlight=False, markup=False)
+        err.print(f"qda: note: {note}", highlight=False, markup=False, soft_wrap=True)
     out.print(Text(f"{coder} on {gold}: {found.summary()}"), soft_wrap=True)
     base = found.baseline
     out.print(f"majority baseline ({base['axis']} for every passage): accuracy "
