@@ -154,6 +154,11 @@ def test_bad_gold_file_is_an_error_naming_file_and_line(project, tmp_path, body,
     assert str(error.value).startswith(f"{tmp_path}/{message}")
 
 
+def test_missing_gold_file_is_an_error(project, tmp_path):
+    with pytest.raises(QdaError, match="nope.csv: no such file"):
+        read_gold(tmp_path / "nope.csv", project.codebook)
+
+
 def test_cli_bad_gold_file_is_one_line_without_traceback(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text("text,axis\nUna frase.,challenges\nOtra frase.,logros\n", encoding="utf-8")

@@ -17,6 +17,8 @@ def rows(path: Path, required: tuple[str, ...] = REQUIRED
          ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line, row) pairs with the `required` columns; `codes`, where there is one, becomes a
     list of code paths (a row without it says nothing about codes)."""
+    if not path.is_file():
+        raise QdaError("no such file", path)
     text = normalise(decode(read_bytes(path), path))
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
