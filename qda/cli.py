@@ -167,17 +167,23 @@ def import_(
 def import_coded(
     file: Annotated[Path, typer.Argument(help="CSV or JSONL with document, text, codes.")],
     coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+    unreviewed: Annotated[bool, typer.Option(
+        "--unreviewed", help="Leave every passage unreviewed, for 'qda autocode' and people "
+        "to code (the codes column must then be empty).")] = False,
 ) -> None:
-    """Import ready-cut coded passages as new documents.
+    """Import ready-cut passages, coded or not, as new documents.
 
-    Columns: [b]document, text, codes[/] (code paths separated by ';', may be empty) and
-    optionally country, role, policy, sector, language. Each document's passages are joined
-    by a blank line; each passage is one segment; its codes become accepted codings.
+    Columns: [b]document, text[/], optionally [b]codes[/] (code paths separated by ';', may
+    be empty) and country, role, policy, sector, language. Each document's passages are
+    joined by a blank line; each passage is one segment; its codes become accepted codings
+    and it counts as reviewed. Without a codes column (or with --unreviewed) the passages
+    are left unreviewed, so 'qda autocode' suggests codes for them.
 
     [b]Example[/]: qda import-coded coded.csv --coder ana
     """
     with _open() as project:
-        report = importing.import_coded(project, file, coder or project.default_coder)
+        report = importing.import_coded(project, file, coder or project.default_coder,
+                                        unreviewed)
     _report(report, "imported")
 
 
@@ -581,25 +587,58 @@ def explain(
 
 @app.command()
 def evaluate(
-    reference: Annotated[str, typer.Option(help="The coder whose codings are the truth.")],
-    coder: Annotated[str, typer.Option(help="The coder to measure: rules, model or both.")
-                     ] = "rules",
-    level: Annotated[str, typer.Option(help="axis or theme.")] = "axis",
+    reference: Annotated[Optional[str], typer.Option(
+        help="The coder whose codings are the truth.", show_default=False)] = None,
+    gold: Annotated[Optional[Path], typer.Option(
+        help="A CSV/JSONL of passages with their axis (text, axis; optional theme, alt_axis, "
+             "language, id, document, case attributes), coded in a scratch project.",
+        show_default=False)] = None,
+    coder: Annotated[Optional[str], typer.Option(
+        help="The coder to measure: rules, model or both (default: rules with --reference, "
+             "both with --gold).", show_default=False)] = None,
+    level: Annotated[str, typer.Option(help="axis or theme (with --reference).")] = "axis",
     folds: Annotated[int, typer.Option(
         help="Cross-validation folds for model and both, split by interview.", min=2)] = 5,
+    learning_curve: Annotated[bool, typer.Option(
+        "--learning-curve", help="Kappa of both (or model) trained on 10, 20, 40 and 80 % of "
+        "the interviews, beside the rules, scored on the other interviews.")] = False,
+    repeats: Annotated[int, typer.Option(
+        help="Random orders of the interviews on the learning curve.", min=1)] = 3,
     json_: JsonOpt = False,
 ) -> None:
     """Per-code precision, recall, F1 and kappa of a coder against a reference coder,
     with macro averages and a majority baseline. The model and the ensemble are
     cross-validated by interview: no passage of a test interview is seen in training.
 
-    [b]Example[/]: qda evaluate --reference reference --coder both --folds 5 --level theme
+    With [b]--gold FILE[/] the file's passages are coded in a scratch project (your
+    project's codebook, nothing written to your project) and scored on the top axis, that of
+    the most confident suggestion: kappa, accuracy, coverage, per-axis scores, a confusion
+    matrix and the majority baseline; a passage's alt_axis also counts as right.
+
+    [b]Examples[/]:
+      qda evaluate --reference reference --coder both --folds 5 --level theme
+      qda evaluate --gold colleague.csv --coder rules
+      qda evaluate --reference reference --learning-curve
     """
-    from .coders.evaluate import CODERS, LEVELS, evaluate as run
+    from .coders.evaluate import CODERS, LEVELS
+    if (reference is None) == (gold is None):
+        raise UsageError("give one of --reference NAME or --gold FILE")
     if level not in LEVELS:
         raise UsageError(f"--level must be axis or theme, not '{level}'")
+    coder = coder or ("both" if gold else "rules")
     if coder not in CODERS:
         raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
+    if learning_curve:
+        _learning_curve(reference, gold, "model" if coder == "model" else "both", level,
+                        repeats, json_)
+    elif gold is not None:
+        _evaluate_gold(gold, coder, json_)
+    else:
+        _evaluate_reference(reference, coder, level, folds, json_)
+
+
+def _evaluate_reference(reference: str, coder: str, level: str, folds: int, json_: bool) -> None:
+    from .coders.evaluate import evaluate as run
     with _open() as project:
         table, units = run(project, reference, coder, level, folds)
     if json_:
@@ -616,6 +655,94 @@ def evaluate(
                                                      "baseline_f1")]
         view.add_row(row.code, str(row.support), *cells,
                      style="bold" if row.code == "macro average" else None)
+    out.print(view)
+
+
+def _source_project() -> Path | None:
+    """The project whose codebook a scratch project borrows: --project, the one around the
+    current folder, or none (the packaged codebook)."""
+    from .project import find_root
+    if _state["project"] is not None:
+        return _state["project"]
+    try:
+        return find_root()
+    except QdaError:
+        return None
+
+
+def _evaluate_gold(gold: Path, coder: str, json_: bool) -> None:
+    from rich.text import Text
+
+    from .coders.evaluate import NONE, evaluate_gold
+    found = evaluate_gold(gold, coder, _source_project())
+    if json_:
+        print(json.dumps({"file": str(gold), "coder": coder, **found.to_dict()}, indent=2,
+                         ensure_ascii=False))
+        return
+    for note in found.notes:
+        err.print(f"qda: note: {note}", highlight=False, markup=False, soft_wrap=True)
+    out.print(Text(f"{coder} on {gold}: {found.summary()}"), soft_wrap=True)
+    base = found.baseline
+    out.print(f"majority baseline ({base['axis']} for every passage): accuracy "
+              f"{base['accuracy']:.2f}, kappa {base['kappa']:.2f}, macro F1 "
+              f"{base['macro_f1']:.2f}", highlight=False, soft_wrap=True)
+    if found.languages:
+        out.print("languages: " + ", ".join(f"{k} {v}" for k, v in found.languages.items()),
+                  highlight=False, markup=False, soft_wrap=True)
+    view = Table(title=f"per axis (top axis; macro F1 {found.macro_f1:.2f})",
+                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for column in ("axis", "support", "predicted", "precision", "recall", "f1"):
+        view.add_column(column, justify="left" if column == "axis" else "right")
+    for row in found.axes.itertuples():
+        view.add_row(row.axis, str(row.support), str(row.predicted),
+                     *(f"{getattr(row, c):.2f}" for c in ("precision", "recall", "f1")))
+    out.print(view)
+    matrix = Table(title="confusion: gold axis by top axis",
+                   box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    matrix.add_column("gold \\ top")
+    for column in found.confusion.columns:  # axes by their initial, as in the TUI's margin
+        matrix.add_column(column if column == NONE else column[0].upper(), justify="right")
+    for axis, row in found.confusion.iterrows():
+        matrix.add_row(f"{axis} ({axis[0].upper()})", *(str(n) for n in row))
+    out.print(matrix)
+    if found.themes is not None:
+        themes = Table(title="themes (any suggestion of the theme)", box=box.SIMPLE_HEAD,
+                       padding=(0, 1), pad_edge=False)
+        for column in ("code", "support", "precision", "recall", "f1", "kappa"):
+            themes.add_column(column, justify="left" if column == "code" else "right")
+        for row in found.themes.itertuples():
+            themes.add_row(row.code, str(row.support),
+                           *(f"{getattr(row, c):.2f}" for c in ("precision", "recall", "f1",
+                                                                 "kappa")),
+                           style="bold" if row.code == "macro average" else None)
+        out.print(themes)
+
+
+def _learning_curve(reference: str | None, gold: Path | None, learner: str, level: str,
+                    repeats: int, json_: bool) -> None:
+    from .coders.evaluate import curve_table, gold_curve, reference_curve
+    if gold is not None:
+        runs = gold_curve(gold, learner, _source_project(), repeats)
+        metric, against = "top-axis kappa", str(gold)
+    else:
+        with _open() as project:
+            runs = reference_curve(project, reference, learner, level, repeats)
+        metric, against = f"mean per-code kappa ({level} level)", reference
+    table = curve_table(runs)
+    if json_:
+        print(json.dumps({"against": against, "learner": learner, "metric": metric,
+                          "curve": table.to_dict(orient="records"),
+                          "runs": [vars(r) for r in runs]}, indent=2, ensure_ascii=False))
+        return
+    view = Table(title=f"learning curve against {against}: {metric} on the interviews nobody "
+                       f"coded, mean of {repeats} random orders",
+                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for column in ("coded by people", "interviews", "passages scored", "rules", learner):
+        view.add_column(column, justify="right")
+    for row in table.itertuples():
+        view.add_row(f"{row.fraction:.0%}", f"{row.coded:.0f}", f"{row.passages:.0f}",
+                     f"{row.rules:.2f} ± {row.rules_sd:.2f}",
+                     f"{row.learner:.2f} ± {row.learner_sd:.2f}")
     out.print(view)
 
 
@@ -947,10 +1074,10 @@ def main() -> None:
     try:
         app()
     except UsageError as exc:
-        err.print(f"qda: usage error: {exc}", highlight=False, markup=False)
+        err.print(f"qda: usage error: {exc}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except QdaError as exc:
-        err.print(f"qda: error: {exc}", highlight=False, markup=False)
+        err.print(f"qda: error: {exc}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("qda: interrupted; the project is as it was before this command's "

@@ -6,6 +6,7 @@ a file that fails leaves nothing in the store, and one bad file never stops the 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,46 +216,74 @@ def attribute_changes(stored: dict, given: dict) -> list[str]:
     return changes
 
 
-def import_coded(project: Project, path: Path, coder: str) -> ImportReport:
+def import_coded(project: Project, path: Path, coder: str, unreviewed: bool = False
+                 ) -> ImportReport:
     """Ready-cut passages: each `document` becomes a document, each passage one segment,
-    its codes accepted codings by `coder`. The whole file is checked before anything is
-    written."""
+    its codes accepted codings by `coder`. A passage without a `codes` field (or every
+    passage, with `unreviewed`) is left for the coders: nobody reviewed it. The whole file
+    is checked before anything is written."""
     report = ImportReport()
     codebook = project.codebook
     grouped: dict[str, list[tuple[int, dict]]] = {}
-    for line, row in coded.rows(path):
+    for line, row in coded.rows(path, required=("document", "text")):
         if not row.get("document") or not row.get("text"):
             report.failed.append(QdaError("'document' and 'text' must not be empty", path, line))
             continue
-        for code in row["codes"]:
+        if unreviewed and row.get("codes"):
+            report.failed.append(QdaError("has codes, but the passages were to be imported "
+                                          "unreviewed; empty the codes or drop --unreviewed",
+                                          path, line))
+            continue
+        for code in row.get("codes", []):
             if code not in codebook:
                 report.failed.append(QdaError(f"unknown code '{code}'; add it to the codebook "
                                               "or fix the path", path, line))
         grouped.setdefault(str(row["document"]), []).append((line, row))
     if report.failed:
         return report
+    left = 0
     with project.store.transaction():
         for name, passages in grouped.items():
-            doc = _coded_document(name, passages, path)
-            doc.attributes.setdefault("language", detect_language(doc.text,
-                                                                  project.settings.language))
-            before = len(report.imported)
-            _store_document(project, doc, report)
-            if len(report.imported) == before:
+            pieces = add_coded_document(project, name, [row for _, row in passages], path,
+                                        report)
+            if pieces is None:
                 continue
-            segments = project.store.segments(project.store.find_document(name)["id"])
+            decided = [(segments, row) for segments, (_, row) in zip(pieces, passages)
+                       if "codes" in row and not unreviewed]
+            left += len(passages) - len(decided)
             project.store.upsert_human_codings(
                 Coding(seg.id, code, coder, "human", "accepted")
-                for seg, (_, row) in zip(segments, passages) for code in row["codes"])
-            project.store.mark_reviewed([s.id for s in segments], coder)
+                for segments, row in decided for seg in segments for code in row["codes"])
+            project.store.mark_reviewed([seg.id for segments, _ in decided for seg in segments],
+                                        coder)
+    if left:
+        note = f"{left} passages left unreviewed: 'qda autocode' suggests codes for them"
+        report.notes.append((str(path), note))
     return report
 
 
-def _coded_document(name: str, passages: list[tuple[int, dict]], path: Path) -> Document:
-    turn = Turn(None, [" ".join(str(row["text"]).split()) for _, row in passages])
+def add_coded_document(project: Project, name: str, passages: list[dict], path: Path,
+                       report: ImportReport) -> list[list[Segment]] | None:
+    """Store ready-cut passages as document `name`; the segments of each passage (a long
+    one is cut in pieces), or None when the document was already there."""
+    doc = _coded_document(name, passages, path)
+    before = len(report.imported)
+    _store_document(project, doc, report)
+    if len(report.imported) == before:
+        return None
+    segments = project.store.segments(project.store.find_document(name)["id"])
+    starts = [p.start for p in doc.paragraphs]
+    pieces: list[list[Segment]] = [[] for _ in passages]
+    for seg in segments:
+        pieces[bisect_right(starts, seg.start) - 1].append(seg)
+    return pieces
+
+
+def _coded_document(name: str, passages: list[dict], path: Path) -> Document:
+    turn = Turn(None, [" ".join(str(row["text"]).split()) for row in passages])
     doc = render(name, [turn], set())
     attrs: dict = {}
-    for _, row in passages:
+    for row in passages:
         for key in CASE_ATTRIBUTES:
             if row.get(key) and key not in attrs:
                 attrs[key] = row[key]
@@ -309,7 +338,8 @@ def _locate_codings(project: Project, path: Path, codebook) -> dict[int, list[st
             cache[name] = (project.store.document_text(found["id"]),
                            project.store.segments(found["id"], codable_only=True))
         text, segments = cache[name]
-        unknown = [c for c in row["codes"] if c not in codebook]
+        codes = row.get("codes", [])
+        unknown = [c for c in codes if c not in codebook]
         if unknown:
             problems.append(f"line {line}: unknown code(s) {', '.join(unknown)}")
             continue
@@ -323,8 +353,8 @@ def _locate_codings(project: Project, path: Path, codebook) -> dict[int, list[st
             problems.append(f"line {line}: the passage is in an interviewer turn of {name}")
             continue
         for seg in covered:
-            codes = decisions.setdefault(seg.id, [])
-            codes.extend(c for c in row["codes"] if c not in codes)
+            decided = decisions.setdefault(seg.id, [])
+            decided.extend(c for c in codes if c not in decided)
     if problems:
         raise QdaError(f"{len(problems)} row(s) could not be placed; nothing from this file "
                        "was written:\n" + "\n".join(f"  {p}" for p in problems), path)
