@@ -43,13 +43,15 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     ids = {row["name"]: row["id"] for row in project.store.documents()}
     frame["document"] = [safe_document_name(name, who, ids.get(name))
                          for name in frame["document"]]
-    frame["text"] = frame["text"].map(who.redact)
-    frame["policy"] = frame["policy"].map(lambda p: who.redact(p) if isinstance(p, str) else p)
+    mark = words("name_mark", lang)  # "[name]" / "[nombre]"
+    frame["text"] = frame["text"].map(lambda t: who.redact(t).replace(MARK, mark))
+    frame["policy"] = frame["policy"].map(
+        lambda p: who.redact(p).replace(MARK, mark) if isinstance(p, str) else p)
     frame["theme"] = frame["theme"].fillna("")
     frame["label"] = frame["code"].map(lambda c: book[c].label(lang) if c in book else c)
     frame["attribution"] = [attribution(r, c, lang) for r, c in
                             zip(frame["role"], frame["country"])]
-    frame["memo"] = _memos(project, frame, who)
+    frame["memo"] = [m.replace(MARK, mark) for m in _memos(project, frame, who)]
     order = {c.path: i for i, c in enumerate(book.codes)}
     frame["_order"] = frame["code"].map(order).fillna(len(order))
     frame = frame.sort_values(["_order", "code", "country", "document", "start", "coder"],
@@ -126,9 +128,8 @@ def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> 
         quote.add_run(f"{opening}{row.text}{closing}")
         quote.add_run(f" {row.attribution}").italic = False
         policy = group_label("policy", row.policy, lang) if isinstance(row.policy, str) else "—"
-        meta = words("quotes_meta", lang, code=row.code, policy=policy, coder=row.coder,
-                     kind=row.kind, status=words(f"status_{row.status}", lang))
-        doc.add_paragraph(f"{row.document} · {meta}")
+        doc.add_paragraph(words("quotes_meta", lang, document=row.document, policy=policy,
+                                coder=row.coder, status=words(f"status_{row.status}", lang)))
         if row.memo:
             doc.add_paragraph(f"{words('memo', lang)}: {row.memo}")
     word.save(doc, out)
