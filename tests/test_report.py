@@ -4,6 +4,7 @@ and a LibreOffice render."""
 from __future__ import annotations
 
 import csv
+from collections import Counter
 import os
 import re
 import shutil
@@ -472,3 +473,172 @@ def test_agreement_figures_when_two_people_coded(named, tmp_path):
     assert f"Krippendorff's alpha {expected.alpha:.2f}" in said
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert "Table 3. Agreement between ana and ben per axis" in captions
+
+
+# -- the chapter reads like the study's own (issue 17) -------------------------------------------
+def sentences_of(document) -> list[str]:
+    """The generated prose (Normal paragraphs), sentence by sentence."""
+    return [s for p in document.paragraphs if p.style.name == "Normal" and p.text.strip()
+            for s in SENTENCE.split(p.text) if s.strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_chapter_reads_as_prose_from_the_data(sample, lang):
+    project, reports = sample
+    report = reports[lang]
+    document = docx.Document(report.path)
+    labels = {c.path: c.label(lang) for c in project.codebook.codes}
+    main = after(document, {"en": "Main findings", "es": "Principales hallazgos"}[lang])
+    overview = main[0].text
+    assert ("most recurrent themes" if lang == "en" else "temas más recurrentes") in overview
+    freq = frequencies(load(project), "country", lang)
+    top = freq[(freq["group"] == TOTAL) & (freq["level"] == "theme")]["interviews"].max()
+    assert f"({top} of 12)" in overview or f"({top} de 12)" in overview
+    # places for the analyst's reading are marked, one per theme and one overall
+    marks = [p.text for p in document.paragraphs if p.style.name == "Normal"
+             and p.text.startswith("[")]
+    assert len(marks) == report.themes + 1 and all(m.endswith(".]") for m in marks)
+    # a paragraph per theme that names countries and policies
+    policies = set(project.documents_frame()["policy"])
+    for theme in [h for h in headings(document, 2) if h in labels.values()]:
+        said = after(document, theme)[0]
+        assert said.style.name == "Normal"
+        assert any(c in said.text for c in COUNTRIES[lang]), said.text
+        assert any(p in said.text for p in policies), said.text
+    # varied: no generated sentence more than twice
+    counts = Counter(sentences_of(document))
+    assert max(counts.values()) <= 2, counts.most_common(3)
+    # no tool text, no statistics boilerplate
+    text = chapter_text(document)
+    for tool in ("qda ", "Written by", "Escrito por", "left out", "omitidas", "p = 1",
+                 "Freeman-Halton", "(1 interview)", "(1 entrevista)", "Right-click",
+                 "Haga clic"):
+        assert tool not in text, tool
+    # quotes framed by a sentence that names the country, kept on the quote's page
+    paragraphs = document.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.style.name == "Quote":
+            frame = paragraphs[index - 1]
+            assert frame.text.endswith(":") and frame.paragraph_format.keep_with_next
+            assert any(c in frame.text for c in COUNTRIES[lang])
+    # no quote opens with an answer word, a connector or a back-reference
+    opener = re.compile(r"^(?:Sí|Si|Yes|Yeah|Bueno|Well|Second|Segundo|Poquito|Claro|So|Y|And|"
+                        r"Pero|But|Como le dije|As I said)\b", re.I)
+    assert not [q.text[:30] for q in report.quotes if opener.match(q.text)]
+
+
+def test_spanish_chapter_speaks_spanish(sample):
+    project, reports = sample
+    report = reports["es"]
+    document = docx.Document(report.path)
+    text = chapter_text(document)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)  # no ISO date
+    dates = sorted(str(d) for d in project.documents_frame()["date"])
+    first, last = date_span(dates[0], dates[-1], "es")
+    assert f"entre el {first} y el {last}" in text and " de 2022" in last
+    assert "(Persona " in text and "(Implementación" not in text  # roles as people
+    # every quote and bullet from an English interview is marked; Spanish ones are not
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    bullets = [p.text for p in document.paragraphs
+               if p.style.name == "List Bullet" and p.text.startswith("«")]
+    assert len(quotes) == len(report.quotes) and len(bullets) == len(report.recommendations)
+    for said, quote in zip(quotes + bullets, report.quotes + report.recommendations):
+        assert said.endswith("; cita original en inglés)") == (quote.language == "en"), said
+    # Spanish first: fewer English quotes than in the English chapter
+    english = [q for q in report.quotes if q.language == "en"]
+    in_en = [q for q in reports["en"].quotes if q.language == "en"]
+    assert len(english) < len(in_en) and len(english) <= len(report.quotes) // 4
+
+
+def test_language_helpers():
+    assert long_date("2022-01-18", "es") == "18 de enero de 2022"
+    assert long_date("2022-01-18", "en") == "18 January 2022"
+    assert date_span("2022-01-18", "2022-03-03", "es") == ("18 de enero", "3 de marzo de 2022")
+    assert percent(2 / 3, "es") == "67 %" and percent(2 / 3, "en") == "67%"
+    phrases = Phrases("es")
+    said = [phrases.say("where_all", theme="X", theme_l="x", k_words="cuatro",
+                        share="las 12 entrevistas") for _ in range(4)]
+    assert len(set(said[:3])) == 3 and said[3] == said[0]
+
+
+def test_recommendations_are_bullets_per_country_and_policy(sample):
+    project, reports = sample
+    for lang, title in (("en", "Recommendations by country and policy"),
+                        ("es", "Recomendaciones por país y política")):
+        document = docx.Document(reports[lang].path)
+        part = after(document, title)
+        assert [p.text for p in part if p.style.name == "Heading 3"] == list(COUNTRIES[lang])
+        policies = [i for i, p in enumerate(part) if p.style.name == "Normal" and p.runs
+                    and p.runs[0].bold]
+        assert len(policies) >= 8
+        for i in policies:  # every policy shown has bullets; its name stays with them
+            assert part[i + 1].style.name == "List Bullet"
+            assert part[i].paragraph_format.keep_with_next
+        bullets = [p.text for p in part if p.style.name == "List Bullet"]
+        assert bullets and all(QUOTE[lang].match(b) for b in bullets)
+        assert not re.search(r"\(\d+ (?:interview|entrevista)", "\n".join(p.text for p in part))
+
+
+def test_headings_and_captions_keep_with_next(sample):
+    _, reports = sample
+    document = docx.Document(reports["es"].path)
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Caption"):
+        assert document.styles[name].paragraph_format.keep_with_next is True
+    body = docx_text(reports["es"].path)
+    assert "<w:keepNext/>" in body
+
+
+def test_a_study_coded_at_axis_level_is_quoted(tmp_path):
+    """Axis codings are quoted like theme codings."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, rows in PASSAGES.items():
+        turns = "\n\n".join(f"P1: {text}" for text, _ in rows)
+        write_txt(folder, f"{name.split()[0]}.txt", f"ENT: ¿Qué ayudó?\n\n{turns}\n",
+                  id=name.split()[0], country="Peru" if name == "PE-09" else "Chile",
+                  role="expert", policy=f"Política {name[:2]}", sector="gender",
+                  language="es" if name == "PE-09" else "en", interviewer="[ENT]")
+    codings = tmp_path / "axes.csv"
+    with codings.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["document", "text", "codes"])
+        writer.writerows((name.split()[0], text, code.split("/")[0])
+                         for name, rows in PASSAGES.items() for text, code in rows)
+    with qda.init_project(tmp_path / "study") as project:
+        assert import_paths(project, [folder]).ok
+        assert import_codings(project, [codings], "ana").ok
+        report = write_report(project, tmp_path / "axes.docx", "es")
+    assert {q.code for q in report.quotes} == {"positive_factors", "challenges",
+                                              "lessons_learned", "recommendations"}
+    assert len(report.quotes) == 6  # every passage that names nobody
+    assert len(quotes_of(docx.Document(report.path), "es")) == 6
+
+
+def test_trim_keeps_the_sentences_that_carry_the_code():
+    text = ("Sí, claro. Como le dije, la plata nunca alcanzó para los talleres en las "
+            "provincias. " + "Después hablamos del clima de la sierra, que es muy frío en "
+            "invierno y complica los viajes de todos, de los técnicos y de las familias. " * 2
+            + "Además, el equipo era pequeño y nadie cubría las provincias del sur.")
+    spans = [(text.index("plata"), text.index("plata") + 5, 2.0),
+             (text.index("equipo"), text.index("equipo") + 6, 2.0)]
+    trimmed = trim(text, "es", spans)
+    printed = " […] ".join(text[a:b] for a, b in trimmed.pieces)
+    assert printed.startswith("la plata nunca") and "clima" not in printed
+    assert printed.endswith("del sur.") and len(trimmed.pieces) == 2
+    assert trimmed.cut_before and not trimmed.cut_after
+    assert opening("Second, the budget was small.", "en") == len("Second, ")
+    assert opening("No había plata.", "es") == 0
+
+
+def test_quotes_export_speaks_the_projects_language(named, tmp_path):
+    project, _ = named
+    out = tmp_path / "q.csv"
+    result = run_qda("--project", project.root, "export", "quotes", out)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["attribution"] for r in rows} == {"(Persona experta, Chile)",
+                                                "(Persona diseñadora e implementadora, Perú)"}
+    assert any("[nombre]" in r["text"] for r in rows)
+    export_quotes(project, tmp_path / "q.docx", "es")
+    lines = [p.text for p in docx.Document(tmp_path / "q.docx").paragraphs]
+    assert "PE-09 · Plan Mujer Rural · ana, aceptada" in lines

@@ -418,7 +418,7 @@ class QuoteChooser:
             if quote is not None:
                 chosen.append(quote)
                 self.used.add(quote.segment_id)
-                self._quoted.update([quote.country, quote.role])
+                self._quoted.update([quote.document, quote.country, quote.role])
         return chosen
 
     def _score(self, row, chosen: list[Quote], keys: tuple[str, ...]) -> float:
@@ -427,7 +427,7 @@ class QuoteChooser:
         score += 0.5 / max(1, row.codes_on_passage)
         score += 0.5 if row.status == "accepted" else 0.0
         if self.lang and row.language and row.language != self.lang:
-            score -= 4.0  # the chapter's language first; another only when nothing else fits
+            score -= 3.0  # the chapter's language first; another when it fits much better
         if trimmed.back_reference:
             score -= 1.5
         for weight, key in zip((3.0, 1.5, 1.0), keys):
@@ -435,8 +435,9 @@ class QuoteChooser:
                 score += weight
         if any(q.document == row.document for q in chosen):
             score -= 4.0
-        # spread the whole report's quotes over countries and roles, not only a theme's
-        return score - 0.2 * self._quoted[row.country] - 0.1 * self._quoted[row.role]
+        # spread the whole report's quotes over interviews, countries and roles
+        return (score - 0.4 * self._quoted[row.document] - 0.2 * self._quoted[row.country]
+                - 0.1 * self._quoted[row.role])
 
     @staticmethod
     def _adds_variety(row, chosen: list[Quote], keys: tuple[str, ...]) -> bool:

@@ -426,14 +426,14 @@ class _Chapter:
 
     def _theme(self, code: str, quotes: list[Quote]) -> None:
         lang = self.lang
-        self._para(self._where(code))
+        self._para(self._where(code, [q.policy for q in quotes]))
         self.themes_written += 1
         self._interpretation("interpret_theme", theme=self._label(code))
         self._quotes(quotes)
         if not quotes:
             self._para(words("no_quote", lang))
 
-    def _where(self, code: str) -> str:
+    def _where(self, code: str, quoted: list[str]) -> str:
         """Where a theme came up, by the shape of the data: countries, roles, policies, a
         contrast between countries, and a difference only when a test says it is real."""
         lang, n = self.lang, self._raised(code)
@@ -457,7 +457,7 @@ class _Chapter:
         docs = self._documents_raising(code)
         roles = group_order("role", [r for r in docs["role"].unique() if r != NONE])
         if roles:
-            policies = self._policies(docs)
+            policies = self._policies(docs, quoted)
             if len(docs) == 1:
                 who = lower(person(roles[0], lang, 2))
                 sentences.append(capital(words("where_roles_one", lang, roles=who,
@@ -492,15 +492,19 @@ class _Chapter:
             return prefix + listing([p[len(prefix):] for p in plural], self.lang)
         return listing(plural, self.lang)
 
-    def _policies(self, docs: pd.DataFrame) -> str:
+    def _policies(self, docs: pd.DataFrame, quoted: list[str]) -> str:
+        """The policies an interview raising the theme is about: those quoted below first,
+        then one per country in turn."""
         named = docs[docs["policy"] != NONE].drop_duplicates("policy")
         if named.empty:
             return ""
         # one policy per country first, so the names shown span the countries
-        named = named.assign(_turn=named.groupby("country").cumcount(),
+        named = named.assign(_quoted=~named["policy"].isin(quoted))
+        named = named.sort_values("_quoted", kind="stable")
+        named = named.assign(_turn=named.groupby(["_quoted", "country"]).cumcount(),
                              _o=named["country"].map({c: i for i, c in
                                                       enumerate(self.countries)}))
-        named = named.sort_values(["_turn", "_o"], kind="stable")
+        named = named.sort_values(["_quoted", "_turn", "_o"], kind="stable")
         shown = [words("policy_in", self.lang, policy=self._quoted_name(r.policy),
                        country=self._country(r.country)) for r in named.itertuples()]
         if len(shown) > POLICIES_NAMED:
@@ -548,8 +552,8 @@ class _Chapter:
         values = dict(a_person=a_person, a_person_l=lower(a_person),
                       country=self._country(quote.country))
         if quote.policy and quote.policy != NONE:
-            key = "frame_next" if index else "frame"
-            return self.say.say(key, policy=self._policy(quote.policy), **values)
+            keys = ("frame_next", "frame") if index else ("frame",)
+            return self.say.say(*keys, policy=self._policy(quote.policy), **values)
         return self.say.say("frame_no_policy", **values)
 
     def _raised(self, code: str) -> int:

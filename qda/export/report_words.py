@@ -7,7 +7,7 @@ labels and group names come from `qda.analysis`; the prose around them lives her
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from ..analysis.labels import NONE, group_label
@@ -161,11 +161,15 @@ WORDS: dict[str, dict[str, Pattern]] = {
             "On {policy}, {a_person_l} from {country} says:",
             "In {country}, {a_person_l} who knows {policy} first-hand recalls:",
             "{a_person} from {country} describes it with {policy} in mind:",
+            "Speaking of {policy}, {a_person_l} from {country} explains:",
+            "This is how {a_person_l} from {country} sees it, thinking of {policy}:",
         ),
         "frame_next": (
             "The same comes up in {country}, where {a_person_l} says of {policy}:",
             "A similar case is {policy}, in {country}:",
             "In {country} too, {a_person_l} speaks of it in relation to {policy}:",
+            "{policy}, in {country}, offers another example:",
+            "Something similar is said of {policy} by {a_person_l} from {country}:",
         ),
         "frame_no_policy": (
             "{a_person} from {country} puts it this way:",
@@ -347,11 +351,15 @@ WORDS: dict[str, dict[str, Pattern]] = {
             "Sobre {policy}, {a_person_l} de {country} señala:",
             "En {country}, {a_person_l} que conoce de cerca {policy} recuerda:",
             "{a_person} de {country} lo describe pensando en {policy}:",
+            "A propósito de {policy}, {a_person_l} de {country} explica:",
+            "Así lo ve {a_person_l} de {country}, pensando en {policy}:",
         ),
         "frame_next": (
             "Lo mismo ocurre en {country}, donde {a_person_l} dice sobre {policy}:",
             "Un caso similar es el de {policy}, en {country}:",
             "También en {country}, {a_person_l} lo relaciona con {policy}:",
+            "{policy}, en {country}, ofrece otro ejemplo:",
+            "Algo parecido dice {a_person_l} de {country} sobre {policy}:",
         ),
         "frame_no_policy": (
             "{a_person} de {country} lo expresa así:",
@@ -449,14 +457,24 @@ class Phrases:
     def __init__(self, lang: str):
         self.lang = lang
         self._next: dict[str, int] = defaultdict(int)
+        self._said: Counter = Counter()
 
-    def say(self, key: str, **values: object) -> str:
-        pattern = WORDS[self.lang][key]
-        if isinstance(pattern, tuple):
-            index = self._next[key]
-            self._next[key] += 1
-            pattern = pattern[index % len(pattern)]
-        return capital(pattern.format(**values))
+    def say(self, key: str, *more: str, **values: object) -> str:
+        """The key's next pattern, or a later one when that sentence was already said
+        twice; then the patterns of the `more` keys, if any."""
+        for name in (key, *more):
+            patterns = WORDS[self.lang][name]
+            if isinstance(patterns, str):
+                patterns = (patterns,)
+            start = self._next[name]
+            options = [capital(patterns[(start + i) % len(patterns)].format(**values))
+                       for i in range(len(patterns))]
+            best = min(range(len(options)), key=lambda i: (self._said[options[i]], i))
+            if self._said[options[best]] < 2 or name == (key, *more)[-1]:
+                break
+        self._next[name] = start + best + 1
+        self._said[options[best]] += 1
+        return options[best]
 
 
 def capital(text: str) -> str:
