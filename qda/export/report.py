@@ -43,7 +43,7 @@ PER_POLICY = 5        # bullets per policy in "recommendations by country and po
 TOP_THEMES = 3        # themes named in the main findings
 POLICIES_NAMED = 3    # policies named in a theme's paragraph
 SIGNIFICANT = 0.05
-FIGURE_HEIGHT = 8.0   # inches: the overview heatmap fits on one page
+FIGURE_HEIGHT = 6.0   # inches: the overview heatmap fits on a page with its lead
 
 
 @dataclass
@@ -208,7 +208,7 @@ class _Chapter:
                                            pairs=listing(single, lang)))
         if themes and len(self.countries) > 1:
             sentences.append(words("overview_figure", lang, n=self.figures + 1))
-        self._para(" ".join(sentences), keep=True)
+        self._para(" ".join(sentences))
         if themes and len(self.countries) > 1:
             self._overview_figure()
         self._interpretation("interpret_overview")
@@ -290,7 +290,7 @@ class _Chapter:
         rows.append([words("total_participants", lang)]
                     + [cell(c, TOTAL, "participants") for c in columns])
         self._table(words("study_caption", lang), header, rows,
-                    bold=[len(rows) - 2, len(rows) - 1])
+                    bold=[len(rows) - 2, len(rows) - 1], first_width=1.8)
 
     def _policies_table(self) -> None:
         lang = self.lang
@@ -306,7 +306,7 @@ class _Chapter:
                  and r.sector else "—"] for r in seen.itertuples()]
         self._table(words("policies_caption", lang), [
             words("country_column", lang), words("policy_column", lang),
-            words("sector_column", lang)], rows, first_width=1.2)
+            words("sector_column", lang)], rows, first_width=1.2, numbers=False)
 
     def _coding(self) -> str:
         """Who coded (people, from the accepted codings), and how machines took part."""
@@ -605,13 +605,14 @@ class _Chapter:
                 cells.append(str(int(self.totals.at[code, "suggested_interviews"])))
             rows.append(cells)
         self._table(words("table_caption", lang, axis=label),
-                    header, rows, bold=[] if codes is themes else [0])
+                    header, rows, bold=[] if codes is themes else [0], first_width=1.8)
 
     def _table(self, caption: str, header: list[str], rows: list[list], bold=(),
-               first_width: float = 2.1) -> None:
+               first_width: float = 2.1, numbers: bool = True) -> None:
         self.tables += 1
         word.add_caption(self.doc, words("caption_table", self.lang), self.tables, caption)
-        word.add_table(self.doc, header, rows, bold_rows=bold, first_width=first_width)
+        word.add_table(self.doc, header, rows, bold_rows=bold, first_width=first_width,
+                       numbers=numbers)
         self.doc.add_paragraph()
 
     def _quote(self, quote: Quote, bullet: bool = False, country: bool = True) -> None:

@@ -117,9 +117,10 @@ def add_caption(doc: Document, kind: str, number: int, text: str) -> Paragraph:
 
 def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]],
               bold_rows: Sequence[int] = (), first_width: float = 2.1,
-              width: float = TEXT_WIDTH) -> None:
+              width: float = TEXT_WIDTH, numbers: bool = True) -> None:
     """A table in the template's table style, its first column (labels) wider than the
-    numbers; the header row repeats on every page."""
+    numbers (right-aligned; text columns with `numbers=False` stay left); the header row
+    repeats on every page."""
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -136,8 +137,10 @@ def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]
             run.font.size = Pt(9)
             if index - 1 in bold_rows:
                 run.bold = True
-            if column:
+            if column and numbers:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if index < len(rows):  # a table stays on one page when it fits one
+                paragraph.paragraph_format.keep_with_next = True
             cell.width = widths[column]
     header_row = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
