@@ -1066,8 +1066,9 @@ def export_quotes_cmd(
     """Every coded passage with its code path, case attributes, attribution, coder, status
     and memos, sorted by code then country, as Word, Excel or CSV (by the file's suffix).
 
-    Accepted codings only unless asked. Participants are never named: quote by the
-    attribution (role and country); a name said in a passage or memo reads \\[name].
+    Accepted codings only unless asked; labels in the project's language unless --lang
+    says otherwise. Participants are never named: quote by the attribution (role and
+    country); a name said in a passage or memo reads \\[name] (\\[nombre] in Spanish).
 
     [b]Examples[/]:
       qda export quotes outputs/quotes.docx --lang es

@@ -442,7 +442,9 @@ class _Chapter:
                       share=self._share(n, self.n))
         raising = self._countries_raising(code)
         k_all = len([c for c in self.countries if c != NONE])
-        if len(raising) == k_all and k_all > 1:
+        if k_all <= 1:  # a report on one country: no "only in" to say
+            key = "where_count"
+        elif len(raising) == k_all:
             key = "where_all"
             values["k"] = values["k_words"] = number_word(k_all, lang, feminine=False)
         elif len(raising) == 1:

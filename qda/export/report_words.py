@@ -118,6 +118,10 @@ WORDS: dict[str, dict[str, Pattern]] = {
             "All {k} countries raise {theme_l}, in {share}.",
             "{theme} is shared by every country: it comes up in {share}.",
         ),
+        "where_count": (
+            "{theme} comes up in {share}.",
+            "{theme} is raised in {share}.",
+        ),
         "where_one": (
             "{theme} comes up only in {country}, in {n} of its {m} interviews.",
             "Only interviews in {country} raise {theme_l} ({n} of {m}).",
@@ -307,6 +311,10 @@ WORDS: dict[str, dict[str, Pattern]] = {
             "{theme} aparece en los {k_words} países, en {share}.",
             "Los {k_words} países plantean {theme_l}, que aparece en {share}.",
             "{theme} es común a todos los países: aparece en {share}.",
+        ),
+        "where_count": (
+            "{theme} aparece en {share}.",
+            "{theme} se menciona en {share}.",
         ),
         "where_one": (
             "{theme} aparece solo en {country}, en {n} de sus {m} entrevistas.",
