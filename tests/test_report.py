@@ -4,12 +4,12 @@ and a LibreOffice render."""
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import os
 import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -23,8 +23,8 @@ from qda.analysis.quotes import align, attribution, cut, opening, trim
 from qda.errors import UsageError
 from qda.export.quotes import COLUMNS, export_quotes
 from qda.export.report import write_report
-from qda.importing import import_codings, import_paths
 from qda.export.report_words import ROLE_PEOPLE, Phrases, date_span, long_date, percent
+from qda.importing import import_codings, import_paths
 from qda.models import Coding
 from qda.privacy import People, people
 
@@ -523,7 +523,7 @@ def test_chapter_reads_as_prose_from_the_data(sample, lang):
             assert any(c in frame.text for c in COUNTRIES[lang])
     # no quote opens with an answer word, a connector or a back-reference
     opener = re.compile(r"^(?:Sí|Si|Yes|Yeah|Bueno|Well|Second|Segundo|Poquito|Claro|So|Y|And|"
-                        r"Pero|But|Como le dije|As I said)\b", re.I)
+                        r"Pero|But|Como le dije|As I said)\b", re.IGNORECASE)
     assert not [q.text[:30] for q in report.quotes if opener.match(q.text)]
 
 
@@ -562,7 +562,7 @@ def test_language_helpers():
 
 
 def test_recommendations_are_bullets_per_country_and_policy(sample):
-    project, reports = sample
+    _, reports = sample
     for lang, title in (("en", "Recommendations by country and policy"),
                         ("es", "Recomendaciones por país y política")):
         document = docx.Document(reports[lang].path)

@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 import pandas as pd
 from rapidfuzz import fuzz
 
+from ..errors import QdaError
 from ..privacy import People
 
 READABLE = (120, 520)  # characters: a quote a reader takes in at once
@@ -60,9 +61,9 @@ _BACK_REFERENCES = {
 }
 _OPENING = {lang: re.compile(rf"^(?:(?:(?:{_ANSWERS[lang]})[,.;:!?…-]+\s*|"
                              rf"(?:{_CONNECTORS[lang]})(?:[,.;:!?…-]+\s*|\s+)|"
-                             rf"\[[^\]]{{1,30}}\]\s*|[¡¿]))+", re.I)
+                             rf"\[[^\]]{{1,30}}\]\s*|[¡¿]))+", re.IGNORECASE)
             for lang in _ANSWERS}
-_BACK = {lang: re.compile(rf"\b(?:{words})\b[,;:]?\s*", re.I)
+_BACK = {lang: re.compile(rf"\b(?:{words})\b[,;:]?\s*", re.IGNORECASE)
          for lang, words in _BACK_REFERENCES.items()}
 
 
@@ -215,10 +216,10 @@ class Fit:
     def __init__(self, codebook=None):
         self._coder = None
         if codebook is not None:
+            from ..coders.rules import RuleCoder
             try:
-                from ..coders.rules import RuleCoder
                 self._coder = RuleCoder(codebook)
-            except Exception:  # no or broken pattern files: fit falls back to evidence
+            except QdaError:  # broken pattern files: fit falls back to stored evidence
                 self._coder = None
         self._hits: dict[tuple[int, str], list] = {}
 

@@ -438,8 +438,8 @@ class _Chapter:
         contrast between countries, and a difference only when a test says it is real."""
         lang, n = self.lang, self._raised(code)
         label = self._label(code)
-        values = dict(theme=label, theme_l=lower(label), n=n, N=self.n,
-                      share=self._share(n, self.n))
+        values = {"theme": label, "theme_l": lower(label), "n": n, "N": self.n,
+                  "share": self._share(n, self.n)}
         raising = self._countries_raising(code)
         k_all = len([c for c in self.countries if c != NONE])
         if k_all <= 1:  # a report on one country: no "only in" to say
@@ -551,8 +551,8 @@ class _Chapter:
         """The sentence that introduces a quote, naming who, where and which policy."""
         lang = self.lang
         a_person = person(quote.role, lang, 2)
-        values = dict(a_person=a_person, a_person_l=lower(a_person),
-                      country=self._country(quote.country))
+        values = {"a_person": a_person, "a_person_l": lower(a_person),
+                  "country": self._country(quote.country)}
         if quote.policy and quote.policy != NONE:
             keys = ("frame_next", "frame") if index else ("frame",)
             return self.say.say(*keys, policy=self._policy(quote.policy), **values)

@@ -92,10 +92,10 @@ WORDS: dict[str, dict[str, Pattern]] = {
         "figure_caption": "Share of interviews raising each theme, by country",
         "figure_alt": "Heatmap of the share of each country's interviews raising each theme.",
         "axis_lead": (
-            "The axis “{axis}” comes up in {share}. The most recurrent {themes_are} "
-            "{top}{top_count}{rest}.",
-            "“{axis}” is raised in {share}; leading its themes {is_are} {top}{top_count}"
-            "{rest}.",
+            ("The axis “{axis}” comes up in {share}. The most recurrent {themes_are} "
+             "{top}{top_count}{rest}."),
+            ("“{axis}” is raised in {share}; leading its themes {is_are} {top}{top_count}"
+             "{rest}."),
         ),
         "axis_lead_plain": "The axis “{axis}” comes up in {share}.",
         "axis_top_count": ", raised in {n} interviews",
