@@ -20,7 +20,7 @@ from ..errors import QdaError, UsageError
 from ..privacy import MARK, People, people, safe_document_name
 from ..project import Project
 from . import word
-from .report_words import QUOTE_MARKS, words
+from .report_words import QUOTE_MARKS, long_date, words
 from .workbook import write_workbook
 
 COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
@@ -87,19 +87,20 @@ def export_quotes(project: Project, out: Path, lang: str = "en",
         except OSError as exc:
             raise QdaError(f"cannot write ({exc.strerror or exc})", out) from None
     elif suffix == ".xlsx":
-        write_workbook(out, {"Quotes": frame}, _notes(len(frame), include_suggested))
+        write_workbook(out, {"Quotes": frame}, _notes(len(frame), include_suggested, lang))
     else:
         _write_docx(project, frame, out, lang)
     return len(frame)
 
 
-def _notes(rows: int, include_suggested: bool) -> list[str]:
-    return [f"qda export quotes: {rows} codings (passage, code, coder), sorted by code then "
-            "country; " + ("accepted codings and pending machine suggestions." if
-                           include_suggested else "accepted codings only."),
-            f"Participants and interviewers are never named: a name in a passage or memo "
-            f"reads {MARK}. Quote by the attribution column (role and country).",
-            f"Written by qda {__version__} on {datetime.now():%Y-%m-%d %H:%M}."]
+def _notes(rows: int, include_suggested: bool, lang: str) -> list[str]:
+    which = words("quotes_note_suggested" if include_suggested else "quotes_note_accepted",
+                  lang)
+    return [words("quotes_note_rows", lang, rows=rows, which=which),
+            words("quotes_note_names", lang, mark=words("name_mark", lang)),
+            words("quotes_note_written", lang, version=__version__,
+                  date=long_date(datetime.now().date(), lang),
+                  time=f"{datetime.now():%H:%M}")]
 
 
 def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> None:

@@ -208,7 +208,8 @@ class _Chapter:
                                            pairs=listing(single, lang)))
         if themes and len(self.countries) > 1:
             sentences.append(words("overview_figure", lang, n=self.figures + 1))
-        self._para(" ".join(sentences))
+        if sentences:
+            self._para(" ".join(sentences))
         if themes and len(self.countries) > 1:
             self._overview_figure()
         self._interpretation("interpret_overview")

@@ -209,6 +209,14 @@ WORDS: dict[str, dict[str, Pattern]] = {
         "memo": "Memo",
         "status_accepted": "accepted", "status_suggested": "suggested",
         "name_mark": "[name]",
+        "quotes_note_rows": "{rows} codings (passage, code, coder), sorted by code then "
+                            "country; {which}.",
+        "quotes_note_accepted": "accepted codings only",
+        "quotes_note_suggested": "accepted codings and pending machine suggestions",
+        "quotes_note_names": "Participants and interviewers are never named: a name in a "
+                             "passage or memo reads {mark}. Quote by the attribution column "
+                             "(role and country).",
+        "quotes_note_written": "Written by qda {version} on {date} at {time}.",
         "participant": "Participant",
     },
     "es": {
@@ -401,6 +409,15 @@ WORDS: dict[str, dict[str, Pattern]] = {
         "memo": "Memo",
         "status_accepted": "aceptada", "status_suggested": "sugerida",
         "name_mark": "[nombre]",
+        "quotes_note_rows": "{rows} codificaciones (pasaje, código, codificador), ordenadas "
+                            "por código y luego por país; {which}.",
+        "quotes_note_accepted": "solo codificaciones aceptadas",
+        "quotes_note_suggested": "codificaciones aceptadas y sugerencias automáticas "
+                                 "pendientes",
+        "quotes_note_names": "Nunca se nombra a participantes ni a entrevistadoras: un nombre "
+                             "en un pasaje o memo se lee {mark}. Cite según la columna "
+                             "attribution (rol y país).",
+        "quotes_note_written": "Escrito por qda {version} el {date} a las {time}.",
         "participant": "Participante",
     },
 }
