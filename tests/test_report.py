@@ -625,7 +625,9 @@ def test_trim_keeps_the_sentences_that_carry_the_code():
     printed = " […] ".join(text[a:b] for a, b in trimmed.pieces)
     assert printed.startswith("la plata nunca") and "clima" not in printed
     assert printed.endswith("del sur.") and len(trimmed.pieces) == 2
-    assert trimmed.cut_before and not trimmed.cut_after
+    assert not trimmed.cut_before and not trimmed.cut_after  # only answer words went
+    later = trim(text, "es", spans[1:])
+    assert later.cut_before and text[:later.pieces[-1][1]].endswith("provincias del sur.")
     assert opening("Second, the budget was small.", "en") == len("Second, ")
     assert opening("No había plata.", "es") == 0
 

@@ -338,13 +338,10 @@ def trim(text: str, lang: str | None, weights: list[tuple[int, int, float]],
         else:
             pieces.append([a, b, i])
     first = pieces[0]
-    skip = opening(text[first[0]:first[1]], lang)
+    # opening answer words and connectors are dropped silently (they are not content);
+    # […] marks sentences left out
+    first[0] += opening(text[first[0]:first[1]], lang)
     cut_before = keep[0] > 0 and any(not filler[i] for i in range(keep[0]))
-    if skip:
-        first[0] += skip
-        cut_before = cut_before or text[first[0]].islower()
-    if text[first[0]].islower():
-        cut_before = True
     cut_after = keep[-1] < len(spans) - 1
     last = pieces[-1]
     if last[1] - last[0] > MAX_CHARS:  # one run-on sentence: cut at a word boundary
