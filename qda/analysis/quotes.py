@@ -180,9 +180,10 @@ def opening(text: str, lang: str | None) -> int:
 
 
 def is_filler(text: str, lang: str | None) -> bool:
-    """A sentence that is nothing but an answer word or a back-reference ('Poquito.',
-    'Sí, sí.', 'Como le dije.')."""
-    return len(text.split()) <= 2 or opening(text + " x", lang) >= len(text.rstrip(".!?… "))
+    """A sentence that is nothing but answer words or a back-reference and a word or two
+    ('Poquito.', 'Sí, sí.', 'Bueno, los recursos.'): it opens an answer, it says nothing."""
+    rest = text[min(opening(text + " x", lang), len(text)):]
+    return len(rest.split()) <= 2
 
 
 def cut(text: str, limit: int = MAX_CHARS) -> str:
