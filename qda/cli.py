@@ -1239,24 +1239,28 @@ def report(
     include_suggested: Annotated[bool, typer.Option(
         "--include-suggested", help="Also count and quote pending machine suggestions "
                                     "(marked as such).")] = False,
+    appendix: Annotated[bool, typer.Option(
+        "--appendix", help="End with an appendix of run details and the quotes left out "
+                           "(otherwise only printed here).")] = False,
 ) -> None:
-    """Write the findings chapter to Word: method, then per axis its themes ranked by the
-    interviews raising them and in which countries, a theme-by-country table, a heatmap and
-    two or three verbatim quotes per theme; recommendations also by country and policy.
+    """Write the findings chapter to Word: main findings, method (interviews, policies,
+    axes, roles, coding), then per axis its themes ranked in words, a theme-by-country
+    table, a paragraph per theme on where it came up and two or three framed, trimmed
+    verbatim quotes; recommendations also per country and policy, as bullets.
 
     Numbers are those of 'qda summary' and 'qda differences'. Quotes are accepted codings,
     attributed by role and country only, and checked against the transcripts as the file
     is written: one that no longer matches, or that says a person's name, is left out and
-    listed. Real Word styles, a table of contents and page numbers.
+    listed here. Places for the analyst's interpretation are marked in the text.
 
     [b]Examples[/]:
       qda report outputs/findings_en.docx
       qda report outputs/hallazgos.docx --lang es --country Peru --country Chile
-      qda report outputs/challenges.docx --axis challenges --include-suggested
+      qda report outputs/challenges.docx --axis challenges --include-suggested --appendix
     """
     from .export.report import write_report
     with _open() as project:
-        done = write_report(project, output, lang, axis, country, include_suggested)
+        done = write_report(project, output, lang, axis, country, include_suggested, appendix)
         _warn_orphans(project)
     out.print(f"wrote {output}: {done.interviews} interviews, {len(done.axes)} axes, "
               f"{done.themes} themes, {len(done.quotes)} quotes", highlight=False, markup=False)
@@ -1270,15 +1274,18 @@ def report(
 @export_app.command("quotes")
 def export_quotes_cmd(
     output: Annotated[Path, typer.Argument(help="The file to write: .docx, .xlsx or .csv.")],
-    lang: LangOpt = "en",
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", help="Labels in this language (es|en); default: the project's language.",
+        show_default=False)] = None,
     include_suggested: Annotated[bool, typer.Option(
         "--include-suggested", help="Add pending machine suggestions.")] = False,
 ) -> None:
     """Every coded passage with its code path, case attributes, attribution, coder, status
     and memos, sorted by code then country, as Word, Excel or CSV (by the file's suffix).
 
-    Accepted codings only unless asked. Participants are never named: quote by the
-    attribution (role and country); a name said in a passage or memo reads \\[name].
+    Accepted codings only unless asked; labels in the project's language unless --lang
+    says otherwise. Participants are never named: quote by the attribution (role and
+    country); a name said in a passage or memo reads \\[name] (\\[nombre] in Spanish).
 
     [b]Examples[/]:
       qda export quotes outputs/quotes.docx --lang es
@@ -1286,7 +1293,8 @@ def export_quotes_cmd(
     """
     from .export.quotes import export_quotes
     with _open() as project:
-        count = export_quotes(project, output, lang, include_suggested)
+        count = export_quotes(project, output, lang or project.settings.language,
+                              include_suggested)
     out.print(f"wrote {count} coded passages to {output}", highlight=False, markup=False)
 
 

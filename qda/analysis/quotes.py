@@ -1,14 +1,18 @@
-"""Which coded passages a findings chapter quotes, and whether each still says what the
-transcript says.
+"""Which coded passages a findings chapter quotes, which of their sentences, and whether each
+still says what the transcript says.
 
-Quotes are chosen to illustrate, not to count: for each theme two, and a third only when
-it adds a country or a role, preferring readable lengths, other countries, roles and
-interviews, and passages that carry few codes. No passage is quoted twice, and a passage
-that says a person's name is never quoted. Each pick is aligned against its document's
-text (rapidfuzz) as the report is built; one that no longer matches is left out and listed.
+Quotes are chosen to illustrate, not to count: by fit first (the sentences that carry the
+code, found with the rule coder's own topic and cue words or the coding's stored evidence),
+then spread over countries, roles and interviews, in the chapter's language when there is a
+choice. A passage is trimmed to the sentences that carry the code, with […] where words are
+cut, and without an opening answer word, connector or back-reference ("Sí,", "Second,",
+"como le dije"). No passage is quoted twice, and a passage that says a person's name is never
+quoted. Every piece is aligned against its document's text (rapidfuzz) as the report is
+built; a quote that no longer matches is left out and listed.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,21 +21,56 @@ from typing import Callable, Iterable
 import pandas as pd
 from rapidfuzz import fuzz
 
+from ..errors import QdaError
 from ..privacy import People
-from .labels import NONE, group_label
 
-READABLE = (180, 600)  # characters: a quote a reader takes in at once
-MAX_CHARS = 700        # longer passages are cut at a sentence end and marked [...]
-MIN_CHARS = 60         # shorter passages rarely illustrate anything
+READABLE = (120, 520)  # characters: a quote a reader takes in at once
+MAX_CHARS = 700        # a passage without a clear carrying sentence is cut here
+MIN_CHARS = 50         # shorter quotes rarely illustrate anything
 PER_CODE = (2, 3)      # two quotes, a third only if it adds a country or a role
+GAP = " […] "
 ELLIPSIS = " […]"
 CANDIDATE_COLUMNS = ["segment_id", "document", "document_id", "code", "text", "start", "end",
-                     "country", "role", "policy", "status", "codes_on_passage"]
+                     "country", "role", "policy", "status", "codes_on_passage", "language",
+                     "evidence"]
+
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s+|$)")
+# Words that open an answer (followed by a comma or a stop: "Sí, ...", "Poquito. ...") or
+# chain it to an earlier one (also before a plain space: "Y la ministra...", "So we..."):
+# not the content of a quote.
+_ANSWERS = {
+    "es": r"s[ií]|no|bueno|claro|mira|mire|este|eh+|ah+|ay|ya|ok|okey|okay|vale|exacto|"
+          r"exactamente|correcto|efectivamente|bien|primero|segundo|tercero|la verdad|poquito|"
+          r"mucho|muchísimo|totalmente|por supuesto|así es|justamente|a ver|digamos|híjole|"
+          r"órale|oiga|oye|fíjese|fíjate|uy|uf|hmm+|mm+|nada|dale|complicado|complicada",
+    "en": r"yes|yeah|yep|no|well|right|sure|okay|ok|oh|um+|uh+|first|second|third|firstly|"
+          r"secondly|actually|of course|exactly|indeed|absolutely|definitely|honestly|i mean|"
+          r"you know|like|hmm+",
+}
+_CONNECTORS = {
+    "es": r"y|e|pero|pues|o sea|entonces|además|también|por otro lado|por otra parte|"
+          r"de hecho",
+    "en": r"and|but|so|also|then|plus",
+}
+_BACK_REFERENCES = {
+    "es": r"como (?:le|te|les|ya) (?:dije|decía|comenté|comentaba|mencioné|contaba)|"
+          r"como (?:ya )?(?:dije|decía|mencioné|comenté)|lo que (?:le|te) (?:decía|comentaba)|"
+          r"eso que (?:le|te) (?:dije|decía)|como (?:usted|tú) (?:dijo|dice|decía)",
+    "en": r"as i (?:said|mentioned|told you|was saying)|like i (?:said|mentioned)|"
+          r"as you (?:said|mentioned)|what i (?:said|mentioned) (?:before|earlier)",
+}
+_OPENING = {lang: re.compile(rf"^(?:(?:(?:{_ANSWERS[lang]})[,.;:!?…-]+\s*|"
+                             rf"(?:{_CONNECTORS[lang]})(?:[,.;:!?…-]+\s*|\s+)|"
+                             rf"\[[^\]]{{1,30}}\]\s*|[¡¿]))+", re.IGNORECASE)
+            for lang in _ANSWERS}
+_BACK = {lang: re.compile(rf"\b(?:{words})\b[,;:]?\s*", re.IGNORECASE)
+         for lang, words in _BACK_REFERENCES.items()}
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A passage as printed: `text` is document_text[start:end], verbatim."""
+    """A passage as printed: `pieces` are (start, end) offsets into its document's text, each
+    verbatim; `text` is those pieces joined by […]."""
 
     segment_id: int
     document: str
@@ -43,11 +82,14 @@ class Quote:
     role: str
     policy: str
     status: str
+    language: str | None = None
+    pieces: tuple[tuple[int, int], ...] = ()
+    cut_before: bool = False
     cut: bool = False
 
     def shown(self) -> str:
         """The words as they appear between quotation marks."""
-        return self.text + (ELLIPSIS if self.cut else "")
+        return ("[…] " if self.cut_before else "") + self.text + (ELLIPSIS if self.cut else "")
 
     def attribution(self, lang: str) -> str:
         return attribution(self.role, self.country, lang)
@@ -75,12 +117,9 @@ class Alignment:
 
 
 def attribution(role: str | None, country: str | None, lang: str) -> str:
-    """'(Designer and Implementer, Peru)' or '(Diseño e implementación, Perú)'; never a name."""
-    parts = [group_label("role", role, lang) if role and role != NONE else
-             ("Participant" if lang == "en" else "Participante")]
-    if country and country != NONE:
-        parts.append(group_label("country", country, lang))
-    return f"({', '.join(parts)})"
+    """'(Designer and Implementer, Peru)' or '(Persona experta, Perú)'; never a name."""
+    from ..export.report_words import attribution as said
+    return said(role, country, lang)
 
 
 def align(quote: str, document_text: str, start: int, end: int) -> Alignment:
@@ -89,7 +128,9 @@ def align(quote: str, document_text: str, start: int, end: int) -> Alignment:
     alignment, whose score says how far the text has moved from the quote."""
     if document_text[start:start + len(quote)] == quote:
         return Alignment(True, start, start + len(quote), 100.0)
-    found = document_text.find(quote)
+    found = document_text.find(quote, max(0, start - 2 * len(quote)))
+    if found < 0:
+        found = document_text.find(quote)
     if found >= 0:
         return Alignment(True, found, found + len(quote), 100.0)
     lo, hi = max(0, start - len(quote)), min(len(document_text), end + len(quote))
@@ -101,6 +142,48 @@ def align(quote: str, document_text: str, start: int, end: int) -> Alignment:
     if best is None:
         return Alignment(False, start, end, 0.0)
     return Alignment(False, lo + best.dest_start, lo + best.dest_end, round(best.score, 1))
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a passage, without surrounding spaces."""
+    spans, begin = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((begin, match.end()))
+        begin = match.end()
+    if begin < len(text):
+        spans.append((begin, len(text)))
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        a += len(piece) - len(piece.lstrip())
+        b -= len(piece) - len(piece.rstrip())
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def opening(text: str, lang: str | None) -> int:
+    """How many characters of answer words, connectors and back-references open `text`
+    ('Sí, claro, ', 'Second, ', 'Como le dije, '), stopping before the last word."""
+    cut_at = 0
+    for _ in range(4):
+        rest = text[cut_at:]
+        found = 0
+        for key in ([lang] if lang in _OPENING else list(_OPENING)):
+            match = _OPENING[key].match(rest)
+            back = _BACK[key].match(rest)
+            found = max(found, match.end() if match else 0, back.end() if back else 0)
+        if not found or found >= len(rest.rstrip()) - 1:
+            break
+        cut_at += found
+    return cut_at
+
+
+def is_filler(text: str, lang: str | None) -> bool:
+    """A sentence that is nothing but answer words or a back-reference and a word or two
+    ('Poquito.', 'Sí, sí.', 'Bueno, los recursos.'): it opens an answer, it says nothing."""
+    rest = text[min(opening(text + " x", lang), len(text)):]
+    return len(rest.split()) <= 2
 
 
 def cut(text: str, limit: int = MAX_CHARS) -> str:
@@ -126,22 +209,171 @@ def length_score(n: int) -> float:
     return 1.0
 
 
+class Fit:
+    """Where a passage speaks to a code: the rule coder's topic words for the code and cue
+    words for its axis (the project's own pattern files), plus the offsets a machine coder
+    stored as evidence. Without pattern files every sentence fits equally."""
+
+    def __init__(self, codebook=None):
+        self._coder = None
+        if codebook is not None:
+            from ..coders.rules import RuleCoder
+            try:
+                self._coder = RuleCoder(codebook)
+            except QdaError:  # broken pattern files: fit falls back to stored evidence
+                self._coder = None
+        self._hits: dict[tuple[int, str], list] = {}
+
+    def weights(self, segment_id: int, text: str, code: str, lang: str | None,
+                evidence: str | None = None) -> list[tuple[int, int, float]]:
+        """(start, end, weight) in the passage of the words that carry `code`."""
+        axis = code.split("/")[0]
+        out: list[tuple[int, int, float]] = []
+        coder = self._coder
+        if coder is not None and coder.patterns:
+            key = lang if lang in coder.patterns else next(iter(coder.patterns))
+            cache = (segment_id, key)
+            if cache not in self._hits:
+                self._hits[cache] = coder.find(text, coder.patterns[key])
+            topics = coder.patterns[key].topics
+            for target, ev in self._hits[cache]:
+                kind = ev["kind"]
+                if kind == "topic" and code in topics.get(target, ()):
+                    out.append((ev["start"], ev["end"], 2.0))
+                elif kind == "cue" and target == axis:
+                    out.append((ev["start"], ev["end"], 2.0 if code == axis else 1.0))
+                elif kind not in ("veto", "question") and target == code:
+                    out.append((ev["start"], ev["end"], 2.0))
+        out.extend(_evidence_spans(evidence, len(text)))
+        return out
+
+
+def _evidence_spans(evidence: str | None, length: int) -> list[tuple[int, int, float]]:
+    """Offsets a machine coder stored with its suggestion (rules' words)."""
+    if not evidence or not isinstance(evidence, str):
+        return []
+    try:
+        data = json.loads(evidence)
+    except ValueError:
+        return []
+    rules = data.get("rules", []) if isinstance(data, dict) else []
+    spans = []
+    for rule in rules:
+        if isinstance(rule, dict) and rule.get("where", "passage") == "passage" \
+                and isinstance(rule.get("start"), int) and isinstance(rule.get("end"), int) \
+                and 0 <= rule["start"] < rule["end"] <= length:
+            spans.append((rule["start"], rule["end"], 1.5))
+    return spans
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """The sentences of a passage kept for a quote: spans relative to the passage."""
+
+    pieces: tuple[tuple[int, int], ...]
+    fit: float
+    cut_before: bool
+    cut_after: bool
+    back_reference: bool
+
+    @property
+    def length(self) -> int:
+        return sum(b - a for a, b in self.pieces) + len(GAP) * (len(self.pieces) - 1)
+
+
+def trim(text: str, lang: str | None, weights: list[tuple[int, int, float]],
+         limit: int = READABLE[1]) -> Trimmed:
+    """The sentences of `text` that carry the code (with a short sentence between two of
+    them), up to about `limit` characters, without an opening answer word; the opening
+    sentences when nothing in particular carries it."""
+    spans = sentences(text)
+    if not spans:
+        return Trimmed(((0, len(text)),), 0.0, False, False, False)
+    score = [sum(w for s, e, w in weights if s < b and e > a) for a, b in spans]
+    filler = [is_filler(text[a:b], lang) for a, b in spans]
+    keep: list[int] = []
+    if any(score):
+        ranked = sorted(range(len(spans)), key=lambda i: (-score[i], i))
+        total = 0
+        for i in ranked:
+            if score[i] <= 0:
+                break
+            size = spans[i][1] - spans[i][0]
+            if keep and total + size > limit:
+                continue
+            keep.append(i)
+            total += size
+        keep.sort()
+        # a short sentence between two kept ones stays (no […] for a few words)
+        for i in range(len(spans)):
+            if 0 < i < len(spans) - 1 and i - 1 in keep and i + 1 in keep and i not in keep \
+                    and spans[i][1] - spans[i][0] < 140:
+                keep.append(i)
+        keep.sort()
+        # too short alone: the sentences after it (or before) give it context
+        while sum(spans[i][1] - spans[i][0] for i in keep) < READABLE[0]:
+            after = keep[-1] + 1
+            before = keep[0] - 1
+            if after < len(spans) and spans[after][1] - spans[after][0] < limit:
+                keep.append(after)
+            elif before >= 0 and not filler[before]:
+                keep.insert(0, before)
+            else:
+                break
+    else:
+        first = next((i for i, f in enumerate(filler) if not f), 0)
+        total = 0
+        for i in range(first, len(spans)):
+            size = spans[i][1] - spans[i][0]
+            if keep and total + size > limit:
+                break
+            keep.append(i)
+            total += size
+    while len(keep) > 1 and filler[keep[0]]:
+        keep.pop(0)
+    pieces: list[list[int]] = []
+    for i in keep:
+        a, b = spans[i]
+        if pieces and pieces[-1][2] == i - 1:
+            pieces[-1][1], pieces[-1][2] = b, i
+        else:
+            pieces.append([a, b, i])
+    first = pieces[0]
+    # opening answer words and connectors are dropped silently (they are not content);
+    # […] marks sentences left out
+    first[0] += opening(text[first[0]:first[1]], lang)
+    cut_before = keep[0] > 0 and any(not filler[i] for i in range(keep[0]))
+    cut_after = keep[-1] < len(spans) - 1
+    last = pieces[-1]
+    if last[1] - last[0] > MAX_CHARS:  # one run-on sentence: cut at a word boundary
+        last[1] = last[0] + len(cut(text[last[0]:last[1]]))
+        cut_after = True
+    kept_text = " ".join(text[a:b] for a, b, _ in pieces)
+    back = any(_BACK[k].search(kept_text) for k in ([lang] if lang in _BACK else _BACK))
+    fit = sum(score[i] for i in keep)
+    return Trimmed(tuple((a, b) for a, b, _ in pieces), fit, cut_before, cut_after, back)
+
+
 @dataclass
 class QuoteChooser:
     """Picks quotes across a whole report, so no passage appears twice.
 
     `candidates`: one row per passage and code (CANDIDATE_COLUMNS); `text_of(document_id)`
-    returns a document's text as stored now; `who`: the names never to print.
+    returns a document's text as stored now; `who`: the names never to print; `fit` finds
+    the words that carry a code; `lang`: the chapter's language, preferred for quotes.
     """
 
     candidates: pd.DataFrame
     text_of: Callable[[int], str]
     who: People
+    fit: Fit = field(default_factory=Fit)
+    lang: str | None = None
     used: set[int] = field(default_factory=set)
     left_out: list[LeftOut] = field(default_factory=list)
     _bad: dict[int, str] = field(default_factory=dict)
     _texts: dict[int, str] = field(default_factory=dict)
     _quoted: Counter = field(default_factory=Counter)
+    _trims: dict[tuple[int, str], Trimmed] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # an accepted coding of a passage outranks a pending suggestion of the same code
@@ -153,6 +385,14 @@ class QuoteChooser:
     def available(self, code: str) -> int:
         part = self._by_code.get(code)
         return 0 if part is None else len(part)
+
+    def trimmed(self, row) -> Trimmed:
+        key = (int(row.segment_id), row.code)
+        if key not in self._trims:
+            weights = self.fit.weights(int(row.segment_id), row.text, row.code, row.language,
+                                       getattr(row, "evidence", None))
+            self._trims[key] = trim(row.text, row.language, weights)
+        return self._trims[key]
 
     def choose(self, code: str, among: pd.DataFrame | None = None,
                per: tuple[int, int] = PER_CODE, diversity: Iterable[str] = ("country", "role")
@@ -177,20 +417,26 @@ class QuoteChooser:
             if quote is not None:
                 chosen.append(quote)
                 self.used.add(quote.segment_id)
-                self._quoted.update([quote.country, quote.role])
+                self._quoted.update([quote.document, quote.country, quote.role])
         return chosen
 
     def _score(self, row, chosen: list[Quote], keys: tuple[str, ...]) -> float:
-        shown = min(len(row.text), MAX_CHARS)
-        score = 2 * length_score(shown) + 0.5 / max(1, row.codes_on_passage)
+        trimmed = self.trimmed(row)
+        score = 4.0 * min(trimmed.fit, 4.0) / 4.0 + 2 * length_score(trimmed.length)
+        score += 0.5 / max(1, row.codes_on_passage)
         score += 0.5 if row.status == "accepted" else 0.0
+        if self.lang and row.language and row.language != self.lang:
+            score -= 3.0  # the chapter's language first; another when it fits much better
+        if trimmed.back_reference:
+            score -= 1.5
         for weight, key in zip((3.0, 1.5, 1.0), keys):
             if all(getattr(q, key) != getattr(row, key) for q in chosen):
                 score += weight
         if any(q.document == row.document for q in chosen):
             score -= 4.0
-        # spread the whole report's quotes over countries and roles, not only a theme's
-        return score - 0.2 * self._quoted[row.country] - 0.1 * self._quoted[row.role]
+        # spread the whole report's quotes over interviews, countries and roles
+        return (score - 0.4 * self._quoted[row.document] - 0.2 * self._quoted[row.country]
+                - 0.1 * self._quoted[row.role])
 
     @staticmethod
     def _adds_variety(row, chosen: list[Quote], keys: tuple[str, ...]) -> bool:
@@ -201,15 +447,38 @@ class QuoteChooser:
         if self.who.named_in(row.text):
             self._leave_out(row, "names")
             return None
-        text = cut(row.text)
+        where = self._placed(row, self.trimmed(row))
+        if isinstance(where, float):
+            self._leave_out(row, "changed", where)
+            return None
+        return where
+
+    def _placed(self, row, trimmed: Trimmed) -> Quote | float:
+        """The trimmed passage as a quote whose pieces sit verbatim in the document now,
+        or the best alignment score of a piece that no longer does."""
         if row.document_id not in self._texts:
             self._texts[row.document_id] = self.text_of(row.document_id)
-        where = align(text, self._texts[row.document_id], int(row.start), int(row.end))
-        if not where.ok:
-            self._leave_out(row, "changed", where.score)
+        document = self._texts[row.document_id]
+        pieces = []
+        for a, b in trimmed.pieces:
+            where = align(row.text[a:b], document, int(row.start) + a, int(row.start) + b)
+            if not where.ok:
+                return where.score
+            pieces.append((where.start, where.end))
+        return Quote(int(row.segment_id), row.document, row.code,
+                     GAP.join(document[a:b] for a, b in pieces), pieces[0][0], pieces[-1][1],
+                     row.country, row.role, row.policy, row.status, row.language,
+                     tuple(pieces), trimmed.cut_before, trimmed.cut_after)
+
+    def sentences_for(self, row, limit: int = 320) -> Quote | None:
+        """A recommendation as a bullet: the passage's sentences that carry its code,
+        verified like any quote (not marked as used: a bullet is not a quote)."""
+        if self.who.named_in(row.text) or int(row.segment_id) in self._bad:
             return None
-        return Quote(int(row.segment_id), row.document, row.code, text, where.start, where.end,
-                     row.country, row.role, row.policy, row.status, cut=len(text) < len(row.text))
+        weights = self.fit.weights(int(row.segment_id), row.text, row.code, row.language,
+                                   getattr(row, "evidence", None))
+        placed = self._placed(row, trim(row.text, row.language, weights, limit))
+        return None if isinstance(placed, float) else placed
 
     def _leave_out(self, row, reason: str, score: float | None = None) -> None:
         self._bad[int(row.segment_id)] = reason

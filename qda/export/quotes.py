@@ -20,7 +20,7 @@ from ..errors import QdaError, UsageError
 from ..privacy import MARK, People, people, safe_document_name
 from ..project import Project
 from . import word
-from .report_words import QUOTE_MARKS, words
+from .report_words import QUOTE_MARKS, long_date, words
 from .workbook import write_workbook
 
 COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
@@ -43,13 +43,15 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     ids = {row["name"]: row["id"] for row in project.store.documents()}
     frame["document"] = [safe_document_name(name, who, ids.get(name))
                          for name in frame["document"]]
-    frame["text"] = frame["text"].map(who.redact)
-    frame["policy"] = frame["policy"].map(lambda p: who.redact(p) if isinstance(p, str) else p)
+    mark = words("name_mark", lang)  # "[name]" / "[nombre]"
+    frame["text"] = frame["text"].map(lambda t: who.redact(t).replace(MARK, mark))
+    frame["policy"] = frame["policy"].map(
+        lambda p: who.redact(p).replace(MARK, mark) if isinstance(p, str) else p)
     frame["theme"] = frame["theme"].fillna("")
     frame["label"] = frame["code"].map(lambda c: book[c].label(lang) if c in book else c)
     frame["attribution"] = [attribution(r, c, lang) for r, c in
                             zip(frame["role"], frame["country"])]
-    frame["memo"] = _memos(project, frame, who)
+    frame["memo"] = [m.replace(MARK, mark) for m in _memos(project, frame, who)]
     order = {c.path: i for i, c in enumerate(book.codes)}
     frame["_order"] = frame["code"].map(order).fillna(len(order))
     frame = frame.sort_values(["_order", "code", "country", "document", "start", "coder"],
@@ -85,19 +87,20 @@ def export_quotes(project: Project, out: Path, lang: str = "en",
         except OSError as exc:
             raise QdaError(f"cannot write ({exc.strerror or exc})", out) from None
     elif suffix == ".xlsx":
-        write_workbook(out, {"Quotes": frame}, _notes(len(frame), include_suggested))
+        write_workbook(out, {"Quotes": frame}, _notes(len(frame), include_suggested, lang))
     else:
         _write_docx(project, frame, out, lang)
     return len(frame)
 
 
-def _notes(rows: int, include_suggested: bool) -> list[str]:
-    return [f"qda export quotes: {rows} codings (passage, code, coder), sorted by code then "
-            "country; " + ("accepted codings and pending machine suggestions." if
-                           include_suggested else "accepted codings only."),
-            f"Participants and interviewers are never named: a name in a passage or memo "
-            f"reads {MARK}. Quote by the attribution column (role and country).",
-            f"Written by qda {__version__} on {datetime.now():%Y-%m-%d %H:%M}."]
+def _notes(rows: int, include_suggested: bool, lang: str) -> list[str]:
+    which = words("quotes_note_suggested" if include_suggested else "quotes_note_accepted",
+                  lang)
+    return [words("quotes_note_rows", lang, rows=rows, which=which),
+            words("quotes_note_names", lang, mark=words("name_mark", lang)),
+            words("quotes_note_written", lang, version=__version__,
+                  date=long_date(datetime.now().date(), lang),
+                  time=f"{datetime.now():%H:%M}")]
 
 
 def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> None:
@@ -126,9 +129,8 @@ def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> 
         quote.add_run(f"{opening}{row.text}{closing}")
         quote.add_run(f" {row.attribution}").italic = False
         policy = group_label("policy", row.policy, lang) if isinstance(row.policy, str) else "—"
-        meta = words("quotes_meta", lang, code=row.code, policy=policy, coder=row.coder,
-                     kind=row.kind, status=words(f"status_{row.status}", lang))
-        doc.add_paragraph(f"{row.document} · {meta}")
+        doc.add_paragraph(words("quotes_meta", lang, document=row.document, policy=policy,
+                                coder=row.coder, status=words(f"status_{row.status}", lang)))
         if row.memo:
             doc.add_paragraph(f"{words('memo', lang)}: {row.memo}")
     word.save(doc, out)

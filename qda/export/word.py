@@ -13,6 +13,7 @@ from typing import Sequence
 
 from docx import Document as new_document
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -116,9 +117,10 @@ def add_caption(doc: Document, kind: str, number: int, text: str) -> Paragraph:
 
 def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]],
               bold_rows: Sequence[int] = (), first_width: float = 2.1,
-              width: float = TEXT_WIDTH) -> None:
+              width: float = TEXT_WIDTH, numbers: bool = True) -> None:
     """A table in the template's table style, its first column (labels) wider than the
-    numbers; the header row repeats on every page."""
+    numbers (right-aligned; text columns with `numbers=False` stay left); the header row
+    repeats on every page."""
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -135,8 +137,10 @@ def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]
             run.font.size = Pt(9)
             if index - 1 in bold_rows:
                 run.bold = True
-            if column:
+            if column and numbers:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if index < len(rows):  # a table stays on one page when it fits one
+                paragraph.paragraph_format.keep_with_next = True
             cell.width = widths[column]
     header_row = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -144,7 +148,7 @@ def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]
     header_row.append(repeat)
 
 
-def add_figure(doc: Document, figure, width: float, description: str) -> None:
+def add_figure(doc: Document, figure, width: float, description: str) -> Paragraph:
     """A matplotlib figure as a PNG picture with alternative text for screen readers."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150)
@@ -154,6 +158,7 @@ def add_figure(doc: Document, figure, width: float, description: str) -> None:
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for properties in picture._p.iter(qn("wp:docPr")):
         properties.set("descr", description)
+    return picture
 
 
 def save(doc: Document, path: Path) -> None:
@@ -165,3 +170,39 @@ def save(doc: Document, path: Path) -> None:
         doc.save(str(path))
     except OSError as exc:
         raise QdaError(f"cannot write the Word file ({exc.strerror or exc})", path) from None
+
+
+def keep_with_next(*paragraphs: Paragraph) -> None:
+    """Keep each paragraph on the page of the one after it (a heading, caption or lead
+    sentence is never stranded at the bottom of a page)."""
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def keep_styles_with_next(doc: Document, names: Sequence[str]) -> None:
+    """Keep-with-next on whole styles (headings, captions), set explicitly."""
+    for name in names:
+        doc.styles[name].paragraph_format.keep_with_next = True
+
+
+def add_contents(doc: Document, heading: str) -> Paragraph:
+    """The heading of a written table of contents and the place its entries go; fill it
+    with `fill_contents` once the document's headings are known."""
+    doc.add_paragraph(heading, style="TOC Heading")
+    return doc.add_paragraph()
+
+
+def fill_contents(doc: Document, place: Paragraph, entries: Sequence[tuple[int, str]]) -> None:
+    """The table of contents as written entries, one per heading (level 1 or 2) in the
+    'TOC 1' / 'TOC 2' styles: it reads the same in Word, LibreOffice and a PDF, with no
+    field to update."""
+    for level in sorted({level for level, _ in entries}):
+        name = f"TOC {level}"
+        if name not in [s.name for s in doc.styles]:
+            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = doc.styles["Normal"]
+            style.paragraph_format.left_indent = Inches(0.3 * (level - 1))
+            style.paragraph_format.space_after = Pt(2)
+    for level, text in entries:
+        place.insert_paragraph_before(text, style=doc.styles[f"TOC {level}"])
+    place._p.getparent().remove(place._p)
