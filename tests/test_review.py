@@ -57,9 +57,10 @@ def test_accept_reject_add_remove_memo_and_undo_redo(study):
     review.accept(first, "positive_factors/political_will")
     assert statuses(project, first)[("positive_factors/political_will", "rules")] == (
         "accepted", "ana")
-    assert project.store.reviewed_by(first, "ana")
+    assert not project.store.reviewed_by(first, "ana"), "a suggestion is still pending"
     review.reject(first, "challenges/budget")
     assert statuses(project, first)[("challenges/budget", "rules")] == ("rejected", "ana")
+    assert project.store.reviewed_by(first, "ana"), "nothing left pending: reviewed"
     review.add(first, "recommendations/budget")
     assert statuses(project, first)[("recommendations/budget", "ana")] == ("accepted", "ana")
     assert review.passage(first).codes == ["positive_factors/political_will",
@@ -82,7 +83,7 @@ def test_accept_reject_add_remove_memo_and_undo_redo(study):
     assert statuses(project, first) == {
         ("positive_factors/political_will", "rules"): ("suggested", None),
         ("challenges/budget", "rules"): ("suggested", None)}
-    assert not project.store.reviewed_by(first, "ana"), "undoing the first decision unmarks"
+    assert not project.store.reviewed_by(first, "ana"), "undoing the decisions unmarks"
     assert review.undo() is None
 
     # both machine coders' suggestions of one code are decided together
