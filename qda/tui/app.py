@@ -190,9 +190,10 @@ class QdaApp(App):
             return
         seen: dict[tuple[str, str], list[str]] = {}
         for node in (self.screen, self):
+            own = {b.action for b in type(node).BINDINGS if isinstance(b, Binding)}
             for key, bindings in node._bindings.key_to_bindings.items():
-                for binding in bindings:
-                    if binding.description:
+                for binding in bindings:  # qda's keys, not Textual's focus and copy keys
+                    if binding.description and binding.action in own:
                         shown = seen.setdefault((binding.action, binding.description), [])
                         label = self.get_key_display(Binding(key, binding.action))
                         if label not in shown:

@@ -52,6 +52,7 @@ class CodebookScreen(Screen):
         super().__init__()
         translated(self)
         self.undo_steps: list[tuple[str, Callable[[], None]]] = []
+        self.current_path: str | None = None  # the code under the cursor
 
     @property
     def qda(self) -> "QdaApp":
@@ -75,13 +76,13 @@ class CodebookScreen(Screen):
         as the retrieve screen does)."""
         self.counts = self.qda.project.store.code_status_counts()
         tree = self.query_one(Tree)
-        current = keep or (tree.cursor_node.data if tree.cursor_node else None)
+        current = keep or self.current_path
         tree.clear()
         tree.auto_expand = False
         tree.show_root = False
         lang = self.qda.lang
         axes = {}
-        target = None
+        paths = [code.path for code in self.qda.codebook.codes]
         for code in self.qda.codebook.codes:
             label = Text.assemble(("■ ", code.colour or self._colour(code)),
                                   (code.label(lang), "bold" if code.theme is None else ""),
@@ -91,13 +92,11 @@ class CodebookScreen(Screen):
                                              allow_expand=code.theme is None)
             if code.theme is None:
                 axes[code.path] = node
-            if code.path == current:
-                target = node
         tree.focus()
-        node = target or tree.get_node_at_line(0)
-        if node is not None:
-            tree.move_cursor(node)
-            self.describe(node.data)
+        if paths:  # every node is expanded: line i is the codebook's code i
+            line = paths.index(current) if current in paths else 0
+            tree.move_cursor_to_line(line)
+            self.describe(paths[line])
 
     def _colour(self, code: Code) -> str:
         book = self.qda.codebook
@@ -116,6 +115,7 @@ class CodebookScreen(Screen):
         """The code's guidance in the chosen language, how often it is used, my memo."""
         if path not in self.qda.codebook:
             return
+        self.current_path = path
         code, lang, tr = self.qda.codebook[path], self.qda.lang, self.qda.tr
         info = code.info
         t = Text()
@@ -140,8 +140,7 @@ class CodebookScreen(Screen):
         self.query_one("#detail", Static).update(t)
 
     def _cursor(self) -> str | None:
-        node = self.query_one(Tree).cursor_node
-        return node.data if node is not None else None
+        return self.current_path
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         if event.node.data:
