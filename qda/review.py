@@ -333,7 +333,10 @@ class Review:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
+                    # e.g. a full disk: the person must know this decision is not saved
+                    raise QdaError(f"this decision was not saved ({exc}); free some space "
+                                   "or check the project folder, then try it again",
+                                   self.store.path) from None
                 if attempt == LOCK_RETRIES - 1:
                     raise QdaError("the project store stayed locked by another qda process; "
                                    "this decision was not saved, try it again",

@@ -470,6 +470,17 @@ def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
                                   (segment.start + 3, segment.start + 20)}
             await pilot.press("shift+down")  # a sentence: the whole first sentence
             assert app.screen.selection == (0, len(segment.text))
+            await pilot.press("escape")  # Esc clears the selection before it leaves
+            assert app.screen.selection is None and isinstance(app.screen, CodingScreen)
+            # a mouse drag over the words selects them, trimmed of spaces
+            transcript = app.screen.query_one("Transcript")
+            block = transcript._blocks[transcript._index[will]]
+            y = block.top - transcript.scroll_offset.y
+            label = len(block.label)
+            assert transcript.offset_at(5 + label + 3, y) == (will, 3)
+            transcript.post_message(transcript.Dragged(will, 2, 21))
+            await pilot.pause()
+            assert app.screen.selection == (3, 20)
     asyncio.run(session())
     # the suggestion itself was accepted on the span: one coding, not two
     rows = codings(project, will)

@@ -7,7 +7,6 @@ import unicodedata
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -106,9 +105,10 @@ def _match(token: str, words: set[str]) -> float:
         return WHOLE
     if len(token) >= 2 and any(w.startswith(token) for w in words):
         return PREFIX
-    if len(token) >= 4 and any(fuzz.ratio(token, w) >= 80 for w in words if abs(
-            len(w) - len(token)) <= 2):
-        return NEAR
+    if len(token) >= 4:
+        from rapidfuzz import fuzz  # loaded with the first near spelling, not at start-up
+        if any(fuzz.ratio(token, w) >= 80 for w in words if abs(len(w) - len(token)) <= 2):
+            return NEAR
     return 0.0
 
 
