@@ -675,3 +675,36 @@ def test_codes_created_renamed_and_merged_while_coding_and_undone(study):
             await pilot.pause()
             assert "challenges/agua_potable" in app.codebook
     asyncio.run(session())
+
+
+def test_a_passage_opened_from_the_retrieve_list_is_scrolled_into_view(project):
+    from qda.review import Review
+    turns = "".join(f"[00:{i // 60:02d}:{i % 60:02d}] P1: Turno número {i}, con palabras que "
+                    f"ocupan una línea entera del transcrito y algo más para envolver.\n\n"
+                    for i in range(80))
+    write_txt(project.root / "transcripts", "long.txt", turns, id="LG-01", country="Chile",
+              role="expert", language="es")
+    assert import_paths(project, [project.root / "transcripts"]).ok
+    late = [s.id for s in project.store.segments(codable_only=True)][70]
+    Review(project, "ana").add(late, "lessons_learned")
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("C")
+            await pilot.pause()
+            app.screen.fill("lessons_learned")
+            assert "lessons_learned 1" not in screen_text(app)  # labels, not keys
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "1 codings on 1 passages (1 accepted, 0 suggested)" in screen_text(app)
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, CodingScreen) and screen.current == late
+            transcript = screen.query_one("Transcript")
+            block = transcript._blocks[transcript._index[late]]
+            top = transcript.scroll_offset.y
+            assert top <= block.top < top + transcript.scrollable_content_region.height
+            assert "Turno número 70," in screen_text(app)
+    asyncio.run(session())
