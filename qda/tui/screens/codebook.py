@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea, Tree
+from textual.widgets import DataTable, Footer, Input, Label, Static, Tree
 
 from ...codebook import Code
 from ...errors import QdaError
@@ -271,6 +271,7 @@ class NewCodeDialog(ModalScreen[str | None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea  # a large widget: loaded when first used
         tr = self.qda.tr
         with Vertical(classes="dialog"):
             yield Label(plain(tr("New theme")), classes="dialog-title")
@@ -302,12 +303,12 @@ class NewCodeDialog(ModalScreen[str | None]):
             event.stop()
 
     def on_input_submitted(self) -> None:
-        self.query_one("#definition", TextArea).focus()
+        self.query_one("#definition").focus()
 
     def action_save(self) -> None:
         from ...recode import add_theme, restore_codebook
         label = self.query_one("#label", Input).value.strip()
-        definition = self.query_one("#definition", TextArea).text.strip() or label
+        definition = self.query_one("#definition").text.strip() or label
         if not label:
             self.notify(self.qda.tr("a new theme needs a label"), severity="error")
             return

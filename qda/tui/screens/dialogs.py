@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...codebook import Code
@@ -203,6 +203,7 @@ class MemoDialog(ModalScreen[str | None]):
         self.text, self.title_text, self.lang = text, title, lang
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea  # a large widget: loaded when first used
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title")
             yield TextArea(self.text, id="memo", soft_wrap=True)
@@ -210,12 +211,12 @@ class MemoDialog(ModalScreen[str | None]):
                                 self.lang)), classes="hint")
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self.query_one("#memo")
         area.focus()
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.dismiss(self.query_one("#memo").text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
