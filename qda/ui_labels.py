@@ -42,7 +42,7 @@ ES: dict[str, str] = {
     # the interviews screen
     "ID": "ID", "Country": "País", "Role": "Rol", "Policy": "Política", "Lang": "Idioma",
     "Passages": "Pasajes", "Reviewed": "Revisado",
-    "{n} interviews": "{n} entrevistas",
+    "{n} interviews": "{n} entrevistas", "{n} interview": "{n} entrevista",
     "{done} of {total} passages reviewed by {coder}":
         "{done} de {total} pasajes revisados por {coder}",
     " · {n} shown (filter: {query})": " · {n} mostradas (filtro: {query})",

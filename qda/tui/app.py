@@ -158,7 +158,7 @@ class QdaApp(App):
             if isinstance(screen, CodingScreen):  # one coding screen: reuse it
                 while self.screen is not screen:
                     self.pop_screen()
-                screen.filter_name = f"code:{code_filter}" if code_filter else screen.filter_name
+                screen.filter_name = f"code:{code_filter}" if code_filter else "all"
                 screen.load_document(document_id, segment_id)
                 return
         self.push_screen(CodingScreen(document_id, segment_id, code_filter))

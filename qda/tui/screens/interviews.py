@@ -117,7 +117,8 @@ class InterviewsScreen(Screen):
         done = sum(r["reviewed"] for r in self.rows)
         tr = self.qda.tr
         title = Text.assemble(
-            (tr("{n} interviews", n=len(self.rows)), "bold"),
+            (tr("{n} interviews" if len(self.rows) != 1 else "{n} interview",
+                n=len(self.rows)), "bold"),
             " · " + tr("{done} of {total} passages reviewed by {coder}", done=done,
                        total=total, coder=self.qda.review.coder),
             tr(" · {n} shown (filter: {query})", n=len(shown), query=query) if query else "",
