@@ -850,15 +850,6 @@ class Store:
             " WHERE k.status <> 'rejected' AND (c.path = ? OR c.path LIKE ?)"
             " ORDER BY d.name, s.position, c.position, k.coder", (code, code + "/%")))
 
-    def pending_for(self, coder: str) -> set[int]:
-        """Passages with a machine suggestion `coder` has not decided (in any interview)."""
-        return {sid for (sid,) in self.db.execute(
-            "SELECT DISTINCT k.segment_id FROM codings k WHERE k.status = 'suggested'"
-            " AND k.kind IN ('rules', 'model') AND k.coder <> ? AND NOT EXISTS ("
-            " SELECT 1 FROM codings o WHERE o.segment_id = k.segment_id"
-            " AND o.code_id = k.code_id AND (o.coder = ? OR (o.reviewer = ?"
-            " AND o.status <> 'suggested')))", (coder, coder, coder))}
-
     def codable_order(self) -> list[int]:
         """Every respondent passage in transcript order (interviews by name)."""
         return [sid for (sid,) in self.db.execute(
