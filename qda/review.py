@@ -16,9 +16,10 @@ Whose decision is what, for a reviewer called `me`:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,21 @@ from .project import Project
 MACHINE_KINDS = ("rules", "model")
 LOCK_RETRIES = 5
 CodingKey = tuple[int, str, str]  # (segment_id, code, coder)
+Span = tuple[int, int]  # start and end of a coded part, as offsets in the document's text
+
+
+class StoreGone(QdaError):
+    """The project's store file was deleted or replaced while a session had it open."""
+
+
+def file_identity(path: os.PathLike[str] | str) -> tuple[int, int] | None:
+    """(device, inode) of a file, None when it is gone: the same path may now be another
+    file, and writing on through an open handle would save into one nobody can read."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 @dataclass
@@ -75,12 +91,14 @@ class PassageView:
     suggestions: list[Suggestion]
     reviewed: bool
     memo: str | None
+    spans: dict[str, Span] = field(default_factory=dict)  # my codes on part of the passage
 
 
 def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id: int,
             reviewed: bool = False, memo: str | None = None) -> PassageView:
     """Split a passage's codings into `me`'s codes, rejections and pending suggestions."""
     decided: dict[str, str] = {}  # code -> my status
+    spans: dict[str, Span] = {}
     machine: dict[str, list[Any]] = {}
     for r in rows:
         if r["coder"] == me or (r["kind"] in MACHINE_KINDS and r["reviewer"] == me
@@ -88,6 +106,11 @@ def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id:
             # a human row of mine wins over a machine row I reviewed (both mean the same)
             if r["coder"] == me or r["code"] not in decided:
                 decided[r["code"]] = r["status"]
+                span = _span_of(r)
+                if span:
+                    spans[r["code"]] = span
+                else:
+                    spans.pop(r["code"], None)
         if r["kind"] in MACHINE_KINDS and r["coder"] != me:
             machine.setdefault(r["code"], []).append(r)
     suggestions = []
@@ -99,16 +122,23 @@ def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id:
         suggestions.append(Suggestion(code, tuple(sorted({r["coder"] for r in found})),
                                       max(confidences) if confidences else None, evidence))
     suggestions.sort(key=lambda s: -(s.confidence or 0))
-    return PassageView(segment_id, [c for c, s in decided.items() if s == "accepted"],
-                       [c for c, s in decided.items() if s == "rejected"], suggestions,
-                       reviewed, memo)
+    codes = [c for c, s in decided.items() if s == "accepted"]
+    return PassageView(segment_id, codes, [c for c, s in decided.items() if s == "rejected"],
+                       suggestions, reviewed, memo, {c: spans[c] for c in codes if c in spans})
+
+
+def _span_of(row: Any) -> Span | None:
+    keys = row.keys() if hasattr(row, "keys") else ()
+    if "span_start" in keys and row["span_start"] is not None and row["span_end"] is not None:
+        return int(row["span_start"]), int(row["span_end"])
+    return None
 
 
 @dataclass
 class Change:
     """One thing a decision changed: a coding, the reviewed mark, or the memo."""
 
-    what: str  # coding | reviewed | memo
+    what: str  # coding | reviewed | memo | note (a memo on an interview or a code)
     key: tuple
     before: Any
     after: Any
@@ -139,6 +169,17 @@ class Review:
         self.undo_stack: list[Action] = []
         self.redo_stack: list[Action] = []
         project.codebook  # the codes table must match the codebook before anything is coded
+        self.identity = file_identity(self.store.path)
+
+    def check_store(self) -> None:
+        """Refuse to go on when the store file was deleted or replaced since the session
+        opened it: a decision written now would be lost with the unlinked file."""
+        now_ = file_identity(self.store.path)
+        if now_ != self.identity or os.path.getsize(self.store.path) == 0:
+            what = "deleted" if now_ is None else "replaced by another file"
+            raise StoreGone(f"the project store was {what} while this session had it open; "
+                            "nothing more can be saved: restore it (qda backup copies in "
+                            ".qda/backups/) and start again", self.store.path)
 
     # -- reading -----------------------------------------------------------------------------
     def passage(self, segment_id: int, coder: str | None = None) -> PassageView:
@@ -153,10 +194,21 @@ class Review:
         """Accept a pending suggestion (or add the code, if nobody suggested it)."""
         return self._do(f"accept {code}", segment_id, lambda a: self._decide(a, code, "accepted"))
 
-    def add(self, segment_id: int, code: str) -> Action:
-        """Give the passage a code; a pending suggestion of it counts as accepted."""
+    def add(self, segment_id: int, code: str, span: Span | None = None) -> Action:
+        """Give the passage a code, or with `span` (document offsets inside the passage)
+        code only that part of it; a pending suggestion of it counts as accepted."""
         self._known(code)
-        return self._do(f"add {code}", segment_id, lambda a: self._decide(a, code, "accepted"))
+        if span is not None:
+            segment = self.store.segment(segment_id)
+            start, end = span
+            if segment is None or not segment.start <= start < end <= segment.end:
+                raise QdaError(f"the selection {start}-{end} is not inside passage "
+                               f"{segment_id}")
+            if (start, end) == (segment.start, segment.end):
+                span = None  # the whole passage: coded as the default is
+        label = f"add {code}" + (" (part)" if span else "")
+        return self._do(label, segment_id,
+                        lambda a: self._decide(a, code, "accepted", span=span))
 
     def reject(self, segment_id: int, code: str) -> Action:
         """Reject a suggestion (or a code of mine)."""
@@ -168,18 +220,22 @@ class Review:
         becomes rejected."""
         return self._do(f"remove {code}", segment_id, lambda a: self._remove(a, code))
 
-    def accept_all(self, segment_id: int) -> Action:
+    def accept_all(self, segment_id: int, codes: Sequence[str] | None = None) -> Action:
+        """Accept the suggestions `codes` (those the person saw; default: every one pending
+        now). Suggestions that arrived since stay pending."""
         def run(action: Action) -> None:
-            for s in self._view(segment_id).suggestions:
-                self._decide(action, s.code, "accepted")
+            for code in self._seen(segment_id, codes):
+                self._decide(action, code, "accepted")
         return self._do("accept all", segment_id, run)
 
-    def reject_all(self, segment_id: int) -> Action:
-        """Reject every pending suggestion; with none, record "nothing to code here"."""
+    def reject_all(self, segment_id: int, codes: Sequence[str] | None = None) -> Action:
+        """Reject the suggestions `codes` (those the person saw; default: every one pending
+        now) and mark the passage reviewed: with none, this records "nothing to code here".
+        Suggestions that arrived since stay pending."""
         def run(action: Action) -> None:
-            for s in self._view(segment_id).suggestions:
-                self._decide(action, s.code, "rejected")
-        return self._do("reject all", segment_id, run)
+            for code in self._seen(segment_id, codes):
+                self._decide(action, code, "rejected")
+        return self._do("reject all", segment_id, run, mark="always")
 
     def memo(self, segment_id: int, text: str) -> Action:
         """Write (or, with blank text, delete) my memo on the passage."""
@@ -190,7 +246,30 @@ class Review:
             if before != text:
                 self.store.set_passage_memo(segment_id, self.coder, text)
                 action.changes.append(Change("memo", (segment_id, self.coder), before, text))
-        return self._do("memo", segment_id, run, mark=False)
+        return self._do("memo", segment_id, run, mark="never")
+
+    def note(self, text: str, *, document_id: int | None = None, code: str | None = None
+             ) -> Action:
+        """Write (or, with blank text, delete) my memo on an interview or on a code."""
+        if (document_id is None) == (code is None):
+            raise QdaError("a memo is on one interview or one code")
+        if code is not None:
+            self._known(code)
+        text = text.strip() or None
+        key = ("document", document_id) if document_id is not None else ("code", code)
+        action = Action(f"memo on {key[0]} {key[1]}", -1)
+
+        def write() -> None:
+            action.changes.clear()
+            before = self.store.note(self.coder, *key)
+            if before != text:
+                self.store.set_note(self.coder, *key, text)
+                action.changes.append(Change("note", (self.coder, *key), before, text))
+        self._write(write)
+        if action.changes:
+            self.undo_stack.append(action)
+            self.redo_stack.clear()
+        return action
 
     # -- undo and redo -------------------------------------------------------------------------
     def undo(self) -> Action | None:
@@ -218,8 +297,14 @@ class Review:
     def _view(self, segment_id: int) -> PassageView:
         return view_of(self.store.coding_states(segment_id), self.coder, segment_id)
 
+    def _seen(self, segment_id: int, codes: Sequence[str] | None) -> list[str]:
+        pending = [s.code for s in self._view(segment_id).suggestions]
+        return pending if codes is None else [c for c in dict.fromkeys(codes)]
+
     def _do(self, label: str, segment_id: int, body: Callable[[Action], None],
-            mark: bool = True) -> Action:
+            mark: str = "done") -> Action:
+        """Run one decision; `mark`: "done" marks the passage reviewed once none of its
+        suggestions is left pending for me, "always" marks it anyway, "never" leaves it."""
         if self.store.segment(segment_id) is None:
             raise QdaError(f"no passage with id {segment_id}")
         action = Action(label, segment_id)
@@ -227,7 +312,9 @@ class Review:
         def write() -> None:
             action.changes.clear()
             body(action)
-            if mark and not self.store.reviewed_by(segment_id, self.coder):
+            done = mark == "always" or (mark == "done"
+                                        and not self._view(segment_id).suggestions)
+            if done and not self.store.reviewed_by(segment_id, self.coder):
                 self.store.set_reviewed(segment_id, self.coder, True)
                 action.changes.append(Change("reviewed", (segment_id, self.coder), False, True))
         self._write(write)
@@ -238,6 +325,7 @@ class Review:
 
     def _write(self, fn: Callable[[], None]) -> None:
         """Run `fn` in one transaction, retrying while another process holds the lock."""
+        self.check_store()
         for attempt in range(LOCK_RETRIES):
             try:
                 with self.store.transaction():
@@ -245,7 +333,10 @@ class Review:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
+                    # e.g. a full disk: the person must know this decision is not saved
+                    raise QdaError(f"this decision was not saved ({exc}); free some space "
+                                   "or check the project folder, then try it again",
+                                   self.store.path) from None
                 if attempt == LOCK_RETRIES - 1:
                     raise QdaError("the project store stayed locked by another qda process; "
                                    "this decision was not saved, try it again",
@@ -261,8 +352,10 @@ class Review:
         self.store.put_coding_state(segment_id, code, coder, after)
         action.changes.append(Change("coding", key, before, after))
 
-    def _decide(self, action: Action, code: str, status: str) -> None:
-        """Record my decision on `code` (see the module's notes on whose row it goes in)."""
+    def _decide(self, action: Action, code: str, status: str, span: Span | None = None
+                ) -> None:
+        """Record my decision on `code` (see the module's notes on whose row it goes in);
+        with a `span` the coding covers that part of the passage only."""
         segment_id = action.segment_id
         rows = self.store.coding_states(segment_id)
         mine = next((r for r in rows if r["code"] == code and r["coder"] == self.coder), None)
@@ -271,10 +364,11 @@ class Review:
         reviewed_by_me = [r for r in machine if r["reviewer"] == self.coder
                           and r["status"] != "suggested"]
         open_ = [r for r in machine if r["status"] == "suggested"]
+        where = {} if span is None else {"span_start": span[0], "span_end": span[1]}
         if mine is None and (reviewed_by_me or open_):
             for r in reviewed_by_me + open_:
                 self._set(action, (segment_id, code, r["coder"]),
-                          {**r, "status": status, "reviewer": self.coder})
+                          {**r, "status": status, "reviewer": self.coder, **where})
             return
         if mine is None and status == "rejected" and not machine:
             return  # nothing to reject
@@ -284,7 +378,9 @@ class Review:
         self._set(action, (segment_id, code, self.coder),
                   {"kind": "human", "status": status, "confidence": None,
                    "evidence": evidence, "run_id": None, "reviewer": self.coder,
-                   "created_at": mine["created_at"] if mine else None})
+                   "created_at": mine["created_at"] if mine else None,
+                   "span_start": span[0] if span else None,
+                   "span_end": span[1] if span else None})
 
     def _remove(self, action: Action, code: str) -> None:
         segment_id = action.segment_id
@@ -317,6 +413,8 @@ class Review:
                          if r["code"] == code and r["coder"] == coder), None)
         if ch.what == "reviewed":
             return self.store.reviewed_by(*ch.key)
+        if ch.what == "note":
+            return self.store.note(*ch.key)
         return self.store.passage_memo(*ch.key)
 
     def _apply(self, ch: Change, value: Any) -> None:
@@ -324,11 +422,14 @@ class Review:
             self.store.put_coding_state(*ch.key, value)
         elif ch.what == "reviewed":
             self.store.set_reviewed(*ch.key, value)
+        elif ch.what == "note":
+            self.store.set_note(*ch.key, value)
         else:
             self.store.set_passage_memo(*ch.key, value)
 
 
-_COMPARED = ("kind", "status", "confidence", "evidence", "run_id", "reviewer")
+_COMPARED = ("kind", "status", "confidence", "evidence", "run_id", "reviewer", "span_start",
+             "span_end")
 
 
 def _same(a: Any, b: Any) -> bool:

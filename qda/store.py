@@ -24,7 +24,7 @@ from .models import Coding, Document, Segment
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -143,7 +143,22 @@ MIGRATIONS: list[str] = [
     """
     DROP INDEX IF EXISTS codings_segment
     """,
+    # 4: a coding may cover part of its passage (a selection in the TUI): its start and end
+    # in the document's text; NULL is the whole passage, as before.
+    """
+    ALTER TABLE codings ADD COLUMN span_start INTEGER;
+    ALTER TABLE codings ADD COLUMN span_end INTEGER
+    """,
 ]
+
+# The part of its passage a coding covers: its span when it has a valid one, else the whole
+# passage (a span left outside its passage, e.g. by an edit of the transcript, is ignored).
+_SPAN_OK = ("(k.span_start IS NOT NULL AND k.span_start >= s.start_offset"
+            " AND k.span_end <= s.end_offset AND k.span_start < k.span_end)")
+_CODED_START = f"CASE WHEN {_SPAN_OK} THEN k.span_start ELSE s.start_offset END"
+_CODED_END = f"CASE WHEN {_SPAN_OK} THEN k.span_end ELSE s.end_offset END"
+_CODED_TEXT = (f"CASE WHEN {_SPAN_OK} THEN substr(s.text, k.span_start - s.start_offset + 1,"
+               " k.span_end - k.span_start) ELSE s.text END")
 
 
 def now() -> str:
@@ -436,6 +451,36 @@ class Store:
         self.db.execute("DELETE FROM codes WHERE id = ? AND in_codebook = 0", (old_id,))
         return moved, len(pairs), memos
 
+    def code_snapshot(self, paths: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Every coding and memo on these codes, as they are now: what undoing a merge of
+        codes puts back."""
+        marks = ", ".join("?" for _ in paths)
+        codings = [dict(r) for r in _rows(self.db.execute(
+            "SELECT k.*, c.path FROM codings k JOIN codes c ON c.id = k.code_id"
+            f" WHERE c.path IN ({marks})", list(paths)))]
+        memos = [dict(r) for r in _rows(self.db.execute(
+            "SELECT m.id, c.path FROM memos m JOIN codes c ON c.id = m.code_id"
+            f" WHERE c.path IN ({marks})", list(paths)))]
+        return {"codings": codings, "memos": memos}
+
+    def restore_code_snapshot(self, paths: Sequence[str],
+                              snapshot: dict[str, list[dict[str, Any]]]) -> None:
+        """Put the codings and memos of these codes back as `code_snapshot` saw them (the
+        codes must be in the codes table again); call inside a transaction."""
+        ids = dict(self.db.execute(
+            f"SELECT path, id FROM codes WHERE path IN ({', '.join('?' for _ in paths)})",
+            list(paths)))
+        self.db.execute(f"DELETE FROM codings WHERE code_id IN ({', '.join('?' for _ in ids)})",
+                        list(ids.values()))
+        for row in snapshot["codings"]:
+            values = {k: v for k, v in row.items() if k != "path"}
+            values["code_id"] = ids[row["path"]]
+            columns = ", ".join(values)
+            self.db.execute(f"INSERT INTO codings ({columns}) VALUES "
+                            f"({', '.join('?' for _ in values)})", list(values.values()))
+        self.db.executemany("UPDATE memos SET code_id = ? WHERE id = ?",
+                            [(ids[m["path"]], m["id"]) for m in snapshot["memos"]])
+
     # -- codings and runs ---------------------------------------------------------------------
     def start_run(self, coder: str, kind: str, codebook_hash: str | None = None,
                   model_version: str | None = None, parameters: dict | None = None) -> int:
@@ -548,7 +593,8 @@ class Store:
         """Codings with these statuses and their segments' spans, in document order."""
         marks = ", ".join("?" for _ in statuses)
         return _rows(self.db.execute(
-            "SELECT k.segment_id, s.document_id, s.start_offset AS start, s.end_offset AS \"end\","
+            f"SELECT k.segment_id, s.document_id, {_CODED_START} AS start,"
+            f" {_CODED_END} AS \"end\","
             " c.path AS code, k.coder, k.kind, k.status, k.reviewer, k.evidence, k.created_at"
             " FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN codes c ON c.id = k.code_id"
@@ -603,8 +649,9 @@ class Store:
 
     def codings_frame(self) -> pd.DataFrame:
         return _read_sql(
-            "SELECT d.name AS document, s.id AS segment_id, s.start_offset AS start,"
-            " s.end_offset AS \"end\", s.text, c.path AS code, k.coder, k.kind, k.confidence,"
+            f"SELECT d.name AS document, s.id AS segment_id, {_CODED_START} AS start,"
+            f" {_CODED_END} AS \"end\", {_CODED_TEXT} AS text, c.path AS code, k.coder,"
+            " k.kind, k.confidence,"
             " k.status, d.country, d.role, d.policy, d.language, d.sector, k.reviewer,"
             " k.evidence, k.run_id, k.updated_at"
             " FROM codings k JOIN segments s ON s.id = k.segment_id"
@@ -641,7 +688,8 @@ class Store:
         """Every coding on a passage as a plain dict, with what undo needs to restore it."""
         return [dict(r) for r in _rows(self.db.execute(
             "SELECT c.path AS code, k.coder, k.kind, k.status, k.confidence, k.evidence,"
-            " k.run_id, k.reviewer, k.created_at FROM codings k JOIN codes c ON c.id = k.code_id"
+            " k.run_id, k.reviewer, k.created_at, k.span_start, k.span_end"
+            " FROM codings k JOIN codes c ON c.id = k.code_id"
             " WHERE k.segment_id = ? ORDER BY c.position, k.coder", (segment_id,)))]
 
     def put_coding_state(self, segment_id: int, code: str, coder: str,
@@ -658,14 +706,17 @@ class Store:
         stamp = now()
         self.db.execute(
             "INSERT INTO codings (segment_id, code_id, coder, kind, status, confidence, evidence,"
-            " run_id, reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " run_id, reviewer, created_at, updated_at, span_start, span_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (segment_id, code_id, coder) DO UPDATE SET kind = excluded.kind,"
             " status = excluded.status, confidence = excluded.confidence,"
             " evidence = excluded.evidence, run_id = excluded.run_id,"
-            " reviewer = excluded.reviewer, updated_at = excluded.updated_at",
+            " reviewer = excluded.reviewer, updated_at = excluded.updated_at,"
+            " span_start = excluded.span_start, span_end = excluded.span_end",
             (segment_id, code_id[0], coder, state["kind"], state["status"],
              state.get("confidence"), state.get("evidence"), state.get("run_id"),
-             state.get("reviewer"), state.get("created_at") or stamp, stamp))
+             state.get("reviewer"), state.get("created_at") or stamp, stamp,
+             state.get("span_start"), state.get("span_end")))
 
     def reviewed_by(self, segment_id: int, coder: str) -> bool:
         return self.db.execute("SELECT 1 FROM reviews WHERE segment_id = ? AND coder = ?",
@@ -713,7 +764,8 @@ class Store:
         """Every coding in one interview (for its transcript marks and side panel)."""
         return _rows(self.db.execute(
             "SELECT k.segment_id, c.path AS code, k.coder, k.kind, k.status, k.confidence,"
-            " k.evidence, k.reviewer FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " k.evidence, k.reviewer, k.span_start, k.span_end"
+            " FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN codes c ON c.id = k.code_id WHERE s.document_id = ?"
             " ORDER BY s.position, c.position, k.coder", (document_id,)))
 
@@ -759,6 +811,69 @@ class Store:
             "SELECT COUNT(DISTINCT k.segment_id) FROM codings k JOIN codes c ON c.id = k.code_id"
             " WHERE k.status = 'accepted' AND (c.path = ? OR c.path LIKE ?)",
             (code, code + "/%")).fetchone()[0]
+
+    def note(self, author: str, on: str, key: int | str | None) -> str | None:
+        """`author`'s memo on an interview (`on` "document", key its id) or a code (`on`
+        "code", key its path)."""
+        row = self.db.execute(*self._note_where("SELECT text", author, on, key)).fetchone()
+        return row[0] if row else None
+
+    def set_note(self, author: str, on: str, key: int | str | None, text: str | None) -> None:
+        """Write, replace or (with None) delete `author`'s memo on an interview or a code;
+        in a transaction."""
+        row = self.db.execute(*self._note_where("SELECT id", author, on, key)).fetchone()
+        if text is None:
+            if row:
+                self.db.execute("DELETE FROM memos WHERE id = ?", (row[0],))
+        elif row:
+            self.db.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
+                            (text, now(), row[0]))
+        elif on == "document":
+            self.db.execute("INSERT INTO memos (document_id, author, text, created_at,"
+                            " updated_at) VALUES (?, ?, ?, ?, ?)",
+                            (key, author, text, now(), now()))
+        else:
+            self.db.execute("INSERT INTO memos (code_id, author, text, created_at, updated_at)"
+                            " SELECT id, ?, ?, ?, ? FROM codes WHERE path = ?",
+                            (author, text, now(), now(), key))
+
+    @staticmethod
+    def _note_where(select: str, author: str, on: str, key: int | str | None
+                    ) -> tuple[str, tuple[Any, ...]]:
+        if on == "document":
+            return (f"{select} FROM memos WHERE segment_id IS NULL AND document_id = ?"
+                    " AND author = ? ORDER BY id DESC LIMIT 1", (key, author))
+        return (f"{select} FROM memos WHERE segment_id IS NULL AND document_id IS NULL"
+                " AND code_id = (SELECT id FROM codes WHERE path = ?) AND author = ?"
+                " ORDER BY id DESC LIMIT 1", (key, author))
+
+    def memo_list(self) -> list[sqlite3.Row]:
+        """Every memo with what it is on (passage, interview, code) and where to find it."""
+        return _rows(self.db.execute(
+            "SELECT m.id, m.segment_id, COALESCE(s.document_id, m.document_id) AS document_id,"
+            " d.name AS document, c.path AS code, m.author, m.text, m.updated_at"
+            " FROM memos m LEFT JOIN segments s ON s.id = m.segment_id"
+            " LEFT JOIN documents d ON d.id = COALESCE(s.document_id, m.document_id)"
+            " LEFT JOIN codes c ON c.id = m.code_id ORDER BY m.updated_at DESC, m.id DESC"))
+
+    def retrieve(self, code: str) -> list[sqlite3.Row]:
+        """Every coding of `code` or its themes, not rejected, with the part of the passage
+        it covers, its interview's attributes, its coder and status (the retrieve screen)."""
+        return _rows(self.db.execute(
+            f"SELECT k.id, s.id AS segment_id, d.id AS document_id, d.name AS document,"
+            f" d.country, d.role, d.policy, c.path AS code, k.coder, k.kind, k.reviewer,"
+            f" k.status, {_CODED_START} AS start, {_CODED_END} AS \"end\","
+            f" {_CODED_TEXT} AS text, s.time"
+            " FROM codings k JOIN segments s ON s.id = k.segment_id"
+            " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
+            " WHERE k.status <> 'rejected' AND (c.path = ? OR c.path LIKE ?)"
+            " ORDER BY d.name, s.position, c.position, k.coder", (code, code + "/%")))
+
+    def codable_order(self) -> list[int]:
+        """Every respondent passage in transcript order (interviews by name)."""
+        return [sid for (sid,) in self.db.execute(
+            "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.is_interviewer = 0 ORDER BY d.name, s.position")]
 
     # -- re-anchoring edited transcripts (qda/reanchor.py) -------------------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:

@@ -57,9 +57,10 @@ def test_accept_reject_add_remove_memo_and_undo_redo(study):
     review.accept(first, "positive_factors/political_will")
     assert statuses(project, first)[("positive_factors/political_will", "rules")] == (
         "accepted", "ana")
-    assert project.store.reviewed_by(first, "ana")
+    assert not project.store.reviewed_by(first, "ana"), "a suggestion is still pending"
     review.reject(first, "challenges/budget")
     assert statuses(project, first)[("challenges/budget", "rules")] == ("rejected", "ana")
+    assert project.store.reviewed_by(first, "ana"), "nothing left pending: reviewed"
     review.add(first, "recommendations/budget")
     assert statuses(project, first)[("recommendations/budget", "ana")] == ("accepted", "ana")
     assert review.passage(first).codes == ["positive_factors/political_will",
@@ -82,7 +83,7 @@ def test_accept_reject_add_remove_memo_and_undo_redo(study):
     assert statuses(project, first) == {
         ("positive_factors/political_will", "rules"): ("suggested", None),
         ("challenges/budget", "rules"): ("suggested", None)}
-    assert not project.store.reviewed_by(first, "ana"), "undoing the first decision unmarks"
+    assert not project.store.reviewed_by(first, "ana"), "undoing the decisions unmarks"
     assert review.undo() is None
 
     # both machine coders' suggestions of one code are decided together
@@ -173,3 +174,72 @@ def test_review_refuses_a_machine_name(study):
     project, _ = study
     with pytest.raises(QdaError, match="machine coder"):
         Review(project, "rules")
+
+
+def test_accept_and_reject_all_act_on_the_suggestions_seen(study):
+    project, (first, second, third) = study
+    review = Review(project, "ana")
+    seen = [s.code for s in review.passage(first).suggestions]
+    with project.store.transaction():  # a suggestion arrives after the screen was drawn
+        project.store.replace_suggestions("model", [first], [
+            Coding(first, "lessons_learned/gradualism", "model", "model", "suggested", 0.9)])
+    review.accept_all(first, seen)
+    rows = statuses(project, first)
+    assert rows[("positive_factors/political_will", "rules")] == ("accepted", "ana")
+    assert rows[("challenges/budget", "rules")] == ("accepted", "ana")
+    assert rows[("lessons_learned/gradualism", "model")] == ("suggested", None)
+    assert not project.store.reviewed_by(first, "ana"), "the new suggestion is pending"
+    review.reject_all(first, [])  # R on what is shown now: the new one, explicitly
+    review.reject_all(first, ["lessons_learned/gradualism"])
+    assert statuses(project, first)[("lessons_learned/gradualism", "model")] == (
+        "rejected", "ana")
+    assert project.store.reviewed_by(first, "ana")
+
+
+def test_a_coding_of_part_of_a_passage_keeps_its_span_and_undoes(study):
+    project, (first, *_) = study
+    segment = project.store.segment(first)
+    review = Review(project, "ana")
+    span = (segment.start + 3, segment.start + 20)
+    review.add(first, "lessons_learned", span)
+    assert review.passage(first).spans == {"lessons_learned": span}
+    frame = project.codings_frame()
+    row = frame[frame.code == "lessons_learned"].iloc[0]
+    assert (row.start, row.end, row.text) == (*span, "voluntad política")
+    review.undo()
+    assert ("lessons_learned", "ana") not in statuses(project, first)
+    with pytest.raises(QdaError, match="not inside passage"):
+        review.add(first, "lessons_learned", (segment.start, segment.end + 5))
+    review.add(first, "lessons_learned", (segment.start, segment.end))  # whole = no span
+    assert review.passage(first).spans == {}
+
+
+def test_memos_on_an_interview_and_a_code_undo_and_redo(study):
+    project, _ = study
+    review = Review(project, "ana")
+    doc = project.store.find_document("CL-1")["id"]
+    review.note("Entrevista larga [pausa].", document_id=doc)
+    review.note("Definir mejor.", code="challenges/budget")
+    assert project.store.note("ana", "document", doc) == "Entrevista larga [pausa]."
+    assert project.store.note("ana", "code", "challenges/budget") == "Definir mejor."
+    assert {(m["document"], m["code"]) for m in project.store.memo_list()} == {
+        ("CL-1", None), (None, "challenges/budget")}
+    review.undo()
+    assert project.store.note("ana", "code", "challenges/budget") is None
+    review.redo()
+    review.note("", code="challenges/budget")  # blank deletes
+    assert project.store.note("ana", "code", "challenges/budget") is None
+
+
+def test_a_review_stops_when_the_store_file_is_gone(study, tmp_path):
+    from qda.review import StoreGone
+    project, (first, *_) = study
+    review = Review(project, "ana")
+    path = project.store.path
+    saved = path.read_bytes()
+    path.unlink()
+    with pytest.raises(StoreGone, match="deleted"):
+        review.accept(first, "challenges/budget")
+    path.write_bytes(saved)  # a different file at the same path is not the project's
+    with pytest.raises(StoreGone, match="replaced"):
+        review.accept(first, "challenges/budget")

@@ -113,7 +113,9 @@ def test_whole_review_session_is_saved_step_by_step(study):
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
-            assert ("A", "Accept all") in app.screen.keys and ("u", "Undo") in app.screen.keys
+            keys = app.screen.keys  # in Spanish, as the session asked
+            assert ("A", "Aceptar todo") in keys and ("u", "Deshacer") in keys
+            assert ("shift+→", "Selección: una palabra más") in keys, keys
             await pilot.press("escape", "escape")
             await pilot.pause()
             assert isinstance(app.screen, InterviewsScreen)
@@ -129,14 +131,15 @@ def test_whole_review_session_is_saved_step_by_step(study):
             async with reopened.run_test(size=(100, 30)) as pilot:
                 await settle(pilot)
                 table = reopened.screen.query_one("DataTable")
-                assert table.get_row_at(0)[-1] == "67%"  # 2 of 3 CL-01 passages
+                # 1 of 3 CL-01 passages: the second still has a suggestion pending
+                assert str(table.get_row_at(0)[-1]) == "33%"
                 await pilot.press("enter", "j")
                 await pilot.pause()
                 view = reopened.screen.views[money]
                 assert view.codes == ["sustainability/staff_turnover"]
                 assert view.rejected == ["sustainability/budget"]
                 assert [s.code for s in view.suggestions] == ["challenges/budget"]
-                assert view.memo is None and view.reviewed
+                assert view.memo is None and not view.reviewed
         asyncio.run(check())
 
 
@@ -202,9 +205,10 @@ def test_without_colour_marks_remain(study, monkeypatch):
             assert app.no_color
             await pilot.press("enter", "a")
             await pilot.pause()
-            strip = app.screen.query_one("Transcript").render_line(3)
-            text = "".join(seg.text for seg in strip)
-            assert text.startswith("▶P"), text  # current marker and axis letter, no colour
+            transcript = app.screen.query_one("Transcript")
+            lines = ["".join(seg.text for seg in transcript.render_line(y)) for y in range(8)]
+            current = next(line for line in lines if line.startswith("▶"))
+            assert current.startswith("▶P"), current  # marker and axis letter, no colour
     asyncio.run(session())
 
 
@@ -218,3 +222,489 @@ def test_screen_snapshots(study, snap_compare, screen, size):
     project, _ = study
     app = QdaApp(project, "ana", "en", queue=False)
     assert snap_compare(app, press=SCREENS[screen], terminal_size=size)
+
+
+# -- issue 18: exact text, span coding, retrieval, the picker, the flow ---------------------
+def screen_text(app) -> str:
+    """What the terminal shows, row by row, read back from the app's screenshot."""
+    import html
+    import re
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)" textLength="[\d.]+"'
+                         r' clip-path="[^"]*">(.*?)</text>', app.export_screenshot()):
+        rows.setdefault(float(m.group(2)), []).append(
+            (float(m.group(1)), html.unescape(m.group(3)).replace("\xa0", " ")))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, piece in sorted(rows[y]):
+            line = line.ljust(round(x / 12.2)) + piece
+        lines.append(line)
+    return "\n".join(lines)
+
+
+BRACKETS = ("[00:00:01] ENT: ¿Y los recursos [pausa larga]?\n\n"
+            "[00:00:04] P1: Los recursos no alcanzaban [risas], la ministra [sic] dijo que "
+            "no [/b] había [/] plata para nada.\n\n"
+            "[00:00:09] P1: Y la ministra dijo que sí, y cumplió con todo lo prometido.\n")
+
+
+@pytest.fixture
+def brackets(project):
+    """An interview whose words, policy, memos and codes hold square brackets, with two
+    suggestions citing the same words."""
+    folder = project.root / "transcripts"
+    write_txt(folder, "br.txt", BRACKETS, id="BR-01", country="Peru", role="expert",
+              policy="Programa [piloto] 2020", language="es")
+    write_txt(folder, "pe.txt", PE, id="PE-01", country="Peru", role="beneficiary",
+              policy="Women in Trade", language="en")
+    assert import_paths(project, [folder]).ok
+    doc = project.store.find_document("BR-01")["id"]
+    first, second = [s.id for s in project.store.segments(doc, codable_only=True)]
+    words = {"rules": [{"rule": "topic.budget", "kind": "topic", "words": "recursos",
+                        "start": 4, "end": 12, "where": "passage"},
+                       {"rule": "topic.budget2", "kind": "topic", "words": "recursos no",
+                        "start": 4, "end": 15, "where": "passage"}]}
+    with project.store.transaction():
+        project.store.replace_suggestions("rules", [first, second], [
+            Coding(first, "challenges/budget", "rules", "rules", "suggested", 0.8, words),
+            Coding(first, "sustainability/budget", "rules", "rules", "suggested", 0.5, words),
+            Coding(second, "positive_factors/political_will", "rules", "rules", "suggested",
+                   0.7)])
+    from qda.recode import add_theme
+    add_theme(project, "challenges/water", {"es": "Agua [sic]", "en": "Water [sic]"},
+              "Falta de agua [risas].")
+    return project, first, second
+
+
+def test_brackets_are_shown_verbatim_on_every_screen(brackets):
+    project, first, second = brackets
+    passage = project.store.segment(first).text
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"[/b]")  # a markup closing tag as a filter
+            await pilot.pause()
+            assert "(filter: [/b])" in screen_text(app)
+            await pilot.press("escape", "enter")
+            await settle(pilot)
+            shown = screen_text(app)
+            assert "Programa [piloto] 2020" in shown
+            # the highlighted passage is the passage, word for word: nothing doubled
+            flat = " ".join(shown.split())
+            assert "Los recursos no alcanzaban [risas], la ministra [sic] dijo que no [/b] " \
+                   "había [/] plata para nada." in flat, shown
+            assert "recursosrecursos" not in flat and "[pausa larga]" in flat
+            await pilot.press("m", *"[pausa larga] memo", "ctrl+s")
+            await pilot.pause()
+            assert "[pausa larga] memo" in screen_text(app)
+            await pilot.press("A")  # accept both: the passage with "[/]" is now retrievable
+            await pilot.press("c", *"water", "enter")
+            await pilot.pause()
+            assert "Water [sic]" in screen_text(app)
+            await pilot.press("i", *"about [this] interview", "ctrl+s")
+            await pilot.pause()
+            await pilot.press("C")
+            await pilot.pause()
+            assert "Water [sic]" in screen_text(app)
+            app.screen.fill("challenges/budget")
+            await pilot.press("enter")  # the retrieve list of the code
+            await pilot.pause()
+            shown = " ".join(screen_text(app).split())
+            assert "no [/b] había [/] plata" in shown and "[risas]" in shown
+            await pilot.press("slash", *"[/]")
+            await pilot.pause()
+            assert "1 codings on 1 passages" in screen_text(app)
+            await pilot.press("enter", "M")  # the memo list
+            await pilot.pause()
+            shown = screen_text(app)
+            assert "[pausa larga] memo" in shown and "about [this] interview" in shown
+            await pilot.press("S", "g", "g")  # the summary, by policy
+            await pilot.pause()
+            assert "Programa [piloto]" in " ".join(screen_text(app).split())  # wrapped
+            app.screen.notify("[risas] and [/]")  # a notification is plain text too
+            await pilot.pause()
+            shown = list(app._notifications)[-1]
+            assert shown.message == "[risas] and [/]" and not shown.markup
+        assert app.return_code in (0, None)
+    asyncio.run(session())
+    assert passage.count("[/]") == 1
+
+
+PICKS = {"crisis": "positive_factors/crisis_opportunity",
+         "rotacion": "sustainability/staff_turnover",
+         "realidades": "challenges/women_realities",
+         "decisions": "recommendations/participation",
+         "scarce": "challenges/budget",
+         "ley": "sustainability/regulation",
+         "datos": "challenges/data_gaps",
+         "law": "sustainability/regulation"}
+
+
+def test_picker_finds_the_sensible_code_first(project):
+    from qda.tui.screens.dialogs import CodeIndex, topic_words
+    book = project.codebook
+    index = CodeIndex(book.codes, topic_words(book.path))
+    for query, code in PICKS.items():
+        found = [c.path for c in index.rank(query)]
+        assert found and found[0] == code, (query, found[:3])
+    assert [c.path for c in index.rank("LEY")][:2] == ["sustainability/regulation",
+                                                       "recommendations/regulation"]
+    assert index.rank("Rotación")[0].path == "sustainability/staff_turnover"
+    assert index.rank("no such thing at all") == []
+
+
+def test_picker_enter_takes_the_row_shown_for_what_was_typed(study):
+    project, (will, *_) = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("c", *"crisis", "enter")
+            await pilot.pause()
+            assert codings(project, will)[("positive_factors/crisis_opportunity", "ana")] == (
+                "accepted", "ana")
+            await pilot.press("c")
+            await pilot.pause()
+            picker = app.screen
+            assert isinstance(picker, CodePicker)
+            # Enter arrives for a query whose list is not on screen yet: it shows the list
+            submitted = type("Submitted", (), {"value": "datos"})()
+            picker.on_input_submitted(submitted)
+            assert app.screen is picker and picker.shown[0].path == "challenges/data_gaps"
+            picker.on_input_submitted(submitted)  # the second Enter takes the row shown
+            await pilot.pause()
+            assert codings(project, will)[("challenges/data_gaps", "ana")] == (
+                "accepted", "ana")
+    asyncio.run(session())
+
+
+def test_accept_and_reject_all_decide_what_was_on_screen(study):
+    project, (will, money, law) = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter", "j")
+            await settle(pilot)
+            assert app.screen.current == money
+            with project.store.transaction():  # autocode adds a suggestion meanwhile
+                project.store.replace_suggestions("model", [money, law], [
+                    Coding(money, "lessons_learned/gradualism", "model", "model",
+                           "suggested", 0.9),
+                    Coding(law, "lessons_learned/evidence", "model", "model", "suggested",
+                           0.9)])
+            await pilot.press("A")
+            rows = codings(project, money)
+            assert rows[("challenges/budget", "rules")] == ("accepted", "ana")
+            assert rows[("sustainability/budget", "rules")] == ("accepted", "ana")
+            assert rows[("lessons_learned/gradualism", "model")] == ("suggested", None)
+            assert not project.store.reviewed_by(money, "ana"), "one is still pending"
+            assert [s.code for s in app.screen.views[money].suggestions] == [
+                "lessons_learned/gradualism"]
+            await pilot.press("j")
+            assert app.screen.current == law
+            await pilot.press("R")
+            rows = codings(project, law)
+            assert rows[("recommendations/regulation", "rules")] == ("rejected", "ana")
+            assert rows[("lessons_learned/evidence", "model")] == ("suggested", None)
+    asyncio.run(session())
+
+
+def test_the_tui_stops_when_its_store_file_is_deleted_or_replaced(study, tmp_path):
+    project, _ = study
+    path = project.store.path
+
+    async def session(replace: bool) -> QdaApp:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            if replace:
+                copy = tmp_path / "other.sqlite3"
+                copy.write_bytes(path.read_bytes())
+                copy.replace(path)
+            else:
+                path.unlink()
+            await pilot.press("a")
+            await pilot.pause()
+        return app
+
+    saved = path.read_bytes()
+    app = asyncio.run(session(replace=False))
+    assert app.return_code == 1 and "deleted" in app.gone
+    path.write_bytes(saved)
+    with open_project(project.root) as again:
+        project = again
+        app = asyncio.run(session(replace=True))
+    assert app.return_code == 1 and "replaced" in app.gone
+
+
+def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
+    import zipfile
+    from xml.etree import ElementTree
+
+    from qda.export.refi import write_qdpx
+    from qda.export.tables import export_codings
+    project, (will, *_) = study
+    segment = project.store.segment(will)
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("shift+right", "shift+right", "shift+right")  # three words
+            await pilot.press("greater_than_sign")  # start a word later
+            assert app.screen.selection == (3, 20)
+            assert "«voluntad política»" in screen_text(app)
+            await pilot.press("c", *"voluntad", "enter")
+            await pilot.pause()
+            assert app.screen.selection is None
+            view = app.screen.views[will]
+            assert view.spans == {"positive_factors/political_will":
+                                  (segment.start + 3, segment.start + 20)}
+            await pilot.press("shift+down")  # a sentence: the whole first sentence
+            assert app.screen.selection == (0, len(segment.text))
+            await pilot.press("escape")  # Esc clears the selection before it leaves
+            assert app.screen.selection is None and isinstance(app.screen, CodingScreen)
+            # a mouse drag over the words selects them, trimmed of spaces
+            transcript = app.screen.query_one("Transcript")
+            block = transcript._blocks[transcript._index[will]]
+            y = block.top - transcript.scroll_offset.y
+            label = len(block.label)
+            assert transcript.offset_at(5 + label + 3, y) == (will, 3)
+            transcript.post_message(transcript.Dragged(will, 2, 21))
+            await pilot.pause()
+            assert app.screen.selection == (3, 20)
+    asyncio.run(session())
+    # the suggestion itself was accepted on the span: one coding, not two
+    rows = codings(project, will)
+    assert rows[("positive_factors/political_will", "rules")] == ("accepted", "ana")
+    out = tmp_path / "codings.csv"
+    export_codings(project, out)
+    import csv
+    (row,) = [r for r in csv.DictReader(out.open(encoding="utf-8"))
+              if r["code"] == "positive_factors/political_will"]
+    assert row["text"] == "voluntad política"
+    assert (int(row["start"]), int(row["end"])) == (segment.start + 3, segment.start + 20)
+    qdpx = tmp_path / "study.qdpx"
+    write_qdpx(project, qdpx)
+    with zipfile.ZipFile(qdpx) as archive:
+        root = ElementTree.fromstring(archive.read("project.qde"))
+    starts = {(int(s.get("startPosition")), int(s.get("endPosition")))
+              for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection")}
+    assert (segment.start + 3, segment.start + 20) in starts
+    from qda.export.quotes import quotes_frame  # the quote export and the report's quotes
+    quotes = quotes_frame(project)
+    assert "voluntad política" in set(quotes.text)
+
+
+def test_next_goes_across_interviews_in_my_order(study):
+    from qda.review import Review
+    project, (will, money, law) = study
+    pe = [s.id for s in project.store.segments(codable_only=True) if s.id not in (will, money,
+                                                                                 law)]
+    bea = Review(project, "bea")
+    for sid in pe:  # bea reviewed everything in PE-01: not a reason to skip it for ana
+        bea.reject_all(sid)
+    ana = Review(project, "ana")
+    for sid in (will, money, law):
+        ana.reject_all(sid)
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.document["name"] == "CL-01"
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.screen.document["name"] == "PE-01" and app.screen.current == pe[0]
+    asyncio.run(session())
+
+
+def tui_words() -> set[str]:
+    """Every literal the TUI passes to `tr`/`ui` or uses as a key's description."""
+    import ast
+    from pathlib import Path
+    found: set[str] = set()
+    for path in (Path(__file__).resolve().parents[1] / "qda" / "tui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = getattr(func, "id", getattr(func, "attr", ""))
+            words = node.args[0] if name in ("tr", "ui") and node.args else \
+                node.args[2] if name == "Binding" and len(node.args) > 2 else None
+            if isinstance(words, ast.Constant) and isinstance(words.value, str):
+                found.add(words.value)
+    return found
+
+
+def test_spanish_interface_and_every_string_translated(study):
+    from qda.ui_labels import ES
+    used = tui_words()
+    assert len(used) > 100
+    assert not sorted(used - set(ES)), sorted(used - set(ES))
+    project, _ = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "es", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            shown = screen_text(app)
+            assert "entrevistas" in shown and "Filtrar" in shown
+            await pilot.press("enter")
+            await settle(pilot)
+            shown = screen_text(app)
+            assert "Sugerencias" in shown and "Aceptar" in shown and "Pasaje 1 de 3" in shown
+            assert "Suggestions" not in shown and "Accept" not in shown
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert "Aceptar todo" in screen_text(app)
+    asyncio.run(session())
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_narrow_terminals_wrap_between_words(study, width):
+    project, (will, *_) = study
+    words = set(" ".join([CL, PE]).split())
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            assert screen.has_class("-narrow")
+            side, transcript = screen.query_one("#side"), screen.query_one("#transcript")
+            assert side.region.y >= transcript.region.bottom, "the panel goes below"
+            for y in range(transcript.size.height):
+                line = "".join(seg.text for seg in transcript.render_line(y))[5:]
+                for word in line.split():
+                    assert word in words, (word, line)
+    asyncio.run(session())
+
+
+def test_memos_on_interviews_and_codes_scrolling_and_retrieve(study):
+    project, (will, money, law) = study
+    from qda.review import Review
+    Review(project, "bea").add(money, "challenges/budget")
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("a", "i", *"la entrevista", "ctrl+s")
+            await pilot.pause()
+            doc = app.screen.document_id
+            assert project.store.note("ana", "document", doc) == "la entrevista"
+            await pilot.press("u")
+            assert project.store.note("ana", "document", doc) is None
+            await pilot.press("U")
+            await pilot.press("pagedown", "end", "home", "pageup")
+            await pilot.press("C", "m", *"voluntad de arriba", "ctrl+s")
+            await pilot.pause()
+            assert project.store.note("ana", "code", "positive_factors") == \
+                "voluntad de arriba"
+            app.screen.fill("challenges")
+            await pilot.press("enter")
+            await pilot.pause()
+            retrieve = app.screen
+            assert "1 codings on 1 passages" in screen_text(app)
+            await pilot.press("escape")
+            app.screen.fill("positive_factors")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert str(app.screen.query_one("DataTable").get_row_at(0)[0]) == str(will)
+            await pilot.press("x", "enter")  # export to xlsx
+            await pilot.pause()
+            out = project.root / "outputs" / "retrieve-positive_factors.xlsx"
+            from openpyxl import load_workbook
+            sheet = load_workbook(out).active
+            assert sheet.max_row == 2 and sheet["J2"].value.startswith("La voluntad")
+            await pilot.press("enter")  # jump to the passage in its interview
+            await settle(pilot)
+            assert isinstance(app.screen, CodingScreen) and app.screen.current == will
+            await pilot.press("M")
+            await pilot.pause()
+            assert "voluntad de arriba" in screen_text(app)
+            assert retrieve is not None
+    asyncio.run(session())
+
+
+def test_codes_created_renamed_and_merged_while_coding_and_undone(study):
+    project, (will, money, law) = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter", "j")
+            await settle(pilot)
+            await pilot.press("c", *"agua potable", "enter")  # nothing matches: offer one
+            await pilot.pause()
+            assert app.screen.query_one("#label").value == "agua potable"
+            await pilot.press("tab", "enter", *"Falta de agua potable", "ctrl+s")
+            await pilot.pause()
+            assert "challenges/agua_potable" in app.codebook
+            assert codings(project, money)[("challenges/agua_potable", "ana")] == (
+                "accepted", "ana")
+            await pilot.press("C")
+            await pilot.pause()
+            app.screen.fill("challenges/agua_potable")
+            await pilot.press("r", *["backspace"] * 20, *"agua", "enter")
+            await pilot.pause()
+            assert "challenges/agua" in app.codebook and ("challenges/agua", "ana") in \
+                codings(project, money)
+            await pilot.press("g", *"resistance", "enter")  # merge into Resistance
+            await pilot.pause()
+            assert "challenges/agua" not in app.codebook
+            assert codings(project, money)[("challenges/resistance", "ana")] == (
+                "accepted", "ana")
+            await pilot.press("u")  # undo the merge
+            await pilot.pause()
+            assert "challenges/agua" in app.codebook
+            assert ("challenges/resistance", "ana") not in codings(project, money)
+            assert codings(project, money)[("challenges/agua", "ana")] == ("accepted", "ana")
+            await pilot.press("u")  # undo the rename
+            await pilot.pause()
+            assert "challenges/agua_potable" in app.codebook
+    asyncio.run(session())
+
+
+def test_a_passage_opened_from_the_retrieve_list_is_scrolled_into_view(project):
+    from qda.review import Review
+    turns = "".join(f"[00:{i // 60:02d}:{i % 60:02d}] P1: Turno número {i}, con palabras que "
+                    f"ocupan una línea entera del transcrito y algo más para envolver.\n\n"
+                    for i in range(80))
+    write_txt(project.root / "transcripts", "long.txt", turns, id="LG-01", country="Chile",
+              role="expert", language="es")
+    assert import_paths(project, [project.root / "transcripts"]).ok
+    late = [s.id for s in project.store.segments(codable_only=True)][70]
+    Review(project, "ana").add(late, "lessons_learned")
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("C")
+            await pilot.pause()
+            app.screen.fill("lessons_learned")
+            assert "lessons_learned 1" not in screen_text(app)  # labels, not keys
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "1 codings on 1 passages (1 accepted, 0 suggested)" in screen_text(app)
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, CodingScreen) and screen.current == late
+            transcript = screen.query_one("Transcript")
+            block = transcript._blocks[transcript._index[late]]
+            top = transcript.scroll_offset.y
+            assert top <= block.top < top + transcript.scrollable_content_region.height
+            assert "Turno número 70," in screen_text(app)
+    asyncio.run(session())

@@ -15,11 +15,15 @@ from .base import passages
 from .training import load, model_folder, MODEL_FILE
 
 
-def ranked(project: Project, limit: int | None = None) -> tuple[pd.DataFrame, str]:
-    """Unreviewed passages in review order (segment_id, document, text, margin) and how
-    they were ordered ('model' or 'document')."""
+def ranked(project: Project, limit: int | None = None, coder: str | None = None
+           ) -> tuple[pd.DataFrame, str]:
+    """Unreviewed passages (by anyone, or by `coder`) in review order (segment_id,
+    document, text, margin) and how they were ordered ('model' or 'document')."""
     frame = passages(project)
-    frame = frame[frame.segment_id.isin(project.store.unreviewed_segment_ids())]
+    if coder is None:
+        frame = frame[frame.segment_id.isin(project.store.unreviewed_segment_ids())]
+    else:
+        frame = frame[~frame.segment_id.isin(project.store.reviewed_segment_ids(coder))]
     frame = frame.reset_index(drop=True)
     if frame.empty or not (model_folder(project) / MODEL_FILE).exists():
         return _top(frame.assign(margin=float("nan")), limit), "document"
@@ -31,9 +35,11 @@ def ranked(project: Project, limit: int | None = None) -> tuple[pd.DataFrame, st
     return _top(frame, limit), "model"
 
 
-def next_segments(project: Project, limit: int | None = None) -> list[int]:
-    """Ids of codable passages nobody has reviewed, in the order worth reviewing them."""
-    frame, _ = ranked(project, limit)
+def next_segments(project: Project, limit: int | None = None, coder: str | None = None
+                  ) -> list[int]:
+    """Ids of codable passages nobody (or `coder`) has reviewed, in the order worth
+    reviewing them."""
+    frame, _ = ranked(project, limit, coder)
     return [int(i) for i in frame.segment_id]
 
 

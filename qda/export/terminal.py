@@ -76,8 +76,8 @@ def summary(freq: pd.DataFrame, unit: str, width: int) -> list[RenderableType]:
         suffix = f" ({index + 1}/{len(chunks)})" if len(chunks) > 1 else ""
         table = _table(title + suffix)
         table.add_column("", ratio=1, min_width=LABEL_MIN, overflow="fold")
-        for header, _ in chunk + fixed:
-            table.add_column(header, justify="right", no_wrap=True)
+        for header, _ in chunk + fixed:  # a group name is data ("Programa [piloto]")
+            table.add_column(Text(header), justify="right", no_wrap=True)
         for row, code in enumerate(codes):
             level = cells.at[(code, TOTAL), "level"]
             label = cells.at[(code, TOTAL), "label"]

@@ -1,7 +1,9 @@
 """The Textual app behind `qda tui`: screens, app-wide keys, the review session.
 
 Decisions are written by `qda.review.Review` the moment a key is pressed; the app keeps
-no unsaved state, so quitting (or a crash) loses nothing.
+no unsaved state, so quitting (or a crash) loses nothing. Every word of the interface goes
+through `tr` (the Spanish table is `qda.ui_labels`), and every piece of user text is shown
+as plain text, never read as markup.
 """
 from __future__ import annotations
 
@@ -16,14 +18,18 @@ from textual.binding import Binding
 from ..codebook import Codebook
 from ..errors import QdaError
 from ..project import Project, open_project
-from ..review import MACHINE_KINDS, Review
+from ..review import MACHINE_KINDS, Review, StoreGone
+from ..ui_labels import ui
+from .app_text import translate_bindings
 from .screens.codebook import CodebookScreen
 from .screens.coding import CodingScreen
-from .screens.dialogs import HelpScreen
+from .screens.dialogs import CodeIndex, HelpScreen, topic_words
 from .screens.interviews import InterviewsScreen
+from .screens.memos import MemosScreen
 from .screens.summary import SummaryScreen
 
 LANGS = ("es", "en")
+STORE_CHECK_S = 2.0  # how often the store file is checked to still be the project's
 
 
 class QdaApp(App):
@@ -37,6 +43,7 @@ class QdaApp(App):
         Binding("I", "interviews", "Interviews", show=False),
         Binding("C", "codebook", "Codebook", show=False),
         Binding("S", "summary", "Summary", show=False),
+        Binding("M", "memos", "Memos", show=False),
         Binding("q", "quit", "Quit", show=False),
     ]
 
@@ -49,10 +56,33 @@ class QdaApp(App):
         self.review = Review(project, coder)
         self.codebook: Codebook = project.codebook
         self.lang = lang
+        translate_bindings(self, lang)
         self.compare = compare
-        self.queue: list[int] | None = None  # passages in `qda next` order, loaded aside
+        self.queue: list[int] | None = None  # passages in `qda next` order for me, read aside
         self.load_queue = queue
         self.key_latencies: deque[float] = deque(maxlen=10_000)  # ms, see run_action
+        self.gone: str | None = None  # why the session stopped: its store file went away
+        self._code_index: CodeIndex | None = None
+
+    def code_index(self) -> CodeIndex:
+        """The picker's index of the codebook, built when first needed."""
+        if self._code_index is None:
+            self._code_index = CodeIndex(self.codebook.codes, topic_words(self.codebook.path))
+        return self._code_index
+
+    def codebook_changed(self) -> None:
+        """Read the codebook again after a code was created, renamed or merged."""
+        self.codebook = self.project.reload_codebook()
+        self._code_index = None
+
+    def tr(self, text: str, **values: object) -> str:
+        """`text` in the interface's language."""
+        return ui(text, self.lang, **values)
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications carry user text (queries, code labels): never read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def run_action(self, action: str | Any, default_namespace: Any = None) -> bool:
         """Run a key's (or a click's) action, timing it until the screen has been redrawn:
@@ -65,28 +95,53 @@ class QdaApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())
+        self.set_interval(STORE_CHECK_S, self.check_store)
 
-    # -- the review queue (`qda next` order), read on a thread with its own connection ---------
+    # -- the store must stay the project's file ----------------------------------------------
+    def check_store(self) -> bool:
+        """Stop the session (exit status 1, with the reason) if the store file was deleted
+        or replaced: every later decision would be written into a file nobody can open."""
+        try:
+            self.review.check_store()
+        except StoreGone as exc:
+            self.store_gone(exc)
+            return False
+        return True
+
+    def store_gone(self, exc: StoreGone) -> None:
+        if self.gone is None:
+            self.gone = str(exc)
+            self.exit(return_code=1)
+
+    # -- the review queue (`qda next` order for me), read on a thread with its own connection
     @work(thread=True, exclusive=True, group="queue")
     def fill_queue(self) -> None:
         from ..coders.active import next_segments  # here: the model's libraries load aside
         try:
             with open_project(self.project.root) as own:
-                order = next_segments(own)
+                order = next_segments(own, coder=self.review.coder)
         except QdaError as exc:  # e.g. an unreadable model: review goes on in document order
-            self.call_from_thread(self.notify, f"review order: {exc}", severity="warning")
+            self.call_from_thread(self.notify, self.tr("review order: {why}", why=str(exc)),
+                                  severity="warning")
             return
         self.call_from_thread(setattr, self, "queue", order)
 
-    def next_unreviewed(self, exclude: int | None = None) -> int | None:
-        """The first passage in the queue this coder has not decided yet."""
+    def next_unreviewed(self, current: int | None = None) -> int | None:
+        """The next passage I have not reviewed, across interviews: in the `qda next` order
+        once it is read, else in transcript order after `current`."""
         store, me = self.project.store, self.review.coder
-        while self.queue:
-            candidate = self.queue[0]
-            if candidate != exclude and not store.reviewed_by(candidate, me):
-                return candidate
-            self.queue.pop(0)
-        return None
+        if self.queue is not None:
+            while self.queue and store.reviewed_by(self.queue[0], me):
+                self.queue.pop(0)  # reviewed since the queue was read
+            for candidate in self.queue:
+                if candidate != current and not store.reviewed_by(candidate, me):
+                    return candidate
+        order = store.codable_order()
+        done = store.reviewed_segment_ids(me)
+        start = order.index(current) + 1 if current in order else 0
+        return next((s for s in order[start:] + order[:start]
+                     if s not in done and s != current), None)
+
 
     def reviewed(self, segment_id: int) -> None:
         if self.queue and self.queue[0] == segment_id:
@@ -99,6 +154,13 @@ class QdaApp(App):
             # read while she reads the transcript: at start-up it would slow the first screen
             self.load_queue = False
             self.fill_queue()
+        for screen in self.screen_stack:
+            if isinstance(screen, CodingScreen):  # one coding screen: reuse it
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.filter_name = f"code:{code_filter}" if code_filter else "all"
+                screen.load_document(document_id, segment_id)
+                return
         self.push_screen(CodingScreen(document_id, segment_id, code_filter))
 
     def _switch(self, kind: type) -> None:
@@ -120,36 +182,45 @@ class QdaApp(App):
     def action_summary(self) -> None:
         self._switch(SummaryScreen)
 
+    def action_memos(self) -> None:
+        self._switch(MemosScreen)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         seen: dict[tuple[str, str], list[str]] = {}
-        for binding in [*type(self.screen).BINDINGS, *self.BINDINGS]:
-            if isinstance(binding, Binding) and binding.description:
-                shown = seen.setdefault((binding.action, binding.description), [])
-                for key in binding.key.split(","):
-                    label = self.get_key_display(Binding(key.strip(), binding.action))
-                    if label not in shown:
-                        shown.append(label)
+        for node in (self.screen, self):
+            own = {b.action for b in type(node).BINDINGS if isinstance(b, Binding)}
+            for key, bindings in node._bindings.key_to_bindings.items():
+                for binding in bindings:  # qda's keys, not Textual's focus and copy keys
+                    if binding.description and binding.action in own:
+                        shown = seen.setdefault((binding.action, binding.description), [])
+                        label = self.get_key_display(Binding(key, binding.action))
+                        if label not in shown:
+                            shown.append(label)
         keys = [(" ".join(shown), description) for (_, description), shown in seen.items()]
-        name = type(self.screen).__name__.removesuffix("Screen").lower()
-        self.push_screen(HelpScreen(name, keys))
+        name = self.tr(type(self.screen).__name__.removesuffix("Screen").lower())
+        self.push_screen(HelpScreen(name, keys, self.lang))
 
     def cycle_compare(self) -> None:
         """Show the next other coder's decisions beside mine (then nobody's)."""
         others = [name for name in self.project.store.decision_makers()
                   if name != self.review.coder and name not in MACHINE_KINDS]
         if not others:
-            self.notify("nobody else has coded in this project yet", timeout=3)
+            self.notify(self.tr("nobody else has coded in this project yet"), timeout=3)
             self.compare = None
             return
         ring = [*others, None]
         self.compare = ring[(ring.index(self.compare) + 1) % len(ring)] \
             if self.compare in ring else ring[0]
-        self.notify(f"showing {self.compare}'s decisions" if self.compare
-                    else "comparison off", timeout=2)
+        self.notify(self.tr("showing {who}'s decisions", who=self.compare) if self.compare
+                    else self.tr("comparison off"), timeout=2)
 
 
 def run(project: Project, coder: str, lang: str, compare: str | None = None) -> None:
-    """Run the TUI on a terminal until the user quits."""
-    QdaApp(project, coder, lang, compare).run()
+    """Run the TUI on a terminal until the user quits; a store that went away while it ran
+    is an error (exit status 1), never a silent success."""
+    app = QdaApp(project, coder, lang, compare)
+    app.run()
+    if app.gone:
+        raise QdaError(app.gone)

@@ -1,11 +1,13 @@
 """The coding screen: one interview's transcript, the current passage, and single-key
-decisions on it. Every decision goes through `qda.review.Review`, written at once."""
+decisions on it, on the whole passage or on a selected part of it. Every decision goes
+through `qda.review.Review`, written at once."""
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -14,26 +16,24 @@ from textual.widgets import Footer, Static
 
 from ...errors import QdaError
 from ...models import AXES, ROLES
-from ...review import Action, PassageView, view_of
+from ...review import Action, PassageView, StoreGone, view_of
+from ..app_text import translated
 from ..widgets.passage_panel import PassagePanel, axis_colour, code_label
 from ..widgets.transcript import Mark, Transcript
-from .dialogs import Choice, CodePicker, MemoDialog, Prompt
+from .dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
 
 if TYPE_CHECKING:
     from ..app import QdaApp
 
 AXIS_LETTERS = {axis: axis[0].upper() for axis in AXES}  # P C S L R
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so a search for "politica" finds "política"."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold())
-                   if not unicodedata.combining(ch))
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s|$)")
 
 
 class CodingScreen(Screen):
     """Review the passages of one interview."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("j,down", "move(1)", "Move", key_display="j/k"),
         Binding("k,up", "move(-1)", "Move back", show=False),
@@ -45,25 +45,42 @@ class CodingScreen(Screen):
         Binding("c", "add_code", "Code"),
         Binding("d", "remove_code", "Remove a code", show=False),
         Binding("m", "memo", "Memo"),
+        Binding("i", "interview_memo", "Memo on the interview", show=False),
         Binding("u", "undo", "Undo"),
         Binding("U", "redo", "Redo", show=False),
         Binding("s", "select(1)", "Select next suggestion", show=False),
         *[Binding(str(i), f"pick({i - 1})", f"Select suggestion {i}", show=False)
           for i in range(1, 10)],
+        Binding("shift+right", "extend('word', 1)", "Select: one more word", show=False),
+        Binding("shift+left", "extend('word', -1)", "Select: one word less", show=False),
+        Binding("shift+down", "extend('sentence', 1)", "Select: one more sentence",
+                show=False),
+        Binding("shift+up", "extend('sentence', -1)", "Select: one sentence less",
+                show=False),
+        Binding("greater_than_sign", "shift_start(1)", "Select: start a word later",
+                key_display=">", show=False),
+        Binding("less_than_sign", "shift_start(-1)", "Select: start a word earlier",
+                key_display="<", show=False),
+        Binding("pageup", "scroll('page_up')", "Scroll up a page", show=False),
+        Binding("pagedown", "scroll('page_down')", "Scroll down a page", show=False),
+        Binding("home", "scroll('home')", "Scroll to the start", show=False),
+        Binding("end", "scroll('end')", "Scroll to the end", show=False),
         Binding("slash", "search", "Search text", show=False),
         Binding("f", "filter", "Filter passages", show=False),
         Binding("v", "compare", "Compare with another coder", show=False),
-        Binding("escape", "back", "Back", show=False),
+        Binding("escape", "back", "Back (or clear the selection)", show=False),
     ]
 
     def __init__(self, document_id: int, segment_id: int | None = None,
                  code_filter: str | None = None) -> None:
         super().__init__()
+        translated(self)
         self.document_id = document_id
         self.start_segment = segment_id
         self.filter_name = f"code:{code_filter}" if code_filter else "all"
         self.current: int | None = None
         self.selected = 0
+        self.selection: tuple[int, int] | None = None  # part of the current passage
         self.order: list[int] = []
         self.views: dict[int, PassageView] = {}
         self.rows: dict[int, list] = {}
@@ -75,7 +92,7 @@ class CodingScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="doc-header")
-        with Horizontal():
+        with Horizontal(id="body"):
             yield Transcript(id="transcript")
             yield PassagePanel(id="side")
         yield Footer()
@@ -96,12 +113,13 @@ class CodingScreen(Screen):
         reviews = store.document_reviews(document_id, me)
         memos = store.document_memos(document_id, me)
         self.order = [s.id for s in segments if not s.is_interviewer]
-        self.speakers = {s.id: s.speaker for s in segments}
+        self.segments = {s.id: s for s in segments}
         self.texts = {s.id: s.text for s in segments if not s.is_interviewer}
         self.views = {sid: view_of(self.rows.get(sid, []), me, sid, sid in reviews,
                                    memos.get(sid)) for sid in self.order}
         transcript = self.query_one(Transcript)
         transcript.show(segments, {sid: self._mark(v) for sid, v in self.views.items()})
+        self.current = None
         target = segment_id if segment_id in self.views else None
         if target is None:
             target = next((s for s in self.order if self._matches(s)), None)
@@ -111,7 +129,8 @@ class CodingScreen(Screen):
         if target is not None:
             self.go(target)
         else:
-            self.query_one(PassagePanel).update("This interview has no respondent passages.")
+            self.query_one(PassagePanel).update(
+                self.qda.tr("This interview has no respondent passages."))
 
     def _mark(self, view: PassageView) -> Mark:
         book = self.qda.codebook
@@ -125,21 +144,25 @@ class CodingScreen(Screen):
                     reviewed=view.reviewed)
 
     def _header(self) -> None:
-        d, lang = self.document, self.qda.lang
-        role = ROLES.get(d["role"] or "", {}).get(lang, d["role"] or "")
+        d, tr = self.document, self.qda.tr
+        role = ROLES.get(d["role"] or "", {}).get(self.qda.lang, d["role"] or "")
         parts = [d["name"], d["country"], role, d["policy"], d["language"]]
-        right = f"coder {self.qda.review.coder}"
+        right = tr("coder {coder}", coder=self.qda.review.coder)
         if self.qda.compare:
-            right += f" · beside {self.qda.compare}"
+            right += " · " + tr("beside {who}", who=self.qda.compare)
         if self.filter_name != "all":
-            right += f" · filter {self.filter_name}"
-        self.query_one("#doc-header", Static).update(
-            " · ".join(p for p in parts if p) + "   [dim]" + right + "[/]")
+            right += " · " + tr("filter {name}", name=self.filter_name)
+        memo = self.qda.project.store.note(self.qda.review.coder, "document", self.document_id)
+        if memo:
+            right += " · " + tr("interview memo")
+        self.query_one("#doc-header", Static).update(Text.assemble(
+            " · ".join(str(p) for p in parts if p), ("   " + right, "dim")))
 
     # -- the current passage -------------------------------------------------------------------
     def go(self, segment_id: int) -> None:
         if segment_id != self.current:
             self.selected = 0
+            self.selection = None
         self.current = segment_id
         self._show()
 
@@ -150,18 +173,27 @@ class CodingScreen(Screen):
         view = self.views[sid]
         self.selected = min(self.selected, max(len(view.suggestions) - 1, 0))
         spans = [span for s in view.suggestions for span in s.spans()]
-        self.query_one(Transcript).set_current(sid, spans)
+        base = self.segments[sid].start
+        coded = [(s - base, e - base) for s, e in view.spans.values()]
+        self.query_one(Transcript).set_current(sid, spans, coded, self.selection)
         other = None
         compare = self.qda.compare
         if compare:
             store = self.qda.project.store
             other = view_of(self.rows.get(sid, []), compare, sid, store.reviewed_by(sid, compare),
                             store.passage_memo(sid, compare))
-        speaker = self.speakers.get(sid) or "?"
-        position = f"Passage {self.order.index(sid) + 1} of {len(self.order)} · {speaker}"
+        segment = self.segments[sid]
+        position = self.qda.tr("Passage {n} of {total} · #{id} · {speaker}",
+                               n=self.order.index(sid) + 1, total=len(self.order), id=sid,
+                               speaker=segment.speaker or "?")
+        if segment.time:
+            position += f" · {segment.time}"
+        selection = self.texts[sid][self.selection[0]:self.selection[1]] \
+            if self.selection else None
         self.query_one(PassagePanel).show(view, book=self.qda.codebook, lang=self.qda.lang,
                                           position=position, selected=self.selected,
-                                          compare=compare, other=other)
+                                          compare=compare, other=other, base=base,
+                                          text=self.texts[sid], selection=selection)
 
     def _reload(self, segment_id: int) -> None:
         """Re-read one passage after a decision (ours, or an undo)."""
@@ -180,6 +212,9 @@ class CodingScreen(Screen):
         sid = self.current
         try:
             action = decide(sid)
+        except StoreGone as exc:
+            self.qda.store_gone(exc)
+            return None
         except QdaError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             action = None
@@ -190,7 +225,8 @@ class CodingScreen(Screen):
     def _suggestion(self) -> str | None:
         view = self.views.get(self.current) if self.current is not None else None
         if not view or not view.suggestions:
-            self.notify("no pending suggestion on this passage; c adds a code", timeout=3)
+            self.notify(self.qda.tr("no pending suggestion on this passage; c adds a code"),
+                        timeout=3)
             return None
         return view.suggestions[self.selected].code
 
@@ -225,23 +261,23 @@ class CodingScreen(Screen):
                 self.go(self.order[i])
                 return
             i += step
-        where = "" if self.filter_name == "all" else f" for filter {self.filter_name}"
-        self.notify(("first passage" if step < 0 else "last passage") + where, timeout=2)
+        where = "" if self.filter_name == "all" else " " + self.qda.tr(
+            "for filter {name}", name=self.filter_name)
+        self.notify(self.qda.tr("first passage" if step < 0 else "last passage") + where,
+                    timeout=2)
 
     def action_next_unreviewed(self) -> None:
-        target = self.qda.next_unreviewed(exclude=self.current)
+        """The next passage I have not reviewed, in this interview or the next ones."""
+        target = self.qda.next_unreviewed(self.current)
         if target is None:
-            # nothing left in the project's queue: the next one I have not decided here
-            start = self.order.index(self.current) if self.current in self.order else -1
-            ring = self.order[start + 1:] + self.order[:start + 1]
-            target = next((s for s in ring if not self.views[s].reviewed), None)
-        if target is None:
-            self.notify("every passage is reviewed", timeout=3)
+            self.notify(self.qda.tr("every passage is reviewed"), timeout=3)
         elif target in self.views:
             self.go(target)
         else:
             segment = self.qda.project.store.segment(target)
             self.load_document(segment.document_id, target)
+            self.notify(self.qda.tr("next interview: {name}", name=self.document["name"]),
+                        timeout=2)
 
     def action_select(self, step: int) -> None:
         view = self.views.get(self.current)
@@ -255,6 +291,60 @@ class CodingScreen(Screen):
             self.selected = index
             self._show()
 
+    def action_scroll(self, where: str) -> None:
+        transcript = self.query_one(Transcript)
+        {"page_up": transcript.scroll_page_up, "page_down": transcript.scroll_page_down,
+         "home": transcript.scroll_home, "end": transcript.scroll_end}[where](animate=False)
+
+    # -- selecting part of the passage ---------------------------------------------------------
+    def action_extend(self, unit: str, step: int) -> None:
+        """Move the selection's end by a word or a sentence (the first press selects the
+        first word or sentence of the passage)."""
+        if self.current is None:
+            return
+        text = self.texts[self.current]
+        ends = [m.end() for m in _WORD.finditer(text)] if unit == "word" else \
+            sorted({m.end() for m in _SENTENCE_END.finditer(text)} | {len(text.rstrip())})
+        if not ends:
+            return
+        if self.selection is None:
+            if step < 0:
+                return
+            start = next((m.start() for m in _WORD.finditer(text)), 0)
+            self.selection = (start, next(e for e in ends if e > start))
+        else:
+            start, end = self.selection
+            later = [e for e in ends if e > end] if step > 0 else \
+                [e for e in ends if start < e < end]
+            if later:
+                self.selection = (start, later[0] if step > 0 else later[-1])
+            elif step < 0:
+                self.selection = None
+        self._show()
+
+    def action_shift_start(self, step: int) -> None:
+        """Move the selection's start a word later or earlier."""
+        if self.current is None or self.selection is None:
+            return
+        start, end = self.selection
+        starts = [m.start() for m in _WORD.finditer(self.texts[self.current])]
+        moved = [s for s in starts if start < s < end] if step > 0 else \
+            [s for s in starts if s < start]
+        if moved:
+            self.selection = (moved[0] if step > 0 else moved[-1], end)
+            self._show()
+
+    def on_transcript_dragged(self, event: Transcript.Dragged) -> None:
+        if event.segment_id == self.current:
+            text = self.texts[self.current]
+            start, end = event.start, event.end
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            self.selection = (start, end) if start < end else None
+            self._show()
+
     # -- decisions -----------------------------------------------------------------------------
     def action_accept(self) -> None:
         code = self._suggestion()
@@ -266,32 +356,51 @@ class CodingScreen(Screen):
         if code:
             self._decide(lambda sid: self.qda.review.reject(sid, code))
 
+    def _seen(self) -> list[str]:
+        """The suggestions on screen now: what A and R decide, whatever arrived since."""
+        view = self.views.get(self.current)
+        return [s.code for s in view.suggestions] if view else []
+
     def action_accept_all(self) -> None:
-        self._decide(self.qda.review.accept_all)
+        seen = self._seen()
+        self._decide(lambda sid: self.qda.review.accept_all(sid, seen))
 
     def action_reject_all(self) -> None:
-        self._decide(self.qda.review.reject_all)
+        seen = self._seen()
+        self._decide(lambda sid: self.qda.review.reject_all(sid, seen))
 
     def action_add_code(self) -> None:
+        """Code the passage, or the selected part of it, with a code from the picker (or a
+        new one, when nothing matches)."""
         if self.current is None:
             return
+        base = self.segments[self.current].start
+        span = (base + self.selection[0], base + self.selection[1]) if self.selection else None
 
         def done(code: str | None) -> None:
-            if code:
-                self._decide(lambda sid: self.qda.review.add(sid, code))
-        self.app.push_screen(CodePicker(self.qda.codebook.codes, self.qda.lang), done)
+            if code and code.startswith(NEW):
+                from .codebook import NewCodeDialog
+                self.app.push_screen(NewCodeDialog(code[len(NEW):]),
+                                     lambda made: made and done(made))
+            elif code:
+                if self._decide(lambda sid: self.qda.review.add(sid, code, span)):
+                    self.selection = None
+                    self._show()
+        title = "Code the selection" if span else "Add a code"
+        self.app.push_screen(CodePicker(self.qda.code_index(), self.qda.lang, title,
+                                        create=True), done)
 
     def action_remove_code(self) -> None:
         view = self.views.get(self.current)
         if not view or not view.codes:
-            self.notify("this passage has no code of yours to remove", timeout=3)
+            self.notify(self.qda.tr("this passage has no code of yours to remove"), timeout=3)
             return
         book, lang = self.qda.codebook, self.qda.lang
 
         def done(code: str | None) -> None:
             if code:
                 self._decide(lambda sid: self.qda.review.remove(sid, code))
-        self.app.push_screen(Choice("Remove which code?", [
+        self.app.push_screen(Choice(self.qda.tr("Remove which code?"), [
             (code, code_label(book, code, lang)) for code in view.codes]), done)
 
     def action_memo(self) -> None:
@@ -302,7 +411,26 @@ class CodingScreen(Screen):
         def done(text: str | None) -> None:
             if text is not None:
                 self._decide(lambda sid: self.qda.review.memo(sid, text))
-        self.app.push_screen(MemoDialog(view.memo or "", "Memo on this passage"), done)
+        self.app.push_screen(MemoDialog(view.memo or "", self.qda.tr("Memo on this passage"),
+                                        self.qda.lang), done)
+
+    def action_interview_memo(self) -> None:
+        store, me = self.qda.project.store, self.qda.review.coder
+        before = store.note(me, "document", self.document_id)
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.qda.review.note(text, document_id=self.document_id)
+            except StoreGone as exc:
+                self.qda.store_gone(exc)
+                return
+            except QdaError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+            self._header()
+        self.app.push_screen(MemoDialog(before or "", self.qda.tr(
+            "Memo on the interview {name}", name=self.document["name"]), self.qda.lang), done)
 
     def action_undo(self) -> None:
         self._history(self.qda.review.undo, "undone")
@@ -313,19 +441,24 @@ class CodingScreen(Screen):
     def _history(self, step: Callable[[], Action | None], verb: str) -> None:
         try:
             action = step()
+        except StoreGone as exc:
+            self.qda.store_gone(exc)
+            return
         except QdaError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
         if action is None:
-            self.notify(f"nothing to be {verb}", timeout=2)
+            self.notify(self.qda.tr(f"nothing to be {verb}"), timeout=2)
             return
         sid = action.segment_id
-        if sid in self.views:
+        if sid < 0:  # a memo on an interview or a code
+            self._header()
+        elif sid in self.views:
             self._reload(sid)
             self.go(sid)
         else:
             self.load_document(self.qda.project.store.segment(sid).document_id, sid)
-        self.notify(f"{verb}: {action.label}", timeout=2)
+        self.notify(self.qda.tr(f"{verb}: {{what}}", what=action.label), timeout=2)
 
     # -- finding -------------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -339,28 +472,31 @@ class CodingScreen(Screen):
             hits = [s for s in ring if wanted in fold(self.texts[s])]
             if hits:
                 self.go(hits[0])
-                self.notify(f"'{query}': {len(hits)} passage(s) here; / and Enter for the "
-                            "next", timeout=3)
+                self.notify(self.qda.tr("'{query}': {n} passage(s) here; / and Enter for the "
+                                        "next", query=query, n=len(hits)), timeout=3)
             else:
-                self.notify(f"'{query}' is not in this interview", timeout=3)
-        self.app.push_screen(Prompt("Search this interview", self.last_search,
-                                    "words (accents and case ignored)"), done)
+                self.notify(self.qda.tr("'{query}' is not in this interview", query=query),
+                            timeout=3)
+        self.app.push_screen(Prompt(self.qda.tr("Search this interview"), self.last_search,
+                                    self.qda.tr("words (accents and case ignored)")), done)
 
     def action_filter(self) -> None:
-        choices = [("all", "All passages"), ("unreviewed", "Not reviewed by me"),
-                   ("pending", "With pending suggestions"), ("coded", "Coded by me"),
-                   ("memo", "With my memo"), ("code", "With a code…")]
+        tr = self.qda.tr
+        choices = [("all", tr("All passages")), ("unreviewed", tr("Not reviewed by me")),
+                   ("pending", tr("With pending suggestions")), ("coded", tr("Coded by me")),
+                   ("memo", tr("With my memo")), ("code", tr("With a code…"))]
         if self.qda.compare:
-            choices.insert(4, ("disagree", f"Where {self.qda.compare} and I differ"))
+            choices.insert(4, ("disagree", tr("Where {who} and I differ",
+                                              who=self.qda.compare)))
 
         def chosen(name: str | None) -> None:
             if name == "code":
-                self.app.push_screen(CodePicker(self.qda.codebook.codes, self.qda.lang,
+                self.app.push_screen(CodePicker(self.qda.code_index(), self.qda.lang,
                                                 "Filter by code"),
                                      lambda code: code and self._set_filter(f"code:{code}"))
             elif name:
                 self._set_filter(name)
-        self.app.push_screen(Choice("Show which passages?", choices), chosen)
+        self.app.push_screen(Choice(tr("Show which passages?"), choices), chosen)
 
     def _set_filter(self, name: str) -> None:
         self.filter_name = name
@@ -368,7 +504,8 @@ class CodingScreen(Screen):
         if self.current is not None and not self._matches(self.current):
             target = next((s for s in self.order if self._matches(s)), None)
             if target is None:
-                self.notify(f"no passage here matches {name}", timeout=3)
+                self.notify(self.qda.tr("no passage here matches {name}", name=name),
+                            timeout=3)
             else:
                 self.go(target)
 
@@ -378,4 +515,8 @@ class CodingScreen(Screen):
         self._show()
 
     def action_back(self) -> None:
+        if self.selection is not None:
+            self.selection = None
+            self._show()
+            return
         self.app.pop_screen()

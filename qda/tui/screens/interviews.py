@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ...models import ROLES
+from ..app_text import translated
 
 if TYPE_CHECKING:
     from ..app import QdaApp
@@ -50,6 +52,7 @@ class InterviewsScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        translated(self)
         self.sort_key = "name"
         self.reverse = False
         self.rows: list[dict] = []
@@ -60,8 +63,8 @@ class InterviewsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
-        yield Input(placeholder="filter: words, or country:peru role:expert policy:plan",
-                    id="filter")
+        yield Input(placeholder=self.qda.tr("filter: words, or country:peru role:expert "
+                                            "policy:plan"), id="filter")
         yield DataTable(id="interviews", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -93,7 +96,7 @@ class InterviewsScreen(Screen):
                   "passages": 8, "share": 8}
         arrow = " ▼" if self.reverse else " ▲"
         for key, label in COLUMNS:
-            table.add_column(label + (arrow if key == self.sort_key else ""),
+            table.add_column(Text(self.qda.tr(label) + (arrow if key == self.sort_key else "")),
                              width=widths[key], key=key)
         query = self.query_one("#filter", Input).value
         shown = [r for r in self.rows if matches(r, query)]
@@ -106,16 +109,21 @@ class InterviewsScreen(Screen):
             policy = r["policy"] or ""
             if len(policy) > policy_width:
                 policy = policy[:policy_width - 1] + "…"
-            table.add_row(r["name"], r["country"] or "", short.get(r["role"] or "",
-                                                                     r["role_label"]),
-                          policy, r["language"] or "", str(r["passages"]),
-                          f"{r['share']:.0%}", key=str(r["id"]))
+            table.add_row(*map(Text, (r["name"], r["country"] or "",
+                                      short.get(r["role"] or "", r["role_label"]),
+                                      policy, r["language"] or "", str(r["passages"]),
+                                      f"{r['share']:.0%}")), key=str(r["id"]))
         total = sum(r["passages"] for r in self.rows)
         done = sum(r["reviewed"] for r in self.rows)
-        filtered = f" · {len(shown)} shown (filter: {query})" if query else ""
-        self.query_one("#title", Static).update(
-            f"[b]{len(self.rows)} interviews[/] · {done} of {total} passages reviewed by "
-            f"{self.qda.review.coder}{filtered}   [dim]Enter opens · / filter · o sort[/]")
+        tr = self.qda.tr
+        title = Text.assemble(
+            (tr("{n} interviews" if len(self.rows) != 1 else "{n} interview",
+                n=len(self.rows)), "bold"),
+            " · " + tr("{done} of {total} passages reviewed by {coder}", done=done,
+                       total=total, coder=self.qda.review.coder),
+            tr(" · {n} shown (filter: {query})", n=len(shown), query=query) if query else "",
+            ("   " + tr("Enter opens · / filter · o sort"), "dim"))
+        self.query_one("#title", Static).update(title)
         if shown:
             table.move_cursor(row=min(keep, len(shown) - 1))
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Group
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..app_text import translated
 
 if TYPE_CHECKING:
     from ..app import QdaApp
@@ -23,6 +25,7 @@ class SummaryScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        translated(self)
         self.by, self.unit, self.include_suggested = "country", "interview", False
 
     @property
@@ -49,7 +52,8 @@ class SummaryScreen(Screen):
         freq = frequencies(self.qda.project, self.by, self.qda.lang, self.include_suggested)
         body = self.query_one("#summary", Static)
         if freq.empty or freq["group_interviews"].max() == 0:
-            body.update("No interviews yet: import transcripts with 'qda import'.")
+            body.update(Text(self.qda.tr("No interviews yet: import transcripts with "
+                                         "'qda import'.")))
             return
         width = max(self.app.size.width - 2, 40)
         body.update(Group(*terminal.summary(freq, self.unit, width)))

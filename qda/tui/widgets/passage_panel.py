@@ -1,4 +1,5 @@
-"""The side panel of the coding screen: one passage's suggestions, codes, memo, comparison."""
+"""The side panel of the coding screen: one passage's suggestions, codes, memo, comparison,
+and the part of it selected for coding."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -6,6 +7,7 @@ from textual.widget import Widget
 
 from ...codebook import Codebook
 from ...review import PassageView
+from ...ui_labels import ui
 
 
 def code_label(book: Codebook, code: str, lang: str) -> str:
@@ -17,9 +19,16 @@ def axis_colour(book: Codebook, code: str) -> str | None:
     return book[axis].colour if axis in book else None
 
 
+def excerpt(text: str, limit: int = 60) -> str:
+    """A coded part as one line, cut in the middle when long."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit // 2 - 1] + " … " + flat[-limit // 2 + 2:]
+
+
 class PassagePanel(Widget):
     """Redrawn as a whole on every change: a few dozen lines, far cheaper than widgets. Its
-    size is fixed by the layout, so a change only repaints it (no layout pass)."""
+    size is fixed by the layout, so a change only repaints it (no layout pass). Everything
+    is appended to a rich Text as plain text: nothing a person wrote is read as markup."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -33,15 +42,21 @@ class PassagePanel(Widget):
         self.refresh()
 
     def show(self, view: PassageView, *, book: Codebook, lang: str, position: str,
-             selected: int, compare: str | None = None,
-             other: PassageView | None = None) -> None:
+             selected: int, compare: str | None = None, other: PassageView | None = None,
+             base: int = 0, text: str = "", selection: str | None = None) -> None:
+        def tr(words: str, **values: object) -> str:
+            return ui(words, lang, **values)
         t = Text()
         t.append(position + "\n", style="bold")
-        t.append("reviewed\n" if view.reviewed else "not reviewed yet\n",
+        t.append(tr("reviewed") + "\n" if view.reviewed else tr("not reviewed yet") + "\n",
                  style="" if view.reviewed else "italic")
-        t.append("\nSuggestions\n", style="bold underline")
+        if selection:
+            t.append("\n" + tr("Selection") + "\n", style="bold underline")
+            t.append("  «" + excerpt(selection) + "»\n", style="reverse")
+            t.append("  " + tr("c codes it · Esc clears") + "\n", style="dim")
+        t.append("\n" + tr("Suggestions") + "\n", style="bold underline")
         if not view.suggestions:
-            t.append("  none pending\n", style="dim")
+            t.append("  " + tr("none pending") + "\n", style="dim")
         for i, s in enumerate(view.suggestions):
             chosen = i == selected
             t.append("▸" if chosen else " ", style="bold")
@@ -52,31 +67,36 @@ class PassagePanel(Widget):
             t.append(f"  {s.source}{confidence}\n", style="dim")
             if chosen and s.words():
                 t.append("    " + ", ".join(s.words()[:6]) + "\n", style="italic")
-        t.append("\nYour codes\n", style="bold underline")
+        t.append("\n" + tr("Your codes") + "\n", style="bold underline")
         if not view.codes:
-            t.append("  none\n", style="dim")
+            t.append("  " + tr("none") + "\n", style="dim")
         for code in view.codes:
             t.append("  ■ ", style=f"{axis_colour(book, code) or ''}")
             t.append(code_label(book, code, lang) + "\n")
+            if code in view.spans:
+                start, end = view.spans[code]
+                t.append("    «" + excerpt(text[start - base:end - base]) + "»\n",
+                         style="underline")
         if view.rejected:
-            t.append("Rejected\n", style="bold underline")
+            t.append(tr("Rejected") + "\n", style="bold underline")
             for code in view.rejected:
                 t.append("  ✗ " + code_label(book, code, lang) + "\n", style="dim strike")
         if view.memo:
-            t.append("\nMemo\n", style="bold underline")
+            t.append("\n" + tr("Memo") + "\n", style="bold underline")
             memo = view.memo if len(view.memo) <= 240 else view.memo[:239] + "…"
             t.append("  " + memo + "\n", style="italic")
         if compare and other is not None:
-            t.append(f"\n{compare}'s codes\n", style="bold underline")
+            t.append("\n" + tr("{who}'s codes", who=compare) + "\n", style="bold underline")
             if not other.reviewed and not other.codes:
-                t.append("  not reviewed\n", style="dim")
+                t.append("  " + tr("not reviewed") + "\n", style="dim")
             mine = set(view.codes)
             for code in other.codes:
                 same = code in mine
                 t.append(("  = " if same else "  ≠ ") + code_label(book, code, lang) + "\n",
                          style="" if same else "bold")
             for code in sorted(mine - set(other.codes)):
-                t.append("  ≠ (only you) " + code_label(book, code, lang) + "\n", style="bold")
+                t.append("  ≠ " + tr("(only you)") + " " + code_label(book, code, lang) + "\n",
+                         style="bold")
             if other.memo:
-                t.append("  memo: " + other.memo + "\n", style="italic")
+                t.append("  " + tr("memo") + ": " + other.memo + "\n", style="italic")
         self.update(t)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
 from rich.style import Style
+from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -38,6 +40,18 @@ class _Block:
     label: str
     lines: list[tuple[int, int]]
     top: int
+
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching ranges as one: two suggestions citing the same words are
+    highlighted once, never drawn twice."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def wrap(text: str, width: int, indent: int = 0) -> list[tuple[int, int]]:
@@ -69,7 +83,15 @@ class Transcript(ScrollView, can_focus=False):
     coded passages marked in the gutter by axis letter and colour."""
 
     COMPONENT_CLASSES = {"transcript--current", "transcript--interviewer",
-                         "transcript--evidence", "transcript--label", "transcript--pending"}
+                         "transcript--evidence", "transcript--label", "transcript--pending",
+                         "transcript--selection", "transcript--span"}
+
+    class Dragged(Message):
+        """A mouse drag over the current passage selected [start, end) of its text."""
+
+        def __init__(self, segment_id: int, start: int, end: int) -> None:
+            super().__init__()
+            self.segment_id, self.start, self.end = segment_id, start, end
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -77,7 +99,11 @@ class Transcript(ScrollView, can_focus=False):
         self.labels: dict[int, str] = {}
         self.marks: dict[int, Mark] = {}
         self.current: int | None = None
-        self.spans: list[tuple[int, int]] = []
+        self.spans: list[tuple[int, int]] = []  # evidence, merged
+        self.coded: list[tuple[int, int]] = []  # spans of my codings on the current passage
+        self.selection: tuple[int, int] | None = None  # what the next code goes on
+        self._drag: int | None = None
+        self._pending_scroll = False
         self._blocks: list[_Block] = []
         self._tops: list[int] = []
         self._index: dict[int, int] = {}
@@ -86,7 +112,8 @@ class Transcript(ScrollView, can_focus=False):
     # -- content ------------------------------------------------------------------------------
     def show(self, segments: list[Segment], marks: dict[int, Mark]) -> None:
         self.segments = segments
-        self.labels = {s.id: f"{s.speaker}: " if s.speaker else "" for s in segments}
+        self.labels = {s.id: (f"[{s.time}] " if s.time else "")
+                       + (f"{s.speaker}: " if s.speaker else "") for s in segments}
         self.marks = marks
         self._width = 0
         self._layout()
@@ -95,24 +122,40 @@ class Transcript(ScrollView, can_focus=False):
         self.marks[segment_id] = mark
         self.refresh()
 
-    def set_current(self, segment_id: int, spans: list[tuple[int, int]]) -> None:
-        """Highlight a passage (and its evidence words) and scroll it into view."""
-        self.current, self.spans = segment_id, spans
-        block = self._blocks[self._index[segment_id]] if segment_id in self._index else None
-        if block is not None:
-            height = self.scrollable_content_region.height or 1
-            top, bottom = block.top, block.top + len(block.lines)
-            if top < self.scroll_y or bottom > self.scroll_y + height:
-                self.scroll_to(y=max(0, top - height // 4), animate=False, immediate=True)
+    def set_current(self, segment_id: int, spans: list[tuple[int, int]],
+                    coded: list[tuple[int, int]] | None = None,
+                    selection: tuple[int, int] | None = None) -> None:
+        """Highlight a passage (its evidence words merged, the spans I coded, the
+        selection) and scroll it into view, now or as soon as the layout is known."""
+        moved = segment_id != self.current
+        self.current, self.spans = segment_id, merge(spans)
+        self.coded, self.selection = merge(coded or []), selection
+        if moved:
+            self._pending_scroll = True
+        self._scroll_current()
         self.refresh()
+
+    def _scroll_current(self) -> None:
+        block = self._blocks[self._index[self.current]] \
+            if self.current in self._index else None
+        height = self.scrollable_content_region.height
+        if block is None or not self._pending_scroll or height <= 0:
+            return
+        self._pending_scroll = False
+        top, bottom = block.top, block.top + len(block.lines)
+        if top < self.scroll_y or bottom > self.scroll_y + height:
+            self.scroll_to(y=max(0, top - height // 4), animate=False, immediate=True)
 
     # -- layout and drawing --------------------------------------------------------------------
     def on_resize(self) -> None:
         self._layout()
 
     def _layout(self) -> None:
-        width = self.scrollable_content_region.width or self.size.width
+        # the scrollbar's column is kept free (scrollbar-gutter: stable), so text wrapped
+        # before the scrollbar appears never loses its last character under it
+        width = self.size.width - self.styles.scrollbar_size_vertical
         if width <= 0 or width == self._width:
+            self._scroll_current()
             return
         self._width = width
         text_width = max(width - GUTTER, 8)
@@ -126,6 +169,8 @@ class Transcript(ScrollView, can_focus=False):
             self._index[s.id] = i
             y += len(lines) + 1  # a blank line between passages
         self.virtual_size = Size(width, y)
+        self._pending_scroll = True
+        self.call_after_refresh(self._scroll_current)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -151,20 +196,59 @@ class Transcript(ScrollView, can_focus=False):
         if row == 0 and block.label:
             parts.append(RichSegment(block.label,
                                      style + self.get_component_rich_style("transcript--label")))
-        text = seg.text
-        evidence = style + self.get_component_rich_style("transcript--evidence")
-        cursor = start
-        for s, e in (self.spans if current else []):
-            s, e = max(s, start), min(e, end)
-            if s >= e:
-                continue
-            if s > cursor:
-                parts.append(RichSegment(text[cursor:s].replace("\n", " "), style))
-            parts.append(RichSegment(text[s:e].replace("\n", " "), evidence))
-            cursor = e
-        if cursor < end:
-            parts.append(RichSegment(text[cursor:end].replace("\n", " ").rstrip(), style))
+        ranges: list[tuple[int, int, Style]] = []
+        if current:
+            for name, spans in (("transcript--span", self.coded),
+                                ("transcript--evidence", self.spans),
+                                ("transcript--selection",
+                                 [self.selection] if self.selection else [])):
+                extra = self.get_component_rich_style(name)
+                ranges += [(s, e, extra) for s, e in spans]
+        text = seg.text[start:end].replace("\n", " ").rstrip()
+        parts += styled(text, start, style, ranges)
         return Strip(parts).adjust_cell_length(width, style if current else base)
+
+    # -- selecting with the mouse --------------------------------------------------------------
+    def offset_at(self, x: int, y: int) -> tuple[int, int] | None:
+        """(segment id, offset in its text) under a point of the widget, if on text."""
+        line = self.scroll_offset.y + y
+        i = bisect_right(self._tops, line) - 1
+        if i < 0 or not self._blocks:
+            return None
+        block = self._blocks[i]
+        row = line - block.top
+        if row >= len(block.lines):
+            return None
+        start, end = block.lines[row]
+        column = x - GUTTER - (cell_len(block.label) if row == 0 else 0)
+        offset = start
+        text = block.segment.text
+        while offset < end and column > 0:
+            column -= cell_len(text[offset])
+            offset += 1
+        return block.segment.id, offset
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        hit = self.offset_at(event.x, event.y)
+        if hit and hit[0] == self.current:
+            self._drag = hit[1]
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag is None or self.current is None:
+            return
+        hit = self.offset_at(event.x, event.y)
+        if hit and hit[0] == self.current and hit[1] != self._drag:
+            self.selection = (min(self._drag, hit[1]), max(self._drag, hit[1]))
+            self.refresh()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag is None or self.current is None:
+            return
+        self._drag = None
+        self.release_mouse()
+        if self.selection:
+            self.post_message(self.Dragged(self.current, *self.selection))
 
     def _gutter(self, seg: Segment, row: int, current: bool, base: Style) -> list[RichSegment]:
         mark = self.marks.get(seg.id) or Mark()
@@ -189,3 +273,22 @@ class Transcript(ScrollView, can_focus=False):
             out.append(RichSegment("│" if mark.axes else " ", base + Style(color=colour)))
             out.append(RichSegment("   ", base))
         return out
+
+
+def styled(text: str, offset: int, style: Style,
+           ranges: list[tuple[int, int, Style]]) -> list[RichSegment]:
+    """`text` (which starts at `offset` of its passage) cut where the ranges begin and end,
+    each piece styled by every range over it: the words are the passage's own, in order."""
+    end = offset + len(text)
+    cuts = {offset, end}
+    for s, e, _ in ranges:
+        cuts.update(c for c in (s, e) if offset < c < end)
+    points = sorted(cuts)
+    out = []
+    for a, b in zip(points, points[1:]):
+        piece = style
+        for s, e, extra in ranges:
+            if s <= a and b <= e:
+                piece += extra
+        out.append(RichSegment(text[a - offset:b - offset], piece))
+    return out
