@@ -48,8 +48,14 @@ _state: dict[str, Path | None] = {"project": None}
 
 
 @app.callback()
-def _main(project: ProjectOpt = None) -> None:
+def _main(project: ProjectOpt = None,
+          no_formula_guard: Annotated[bool, typer.Option(
+              "--no-formula-guard", help="Write cells starting with = + - @ as they are in CSV "
+              "and xlsx (by default they are kept as text so spreadsheets never run them).")
+          ] = False) -> None:
+    from .export.cells import set_formula_guard
     _state["project"] = project
+    set_formula_guard(not no_formula_guard)
 
 
 @contextmanager
@@ -120,6 +126,9 @@ def import_(
     policy: Annotated[Optional[str], typer.Option(help="Set the policy of every file.")] = None,
     sector: Annotated[Optional[str], typer.Option(help="Set the sector of every file.")] = None,
     language: Annotated[Optional[str], typer.Option(help="Set the language (es|en).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let a file replace an interview that another file with the same id "
+                          "brought in (its codings are re-anchored).")] = False,
 ) -> None:
     """Import transcripts (.txt/.md with front matter, .docx, .vtt, .srt) and segment them.
 
@@ -144,7 +153,7 @@ def import_(
         from .ingest import walk
         total = sum(1 for _ in walk(paths))
         with _progress(total, "importing") as step:
-            report = importing.import_paths(project, paths, overrides, step)
+            report = importing.import_paths(project, paths, overrides, step, replace)
     _report(report, "imported")
 
 
@@ -624,16 +633,13 @@ def _emit(format_: str, output: Path | None, tidy, sheets: dict, notes: list[str
         from .export.workbook import write_workbook
         write_workbook(output, {**sheets, "Data": tidy}, notes)
     else:
-        body = (tidy.to_csv(index=False) if format_ == "csv" else
+        from .export.cells import csv_text, write_text_file
+        body = (csv_text(tidy) if format_ == "csv" else
                 tidy.to_json(orient="records", force_ascii=False, indent=2) + "\n")
         if output is None:
             sys.stdout.write(body)
             return
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(body, encoding="utf-8")
-        except OSError as exc:
-            raise QdaError(f"cannot write ({exc.strerror or exc})", output) from None
+        write_text_file(body, output)
     out.print(f"wrote {len(tidy)} rows to {output}", highlight=False, markup=False)
 
 

@@ -44,26 +44,50 @@ Progress = Callable[[str], None]
 
 
 def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] | None = None,
-                 progress: Progress | None = None) -> ImportReport:
-    """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange."""
+                 progress: Progress | None = None, replace: bool = False) -> ImportReport:
+    """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange.
+    Every file is read before any is stored, so two files with one id are both refused.
+    `replace`: a file may replace an interview imported from another file with its id."""
     report = ImportReport()
     files = list(walk(paths))
     sidecars = (project.root / "transcripts",)
+    docs: list[Document] = []
     for path in files:
-        if progress:
-            progress(str(path))
         try:
             if path.suffix.lower() in refi_import.SUFFIXES:
+                if progress:
+                    progress(str(path))
                 refi_import.import_file(project, path, report, overrides)
                 continue
-            doc = read_document(path, project.interviewer_labels, overrides, sidecars)
-            _store_document(project, doc, report)
+            docs.append(read_document(path, project.interviewer_labels, overrides, sidecars))
+        except QdaError as exc:
+            report.failed.append(exc)
+    for doc in _one_file_per_id(docs, report):
+        if progress:
+            progress(doc.source_path)
+        try:
+            _store_document(project, doc, report, replace)
         except QdaError as exc:
             report.failed.append(exc)
     return report
 
 
-def _store_document(project: Project, doc: Document, report: ImportReport) -> None:
+def _one_file_per_id(docs: list[Document], report: ImportReport) -> list[Document]:
+    """The documents whose id no other file of this import has; the others are failures
+    naming every file with that id (keeping either would silently drop the other)."""
+    files: dict[str, list[str]] = {}
+    for doc in docs:
+        files.setdefault(doc.name, []).append(doc.source_path)
+    for name, paths in files.items():
+        if len(paths) > 1:
+            report.failed.append(QdaError(
+                f"{len(paths)} files have the id '{name}': {', '.join(paths)}; give each "
+                "interview its own id (nothing was imported for this id)", paths[0]))
+    return [doc for doc in docs if len(files[doc.name]) == 1]
+
+
+def _store_document(project: Project, doc: Document, report: ImportReport,
+                    replace: bool = False) -> None:
     lang = doc.attributes.get("language") or detect_language(
         " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if not p.is_interviewer),
         project.settings.language)
@@ -83,6 +107,12 @@ def _store_document(project: Project, doc: Document, report: ImportReport) -> No
         raise QdaError("has no respondent passages to code (every turn is an interviewer's); "
                        "check the speaker labels and the 'interviewer' metadata",
                        doc.source_path)
+    if existing is not None and not replace and not _same_file(existing["source_path"],
+                                                               doc.source_path):
+        raise QdaError(f"its id '{doc.name}' is already the id of the interview imported from "
+                       f"{existing['source_path']}; give this file another id, or pass "
+                       "--replace to replace that interview (its codings are re-anchored)",
+                       doc.source_path)
     if existing is not None:  # an edited transcript: carry its coding over to the new text
         if anonymise.is_anonymised(project.store, existing["id"]):
             raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
@@ -97,6 +127,12 @@ def _store_document(project: Project, doc: Document, report: ImportReport) -> No
     with project.store.transaction():
         project.store.add_document(doc, segments)
     report.imported.append((doc.source_path, doc.name, sum(not s.is_interviewer for s in segments)))
+
+
+def _same_file(stored: str | None, new: str | None) -> bool:
+    """Whether a file is the one an interview came from: same name (the project folder may
+    have moved since), or no source recorded."""
+    return not stored or not new or Path(stored).name == Path(new).name
 
 
 def import_coded(project: Project, path: Path, coder: str) -> ImportReport:

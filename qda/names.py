@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from .ingest.transcript import label_key
@@ -36,6 +37,7 @@ OFFICES = ("presidente", "presidenta", "president", "ministro", "ministra", "min
            "secretary", "subsecretario", "subsecretaria", "intendente", "intendenta", "rector",
            "rectora", "juez", "jueza", "judge", "diputado", "diputada", "senador", "senadora",
            "senator", "concejal", "concejala", "gerente", "jefe", "jefa")
+OFFICE_WORDS = set(OFFICES)
 # the small words inside names ("Solís de la Torre"): never a name on their own
 PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "do", "dos", "das", "di", "van",
              "von", "der", "le"}
@@ -45,6 +47,7 @@ ROLE_WORDS = {w.casefold() for w in DEFAULT_INTERVIEWERS} | {
     "respondent", "respondente", "entrevistada", "entrevistado", "entrevistadoras",
     "interviewer", "interviewers", "speaker", "hablante", "persona", "moderator", "moderador",
     "moderadora", "unknown", "desconocido", "desconocida", "voz", "voice"}
+PARTICLE_WORDS = {"de", "del", "la", "los", "van", "von", "da", "dos"}
 _WORD = re.compile(r"[^\W\d_]+")
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+"
 # anyone addressed by a title, listed or not: the title, then up to four capitalised words
@@ -58,6 +61,135 @@ ADDRESSED = re.compile(
         "|".join(ADDRESS_WORDS), "|".join(ADDRESS_ABBREVIATIONS), "|".join(ENGLISH_ADDRESS),
         _OFFICE, _OFFICE, _CAPITALISED, "|".join(sorted(PARTICLES - {"y", "e"})),
         _CAPITALISED))
+
+
+# first names that also open place names ("Santa Cruz", "San José") or common phrases
+NOT_FIRST_NAMES = {"Santa", "Santo", "San", "Mar", "Del", "Don", "Doña", "Mira", "Lima",
+                   "Paris", "Sierra", "Costa", "Río", "Puerto", "Villa", "Monte", "Ciudad",
+                   "Nuestra", "Virgen", "Cristo", "April", "May", "June", "August"}
+# words that make a following name a place or an institution's: "Santa Cruz", "Colegio
+# María Auxiliadora", "Hospital Carlos Van Buren", "Saint Francis Hospital"
+PLACE_WORDS = {"Santa", "Santo", "San", "Hospital", "Clínica", "Colegio", "Escuela", "Liceo",
+               "Calle", "Avenida", "Av", "Plaza", "Parque", "Fundación", "Universidad",
+               "Instituto", "Centro", "Ley", "Premio", "Programa", "Estadio", "Aeropuerto",
+               "Puente", "Barrio", "Villa", "Población", "Jardín", "Biblioteca", "Museo",
+               "Teatro", "Puerto", "Ciudad", "Municipalidad", "Street", "Avenue", "School",
+               "University", "Foundation", "Park", "Bridge", "Saint", "St", "Fort", "Mount",
+               "Lake", "Port", "Award", "Act", "Prize", "Center", "Centre", "College",
+               "Institute", "Airport", "Road", "County"}
+# Spanish and English locales of Faker (MIT): well-kept lists of given names and surnames
+_LOCALES = ("es", "es_ES", "es_MX", "es_CO", "es_CL", "es_AR", "en", "en_US", "en_GB",
+            "en_IE", "en_NZ")
+# a run of capitalised words, with the particles of compound surnames between them
+_CAP_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:-[A-ZÀ-ÖØ-Þ][^\W\d_]+)?"
+_RUN = re.compile(r"(?<!\w)%s(?:[ \t]+(?:(?:de|del|de la|de los|van|von|da|dos)[ \t]+)?%s)+"
+                  % (_CAP_WORD, _CAP_WORD))
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+
+
+def _faker_names(kind: str) -> frozenset[str]:
+    """Every `kind` ("first_names", "last_names") list of Faker's Spanish and English
+    person providers, as they are spelled (NFC)."""
+    import importlib
+    import unicodedata
+
+    found: set[str] = set()
+    for locale in _LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in dir(provider):
+            if attribute.startswith(kind):
+                value = inspect_attribute(provider, attribute)
+                found.update(unicodedata.normalize("NFC", str(v)) for v in value)
+    return frozenset(found)
+
+
+def inspect_attribute(provider: type, attribute: str) -> Iterable[str]:
+    """A list attribute of a provider class (some are tuples, some weighted dicts; some
+    names of the class are methods or properties, which hold no names)."""
+    for klass in provider.__mro__:
+        if attribute in klass.__dict__:
+            value = klass.__dict__[attribute]
+            return value if isinstance(value, (list, tuple, dict, set, frozenset)) else ()
+    return ()
+
+
+@lru_cache(maxsize=None)
+def first_names() -> frozenset[str]:
+    """Given names in Spanish and English, capitalised, without those that open places."""
+    return frozenset(n for n in _faker_names("first_names")
+                     if n[:1].isupper() and n not in NOT_FIRST_NAMES)
+
+
+@lru_cache(maxsize=None)
+def surnames() -> frozenset[str]:
+    return frozenset(n for n in _faker_names("last_names") if n[:1].isupper())
+
+
+@lru_cache(maxsize=None)
+def common_words() -> frozenset[str]:
+    """Lower-case Spanish and English words (spaCy's lemma indexes: nouns, adjectives, verbs,
+    adverbs; English word forms; stop words): a capitalised word after a given name that is
+    one of these is no surname ("Esperanza Nacional", "Grace Period")."""
+    from spacy.lang.en.stop_words import STOP_WORDS as en_stop
+    from spacy.lang.es.stop_words import STOP_WORDS as es_stop
+    from spacy.util import load_language_data, registry
+
+    words: set[str] = set(en_stop) | set(es_stop)
+    for lang in ("es", "en"):
+        tables = registry.lookups.get(lang)
+        for forms in load_language_data(tables["lemma_index"]).values():
+            words.update(forms)
+    words.update(*load_language_data(registry.lookups.get("en")["lemma_lookup"]).items())
+    return frozenset(w for w in words if w.islower())
+
+
+def _common(word: str) -> bool:
+    """A dictionary word, also as a Spanish plural or feminine ("Nacionales", "Blanca")."""
+    lower = word.lower()
+    words = common_words()
+    return (lower in words or (lower.endswith("s") and lower[:-1] in words)
+            or (lower.endswith("es") and lower[:-2] in words)
+            or (lower.endswith("a") and lower[:-1] + "o" in words))
+
+
+def _surname_like(word: str) -> bool:
+    return (word in surnames() or word in first_names()
+            or (len(word) >= 3 and not _common(word) and word.casefold() not in OFFICE_WORDS))
+
+
+def full_names(text: str) -> list[str]:
+    """Names nobody listed: a capitalised given name followed by one or more capitalised
+    surnames ("Travis Gardner", "María José Quispe de la Cruz"). A surname is a known one, or
+    a capitalised word that is no common Spanish or English word."""
+    found: list[str] = []
+    for run in _RUN.finditer(text):
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(run.group())]
+        # what follows "Hospital", "Santa"... names a place: "Hospital Carlos Van Buren"
+        tokens = tokens[:next((k for k, t in enumerate(tokens) if t[2] in PLACE_WORDS),
+                              len(tokens))]
+        i = 0
+        while i < len(tokens):
+            start, end, word = tokens[i]
+            if word not in first_names() or word.casefold() in HONORIFICS:
+                i += 1
+                continue
+            j = i + 1
+            last = None
+            while j < len(tokens):
+                word_j = tokens[j][2]
+                if word_j in PARTICLE_WORDS:
+                    j += 1
+                    continue
+                if not word_j[:1].isupper() or not _surname_like(word_j):
+                    break
+                last = j
+                j += 1
+            if last is not None:
+                found.append(run.group()[start:tokens[last][1]])
+                i = last + 1
+            else:
+                i += 1
+    return list(dict.fromkeys(found))
 
 
 def values(value: Any) -> list[str]:

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .names import ADDRESSED, HONORIFICS, PARTICLES, ROLE_WORDS, is_generic_label, \
-    metadata_names, values
+from .names import ADDRESSED, HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, full_names, \
+    is_generic_label, metadata_names, values
 from .project import Project
 
 MARK = "[name]"
+MARKS = {"en": MARK, "es": "[nombre]"}  # what a name reads in outputs in each language
 NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
 
 
@@ -62,26 +63,40 @@ class People:
         object.__setattr__(self, "_patterns", [p for p in (whole, parts) if p])
 
     def named_in(self, text: str | None) -> bool:
-        """Whether the text says one of the names, or a name after a title."""
+        """Whether the text says one of the names, a name after a title, or a given name
+        and a surname nobody listed."""
         return bool(text) and (any(p.search(text) for p in self._patterns)
-                               or ADDRESSED.search(text) is not None)
+                               or ADDRESSED.search(text) is not None
+                               or bool(full_names(text)))
 
-    def redact(self, text: str | None) -> str:
-        """The text with every name replaced by `[name]` (a title stays: "doña [name]")."""
+    def redact(self, text: str | None, lang: str = "en") -> str:
+        """The text with every name replaced by `[name]` (`[nombre]` in Spanish); a title
+        stays: "doña [nombre]". Names this text itself reveals (after a title, or a given
+        name with a surname) are blanked wherever it repeats them: "la Pamela"."""
         if not text:
             return text or ""
-        for pattern in self._patterns:
-            text = pattern.sub(MARK, text)
-        return ADDRESSED.sub(lambda m: m.group(1) + MARK, text)
+        mark = MARKS.get(lang, MARK)
+        own = [*addressed_names(text), *full_names(text)]
+        here = People.of(own) if own else None
+        for who in (self, here):
+            for pattern in who._patterns if who else ():
+                text = pattern.sub(mark, text)
+        return ADDRESSED.sub(lambda m: m.group(1) + mark, text)
 
 
 def people(project: Project) -> People:
     """Everyone named in the project: participants, interviewers and others in the
-    metadata, and every speaker label that is not a role word like P1 or Entrevistadora."""
+    metadata, every speaker label that is not a role word like P1 or Entrevistadora, and
+    whoever a transcript names after a title or by given name and surname, so that a bare
+    "la Pamela" elsewhere is caught too."""
     names: list[str] = []
     for row in project.store.documents():
         names += values(json.loads(row["interviewers"] or "[]"))
-        names += metadata_names(json.loads(row["extra"] or "{}"))
+        extra = json.loads(row["extra"] or "{}")
+        names += metadata_names(extra)
+        for text in [project.store.document_text(row["id"]), row["name"],
+                     *(v for v in extra.values() if isinstance(v, str))]:  # a docx title...
+            names += addressed_names(text) + full_names(text)
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
     names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
     return People.of(names)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import codebook as codebook_mod
+from . import safeyaml
 from .codebook import Codebook
 from .errors import QdaError
 from .store import Store
@@ -40,7 +41,7 @@ class Settings:
     @classmethod
     def read(cls, path: Path) -> "Settings":
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise QdaError(f"settings are not valid YAML ({getattr(exc, 'problem', exc)})",

@@ -251,11 +251,11 @@ def test_no_name_anywhere_in_reports_or_exports(named, tmp_path):
     assert "dice el nombre de una persona" in blobs[files[0]]
     # exports blank the name out and show the file-named interview by its number
     rows = list(csv.DictReader(files[1].open(encoding="utf-8")))
-    assert any(r["text"].startswith("Mi jefa siempre me decía: [name], sin datos")
+    assert any(r["text"].startswith("Mi jefa siempre me decía: [nombre], sin datos")
                for r in rows)
     ids = {r["name"]: r["id"] for r in project.store.documents()}
     assert {r["document"] for r in rows} == {"PE-09", f"#{ids['Carmen Soto']}"}
-    assert any("[name] repeats this" in r["memo"] for r in rows)
+    assert any("[nombre] repeats this" in r["memo"] for r in rows)
 
 
 def test_export_quotes_columns_order_and_formats(named, tmp_path):

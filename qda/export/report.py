@@ -313,7 +313,7 @@ class _Chapter:
                           for r in rows.itertuples()]
                 paragraph = doc.add_paragraph()
                 name = policy if policy != NONE else group_label("policy", NONE, lang)
-                paragraph.add_run(self.who.redact(name) + ": ").bold = True
+                paragraph.add_run(self.who.redact(name, lang) + ": ").bold = True
                 paragraph.add_run(words("policy_themes", lang, themes=listing(listed, lang)))
                 pool = self.chooser.candidates
                 pool = pool[(pool["code"].isin(rows["code"])) & (pool["country"] == country)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..project import Project
+from .cells import write_csv
 
 CODING_COLUMNS = ["document", "segment_id", "start", "end", "text", "code", "axis", "theme",
                   "coder", "kind", "confidence", "status", "country", "role", "policy",
@@ -13,6 +14,5 @@ CODING_COLUMNS = ["document", "segment_id", "start", "end", "text", "code", "axi
 def export_codings(project: Project, out: Path, status: str | None = None) -> int:
     """Write one row per coding with the fixed columns of DESIGN.md; returns the row count."""
     frame = project.codings_frame(status=status)[CODING_COLUMNS]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False, encoding="utf-8")
+    write_csv(frame, out)
     return len(frame)
