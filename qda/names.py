@@ -25,9 +25,19 @@ NAME_KEYS = PARTICIPANT_KEYS + INTERVIEWER_KEYS + OTHER_KEYS
 # words of address that a name follows: "doña Gloria", "la profe Yaneth", "Sr. Quispe", "Dr Lee"
 ADDRESS_WORDS = ("doña", "don", "señora", "señor", "señorita", "doctora", "doctor",
                  "licenciada", "licenciado", "ingeniera", "ingeniero", "profesora", "profesor",
-                 "profe", "maestra", "maestro", "compañera", "compañero")
+                 "profe", "maestra", "maestro", "compañera", "compañero", "lonko", "lonco",
+                 "cacique", "werken", "machi", "taita",
+                 # kin and friends: "mi hija Yanet", "my sister Ann"
+                 "hija", "hijo", "hermana", "hermano", "esposa", "esposo", "marido", "mamá",
+                 "papá", "abuela", "abuelo", "tía", "tío", "prima", "primo", "sobrina",
+                 "sobrino", "nieta", "nieto", "amiga", "amigo", "vecina", "vecino", "cuñada",
+                 "cuñado", "nuera", "yerno", "suegra", "suegro", "daughter", "son", "sister",
+                 "brother", "wife", "husband", "mum", "mom", "dad", "aunt", "uncle", "cousin",
+                 "niece", "nephew", "friend", "neighbour", "neighbor", "grandmother",
+                 "grandfather", "granddaughter", "grandson")
 ADDRESS_ABBREVIATIONS = ("sra", "sr", "srta", "dra", "dr", "lic", "ing", "prof", "mtra", "mtro")
-ENGLISH_ADDRESS = ("Mrs", "Mr", "Ms", "Miss", "Dr", "Prof")  # capitalised only: "we miss Lima"
+ENGLISH_ADDRESS = ("Mrs", "Mr", "Ms", "Miss", "Dr", "Prof", "Professor", "Father", "Mother",
+                   "Sister", "Brother", "Aunt", "Uncle")  # capitalised only: "we miss Lima"
 # titles are not part of a listed name: "Dr. Mariana Solís" is Mariana Solís
 HONORIFICS = {w.casefold() for w in ADDRESS_WORDS + ADDRESS_ABBREVIATIONS + ENGLISH_ADDRESS}
 # offices a title may precede, capitalised, without naming anyone: "el señor Presidente"
@@ -62,11 +72,26 @@ ADDRESSED = re.compile(
         _OFFICE, _OFFICE, _CAPITALISED, "|".join(sorted(PARTICLES - {"y", "e"})),
         _CAPITALISED))
 
+# offices that may stand before a surname as a title: "la ministra Pizarro", "Councillor
+# Briggs"; the word after one must be a name, not "el alcalde Municipal"
+OFFICE_TITLES = ("alcalde", "alcaldesa", "concejal", "concejala", "diputado", "diputada",
+                 "senador", "senadora", "ministro", "ministra", "gobernador", "gobernadora",
+                 "presidente", "presidenta", "intendente", "intendenta", "pastor", "pastora",
+                 "padre", "sor", "fray", "hermana", "hermano")
+ENGLISH_OFFICE_TITLES = ("Councillor", "Councilor", "Councilwoman", "Councilman", "Senator",
+                         "Mayor", "Governor", "Minister", "Judge", "President", "Officer",
+                         "Sergeant", "Captain", "Pastor", "Reverend", "Rev", "Bishop", "Coach",
+                         "Nurse", "Chief", "Commissioner", "Director", "Principal")
+OFFICE_ADDRESSED = re.compile(
+    r"(?<!\w)((?i:%s)[ \t]+|(?:%s)\.?[ \t]+)(%s(?:[- ](?:(?:%s) )*%s){0,3})(?!\w)" % (
+        "|".join(OFFICE_TITLES), "|".join(ENGLISH_OFFICE_TITLES), _CAPITALISED,
+        "|".join(sorted(PARTICLES - {"y", "e"})), _CAPITALISED))
 
 # first names that also open place names ("Santa Cruz", "San José") or common phrases
 NOT_FIRST_NAMES = {"Santa", "Santo", "San", "Mar", "Del", "Don", "Doña", "Mira", "Lima",
                    "Paris", "Sierra", "Costa", "Río", "Puerto", "Villa", "Monte", "Ciudad",
-                   "Nuestra", "Virgen", "Cristo", "April", "May", "June", "August"}
+                   "Nuestra", "Virgen", "Cristo", "April", "May", "June", "August", "Red",
+                   "Green", "White", "Black", "Brown", "Young", "Royal", "Rich"}
 # words that make a following name a place or an institution's: "Santa Cruz", "Colegio
 # María Auxiliadora", "Hospital Carlos Van Buren", "Saint Francis Hospital"
 PLACE_WORDS = {"Santa", "Santo", "San", "Hospital", "Clínica", "Colegio", "Escuela", "Liceo",
@@ -84,17 +109,20 @@ _LOCALES = ("es", "es_ES", "es_MX", "es_CO", "es_CL", "es_AR", "en", "en_US", "e
 _CAP_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:-[A-ZÀ-ÖØ-Þ][^\W\d_]+)?"
 _RUN = re.compile(r"(?<!\w)%s(?:[ \t]+(?:(?:de|del|de la|de los|van|von|da|dos)[ \t]+)?%s)+"
                   % (_CAP_WORD, _CAP_WORD))
+# "la Yuliana", "el Wilson": in Spanish talk an article before a given name
+_ARTICLE_NAME = re.compile(r"(?<!\w)(?:la|el|La|El)[ \t]+(%s)(?![\w-])" % _CAP_WORD)
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
-def _faker_names(kind: str) -> frozenset[str]:
+@lru_cache(maxsize=None)
+def _faker_names(kind: str, prefix: str = "") -> frozenset[str]:
     """Every `kind` ("first_names", "last_names") list of Faker's Spanish and English
-    person providers, as they are spelled (NFC)."""
+    person providers (those of locales starting with `prefix`), spelled as given (NFC)."""
     import importlib
     import unicodedata
 
     found: set[str] = set()
-    for locale in _LOCALES:
+    for locale in (x for x in _LOCALES if x.startswith(prefix)):
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in dir(provider):
             if attribute.startswith(kind):
@@ -116,8 +144,12 @@ def inspect_attribute(provider: type, attribute: str) -> Iterable[str]:
 @lru_cache(maxsize=None)
 def first_names() -> frozenset[str]:
     """Given names in Spanish and English, capitalised, without those that open places."""
-    return frozenset(n for n in _faker_names("first_names")
-                     if n[:1].isupper() and n not in NOT_FIRST_NAMES)
+    from spacy.lang.en.stop_words import STOP_WORDS as en_stop
+    from spacy.lang.es.stop_words import STOP_WORDS as es_stop
+
+    return frozenset(n for n in _faker_names("first_names")  # not "Con", "Will", "Sin"
+                     if n[:1].isupper() and n not in NOT_FIRST_NAMES
+                     and n.lower() not in en_stop and n.lower() not in es_stop)
 
 
 @lru_cache(maxsize=None)
@@ -126,42 +158,49 @@ def surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def common_words() -> frozenset[str]:
-    """Lower-case Spanish and English words (spaCy's lemma indexes: nouns, adjectives, verbs,
+def common_words(lang: str) -> frozenset[str]:
+    """Lower-case words of a language (spaCy's lemma index: nouns, adjectives, verbs,
     adverbs; English word forms; stop words): a capitalised word after a given name that is
-    one of these is no surname ("Esperanza Nacional", "Grace Period")."""
-    from spacy.lang.en.stop_words import STOP_WORDS as en_stop
-    from spacy.lang.es.stop_words import STOP_WORDS as es_stop
+    one of these is no surname ("Esperanza Nacional", "Grace Period"). One language at a
+    time: "Mutua" is a Spanish word but a Kenyan surname in an English interview."""
+    import importlib
+
     from spacy.util import load_language_data, registry
 
-    words: set[str] = set(en_stop) | set(es_stop)
-    for lang in ("es", "en"):
-        tables = registry.lookups.get(lang)
-        for forms in load_language_data(tables["lemma_index"]).values():
-            words.update(forms)
-    words.update(*load_language_data(registry.lookups.get("en")["lemma_lookup"]).items())
+    words: set[str] = set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    tables = registry.lookups.get(lang)
+    for forms in load_language_data(tables["lemma_index"]).values():
+        words.update(forms)
+    if lang == "en":
+        words.update(*load_language_data(tables["lemma_lookup"]).items())
     return frozenset(w for w in words if w.islower())
 
 
-def _common(word: str) -> bool:
-    """A dictionary word, also as a Spanish plural or feminine ("Nacionales", "Blanca")."""
+def _common(word: str, lang: str) -> bool:
+    """A dictionary word, also as a plural ("Nacionales")."""
     lower = word.lower()
-    words = common_words()
+    words = common_words(lang)
     return (lower in words or (lower.endswith("s") and lower[:-1] in words)
-            or (lower.endswith("es") and lower[:-2] in words)
-            or (lower.endswith("a") and lower[:-1] + "o" in words))
+            or (lower.endswith("es") and lower[:-2] in words))
 
 
-def _surname_like(word: str) -> bool:
+def _surname_like(word: str, lang: str) -> bool:
     return (word in surnames() or word in first_names()
-            or (len(word) >= 3 and not _common(word) and word.casefold() not in OFFICE_WORDS))
+            or (len(word) >= 3 and not _common(word, lang)
+                and word.casefold() not in OFFICE_WORDS))
 
 
-def full_names(text: str) -> list[str]:
+def full_names(text: str, lang: str | None = None) -> list[str]:
     """Names nobody listed: a capitalised given name followed by one or more capitalised
     surnames ("Travis Gardner", "María José Quispe de la Cruz"). A surname is a known one, or
-    a capitalised word that is no common Spanish or English word."""
-    found: list[str] = []
+    a capitalised word that is no common word of the text's language (`lang`, else told
+    from the text)."""
+    from .nlp import detect_language
+
+    lang = lang or detect_language(text)
+    found: list[str] = [m.group(1) for m in _ARTICLE_NAME.finditer(text)
+                        if m.group(1) in first_names() and m.group(1) in _faker_names(
+                            "first_names", "es") and not _common(m.group(1), lang)]
     for run in _RUN.finditer(text):
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(run.group())]
         # what follows "Hospital", "Santa"... names a place: "Hospital Carlos Van Buren"
@@ -170,8 +209,19 @@ def full_names(text: str) -> list[str]:
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
-            if word not in first_names() or word.casefold() in HONORIFICS:
+            if word.casefold() in HONORIFICS:
                 i += 1
+                continue
+            if word not in first_names():
+                # a given name no list knows, before a known surname: "Priyanka Shah"
+                if (i + 1 < len(tokens) and tokens[i + 1][2] in surnames()
+                        and not _common(word, lang)
+                        and len(word) >= 3 and word not in NOT_FIRST_NAMES
+                        and not _sentence_start(text, run.start() + start)):
+                    found.append(run.group()[start:tokens[i + 1][1]])
+                    i += 2
+                else:
+                    i += 1
                 continue
             j = i + 1
             last = None
@@ -180,7 +230,7 @@ def full_names(text: str) -> list[str]:
                 if word_j in PARTICLE_WORDS:
                     j += 1
                     continue
-                if not word_j[:1].isupper() or not _surname_like(word_j):
+                if not word_j[:1].isupper() or not _surname_like(word_j, lang):
                     break
                 last = j
                 j += 1
@@ -190,6 +240,13 @@ def full_names(text: str) -> list[str]:
             else:
                 i += 1
     return list(dict.fromkeys(found))
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    """Whether a word at `at` opens a sentence, a line or a turn (so its capital says
+    nothing)."""
+    before = text[:at].rstrip(" \t")
+    return not before or before[-1] in ".!?:;\n¿¡\"“«—-"
 
 
 def values(value: Any) -> list[str]:
@@ -215,6 +272,37 @@ def is_generic_label(label: str, interviewer_labels: Iterable[str] = ()) -> bool
     return all(w.casefold() in ROLE_WORDS or len(w) < 3 for w in _WORD.findall(label))
 
 
+def addressed_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
+    """Where a title introduces a name: "doña Gloria Amparo", "la ministra Pizarro",
+    "Councillor Briggs". A name stops before a place ("la doctora Ospina del Hospital
+    General" names Ospina); after an office, the word must be no common word ("alcalde
+    Municipal" names nobody)."""
+    spans = []
+    for m in ADDRESSED.finditer(text):
+        spans.append(_before_place(text, *m.span(2)))
+    offices = [m for m in OFFICE_ADDRESSED.finditer(text)]
+    if offices:
+        from .nlp import detect_language
+
+        lang = lang or detect_language(text)
+        for m in offices:
+            word = m.group(2).split()[0]
+            if word in first_names() or word in surnames() or not _common(word, lang):
+                spans.append(_before_place(text, *m.span(2)))
+    return sorted(set(s for s in spans if s[1] > s[0]))
+
+
+def _before_place(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span cut before a place word and the particles leading to it."""
+    tokens = list(_TOKEN.finditer(text, start, end))
+    for k, token in enumerate(tokens):
+        if token.group() in PLACE_WORDS:
+            while k > 0 and tokens[k - 1].group() in PARTICLE_WORDS:
+                k -= 1
+            return (start, tokens[k - 1].end()) if k else (start, start)
+    return start, end
+
+
 def addressed_names(text: str) -> list[str]:
     """The names a title introduces in a text ("doña Gloria Amparo" gives "Gloria Amparo")."""
-    return list(dict.fromkeys(m.group(2) for m in ADDRESSED.finditer(text)))
+    return list(dict.fromkeys(text[s:e] for s, e in addressed_spans(text)))

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .names import ADDRESSED, HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, full_names, \
-    is_generic_label, metadata_names, values
+from .names import HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, addressed_spans, \
+    full_names, is_generic_label, metadata_names, values
 from .project import Project
 
 MARK = "[name]"
@@ -65,23 +65,36 @@ class People:
     def named_in(self, text: str | None) -> bool:
         """Whether the text says one of the names, a name after a title, or a given name
         and a surname nobody listed."""
-        return bool(text) and (any(p.search(text) for p in self._patterns)
-                               or ADDRESSED.search(text) is not None
-                               or bool(full_names(text)))
+        return bool(text) and bool(self.spans(text))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names someone, merged and in order: the known names and their
+        parts, names after a title, given name + surname sequences, and every bare
+        repetition of a name this text itself reveals ("señorita Pamela" ... "la Pamela")."""
+        own = [*addressed_names(text), *full_names(text)]
+        found = addressed_spans(text)
+        for who in (self, People.of(own) if own else None):
+            for pattern in who._patterns if who else ():
+                found += [m.span() for m in pattern.finditer(text)]
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(found):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
 
     def redact(self, text: str | None, lang: str = "en") -> str:
         """The text with every name replaced by `[name]` (`[nombre]` in Spanish); a title
-        stays: "doña [nombre]". Names this text itself reveals (after a title, or a given
-        name with a surname) are blanked wherever it repeats them: "la Pamela"."""
+        stays: "doña [nombre]"."""
         if not text:
             return text or ""
         mark = MARKS.get(lang, MARK)
-        own = [*addressed_names(text), *full_names(text)]
-        here = People.of(own) if own else None
-        for who in (self, here):
-            for pattern in who._patterns if who else ():
-                text = pattern.sub(mark, text)
-        return ADDRESSED.sub(lambda m: m.group(1) + mark, text)
+        parts, at = [], 0
+        for start, end in self.spans(text):
+            parts += [text[at:start], mark]
+            at = end
+        return "".join(parts) + text[at:]
 
 
 def people(project: Project) -> People:
