@@ -230,7 +230,9 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
                 if word_j in PARTICLE_WORDS:
                     j += 1
                     continue
-                if not word_j[:1].isupper() or not _surname_like(word_j, lang):
+                after_particle = tokens[j - 1][2] in PARTICLE_WORDS
+                if not word_j[:1].isupper() or not _surname_like(word_j, lang) or (
+                        after_particle and word_j not in surnames()):  # "Santiago de Chile"
                     break
                 last = j
                 j += 1
