@@ -1013,6 +1013,14 @@ def anonymise(
         out.print(f"left as they were: {', '.join(report.skipped)}"
                   + (" (not anonymised with this key)" if reverse else " (already anonymised)"),
                   highlight=False, markup=False)
+    if report.model_removed:
+        out.print("deleted the trained model (it learned words of the original texts, names "
+                  "among them); run 'qda train' to make a new one", highlight=False, markup=False)
+    if report.outputs_before:
+        err.print(f"qda: warning: {len(report.outputs_before)} file(s) written before may still "
+                  "hold names; delete them or write them again: "
+                  + ", ".join(str(p) for p in report.outputs_before), highlight=False,
+                  markup=False)
 
 
 

@@ -286,6 +286,17 @@ class Store:
             partial.unlink(missing_ok=True)
         return out
 
+    def secure_delete(self, on: bool) -> None:
+        """Zero the pages SQLite frees from now on (builds without SECURE_DELETE, upstream's
+        default, leave deleted text readable in the file)."""
+        self.db.execute(f"PRAGMA secure_delete={'ON' if on else 'OFF'}")
+
+    def vacuum(self) -> None:
+        """Rewrite the file without free pages, then empty the WAL into it: after
+        anonymising, no old text is left anywhere in the store's files."""
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def integrity_problems(self) -> list[str]:
         """What `PRAGMA integrity_check` and `foreign_key_check` find; empty when sound."""
         found = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
