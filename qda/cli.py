@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ from rich.table import Table
 
 from . import importing
 from .errors import QdaError, UsageError
+from .store import store_problem
+from .textio import os_problem
 from .export.tables import export_codings
 from .models import ROLES
 from .project import Project, init_project, open_project
@@ -872,6 +875,17 @@ def main() -> None:
         err.print("qda: interrupted; the project is as it was before this command's "
                   "unfinished step")
         sys.exit(130)
+    except sqlite3.Error as exc:
+        err.print(f"qda: error: {store_problem(exc)}", highlight=False, markup=False)
+        sys.exit(1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"qda: error: {where}{os_problem(exc)}", highlight=False, markup=False)
+        sys.exit(1)
+    except RecursionError:
+        err.print("qda: error: the input is nested too deeply to read; check the file it names "
+                  "or simplify it", highlight=False, markup=False)
+        sys.exit(1)
 
 
 

@@ -43,7 +43,7 @@ class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml pars
                 continue
             seen[key] = key_node.start_mark.line + 1
             if (isinstance(key, str) and key.strip().lower() in VERBATIM_KEYS
-                    and isinstance(value_node, ScalarNode) and value_node.style is None
+                    and isinstance(value_node, ScalarNode) and not value_node.style
                     and value_node.tag != "tag:yaml.org,2002:null"):
                 value_node.tag = "tag:yaml.org,2002:str"
         return super().construct_mapping(node, deep=deep)
