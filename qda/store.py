@@ -1026,7 +1026,8 @@ def store_problem(exc: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text:
         return ("the project is read-only here; commands that only read (status, backup, "
                 "summary...) work, to change it run qda where you may write")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
+    if "malformed" in text or "not a database" in text or "corrupt" in text or (
+            "decode" in text):  # never print the damaged text: it is a transcript's
         return ("the project store is damaged; restore the latest copy from .qda/backups/ or "
                 "a 'qda backup' file")
     if "unable to open" in text:
