@@ -1,5 +1,5 @@
 """REFI-QDA import, round 2: a stray selection never changes how the other offsets are
-read, and duplicate user GUIDs are errors."""
+read, duplicate user GUIDs are errors, and hostile nesting is one line."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,6 @@ from qda.errors import QdaError
 from qda.refi_import import import_project
 
 from .conftest import run_qda
-
 from .test_refi import ANA, QUOTES, TRAP_TEXT, guid, make_qdpx, project_xml, trap_project
 
 
