@@ -38,7 +38,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every risky text cell prefixed by an apostrophe (when guarding)."""
     if not guarding():
         return frame
-    text = [c for c in frame.columns if frame[c].dtype == object]
+    text = [c for c in frame.columns
+            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     if not text:
         return frame
     frame = frame.copy()
