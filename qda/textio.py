@@ -6,10 +6,13 @@ import codecs
 import csv
 import ctypes
 import errno
+import gc
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
+import traceback
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,7 +139,11 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
         raise QdaError(os_problem(exc), path) from None
     try:
         with os.fdopen(fd, "w+b") as fh:
-            yield fh
+            try:
+                yield fh
+            except BaseException as exc:
+                _release(exc)
+                raise
             fh.flush()
             os.fchmod(fh.fileno(), 0o666 & ~_umask())
             os.fsync(fh.fileno())
@@ -169,6 +176,19 @@ def _open_temp(path: Path) -> tuple[int, Path | None]:
                 raise
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     return fd, Path(name)
+
+
+def _release(exc: BaseException) -> None:
+    """Let go now, quietly, of what a failed writer left open on the temp file (a half-written
+    zip closes itself when collected): later, with the file closed, it would print a second
+    traceback after the one-line error."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _link(fd: int, name: Path) -> bool:
