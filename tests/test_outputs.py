@@ -146,3 +146,15 @@ def test_a_read_only_project_opens_read_only(coded, tmp_path, monkeypatch):
         copy = project.store.backup(tmp_path / "copy.sqlite3")
         assert copy.stat().st_size > 0
     assert not (tmp_path / "copy.sqlite3-wal").exists()
+
+
+def test_damaged_text_in_the_store_is_one_line_that_prints_no_transcript(coded, tmp_path):
+    with coded.store.transaction() as db:  # a damaged page: bytes that are no UTF-8 text
+        for table in ("segments", "documents"):
+            db.execute(f"UPDATE {table} SET text = CAST(x'ff4c6120766f6c756e746164fe' AS TEXT)")
+    coded.close()
+    for args in (["report", tmp_path / "r.docx"], ["export", "qdpx", tmp_path / "s.qdpx"],
+                 ["export", "quotes", tmp_path / "q.csv"]):
+        result = run_qda("--project", coded.root, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "damaged" in result.stderr and "volunt" not in result.stderr
