@@ -23,8 +23,8 @@ ENT: Buenos días, gracias por venir. ¿Cómo empezó el programa en Cusco?
 desde el Ministerio de la Mujer y Poblaciones Vulnerables, y la {{Pamela}} siempre decía que \
 sin presupuesto no había Plan.
 ENT: ¿Y quién más participaba?
-{{ROSA QUISPE}}: La {{Jacqueline}} venía de Lima cada mes. También estaba don {{Ernesto Huamán}}, \
-que era de la Municipalidad Provincial. {{Huamán}} nos prestaba el local de la Casa Comunal.
+{{ROSA QUISPE}}: La {{Jacqueline}} venía de Lima cada mes. También estaba don \
+{{Ernesto Huamán}}, que era de la Municipalidad Provincial. {{Huamán}} nos prestaba el local de la Casa Comunal.
 {{ROSA QUISPE}}: Después llegó {{Martín Salas Ccori}} con la gente del Programa Juntos, y \
 {{Martín}} organizó las ferias. Nosotras, las de la Asociación Warmi Kallpa, hacíamos los \
 tejidos. {{Salas}} nunca faltó.

@@ -44,3 +44,58 @@ def test_given_name_and_surname_nobody_listed_but_not_places_or_institutions():
         assert full_names(phrase, "en") == [], phrase
     assert addressed_names("la doctora Ospina del Hospital General") == ["Ospina"]
     assert addressed_names("Councillor Briggs; el alcalde Municipal") == ["Briggs"]
+
+
+def test_report_and_quote_exports_print_none_of_the_fixture_names(project, tmp_path):
+    import re
+
+    import docx
+    import openpyxl
+
+    from qda.export.quotes import export_quotes
+    from qda.export.report import write_report
+    from qda.importing import import_paths
+    from qda.models import Coding
+
+    from .conftest import write_txt
+    from .name_fixture import parse
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names: set[str] = set()
+    for k, interview in enumerate(INTERVIEWS + HELD_OUT):
+        text, gold = parse(interview["text"])
+        names |= {w for s, e in gold for w in re.findall(r"[^\W\d_]{3,}", text[s:e])}
+        lines = [f"[00:00:{i:02d}] {line}" if re.match(r"^[^:\n]{1,40}:", line) else line
+                 for i, line in enumerate(text.splitlines())]
+        meta = {key: (f'"{value}"' if isinstance(value, str) else
+                      "[" + ", ".join(f'"{v}"' for v in value) + "]")
+                for key, value in interview["meta"].items()}
+        write_txt(folder, f"{interview['id']}.txt", "\n\n".join(lines) + "\n",
+                  id=interview["id"], country=("Chile", "Peru", "Mexico")[k % 3],
+                  role="expert", language="es" if "ES" in interview["id"] else "en", **meta)
+    assert import_paths(project, [folder]).ok
+    project.codebook
+    with project.store.transaction():
+        project.store.upsert_human_codings(
+            Coding(s.id, "positive_factors/political_will", "ana", "human", "accepted")
+            for s in project.store.segments(codable_only=True))
+    blobs = []
+    for lang in ("es", "en"):
+        report = write_report(project, tmp_path / f"r_{lang}.docx", lang)
+        blobs.append("\n".join(p.text for p in docx.Document(report.path).paragraphs))
+        for suffix in ("csv", "xlsx", "docx"):
+            out = tmp_path / f"q_{lang}.{suffix}"
+            assert export_quotes(project, out, lang) > 0
+            if suffix == "csv":
+                blobs.append(out.read_text(encoding="utf-8"))
+            elif suffix == "xlsx":
+                book = openpyxl.load_workbook(out)
+                blobs.append("\n".join(str(v) for sheet in book for row in
+                                       sheet.iter_rows(values_only=True) for v in row if v))
+            else:
+                blobs.append("\n".join(p.text for p in docx.Document(out).paragraphs))
+    assert "[nombre]" in blobs[1] and "[name]" in blobs[5]
+    printed = {n for n in names for blob in blobs
+               if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", blob)}
+    assert printed == set()
