@@ -5,8 +5,10 @@ Names come from the metadata (front matter or `interviews.csv` fields such as `p
 tag; `qda.names` lists them, the same ones reports keep out of print) and from speaker labels
 that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"),
 and from the text itself wherever a title introduces a name ("la profe Yaneth").
-Each person gets a pseudonym built from the interview's id, `P-CL-01` for a participant,
-`N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named interviewer;
+Each person gets a pseudonym built from the interview's id (an interview named by no id,
+say after its file "Rosa Quispe.txt", is renamed to a neutral `IV001` first), `P-CL-01` for
+a participant, `N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named
+interviewer;
 the same full name gets the same pseudonym everywhere. The full name, its runs of two or
 more words and its single words (not particles or honorifics) are replaced as whole words,
 so "doña Luz Marina" and "Dr. Solís" are caught.
