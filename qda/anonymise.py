@@ -5,8 +5,10 @@ Names come from the metadata (front matter or `interviews.csv` fields such as `p
 tag; `qda.names` lists them, the same ones reports keep out of print) and from speaker labels
 that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"),
 and from the text itself wherever a title introduces a name ("la profe Yaneth").
-Each person gets a pseudonym built from the interview's id, `P-CL-01` for a participant,
-`N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named interviewer;
+Each person gets a pseudonym built from the interview's id (an interview named by no id,
+say after its file "Rosa Quispe.txt", is renamed to a neutral `IV001` first), `P-CL-01` for
+a participant, `N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named
+interviewer;
 the same full name gets the same pseudonym everywhere. The full name, its runs of two or
 more words and its single words (not particles or honorifics) are replaced as whole words,
 so "doña Luz Marina" and "Dr. Solís" are caught.
@@ -33,10 +35,10 @@ from typing import Any
 
 from .errors import QdaError
 from .names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
-    addressed_names, is_generic_label, metadata_names
+    addressed_names, first_names, full_names, is_generic_label, metadata_names
 from .project import Project
 from .store import Store, now
-from .textio import content_hash
+from .textio import content_hash, os_problem
 
 KEY_FORMAT = "qda-anonymise-key/1"
 MARK = "anonymised"  # documents.extra key holding the key id of the run that anonymised it
@@ -56,6 +58,8 @@ class AnonymiseReport:
     replacements: int = 0
     memos: int = 0
     skipped: list[str] = field(default_factory=list)  # documents already anonymised
+    model_removed: list[Path] = field(default_factory=list)  # the trained model's files
+    outputs_before: list[Path] = field(default_factory=list)  # may still hold names
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -92,10 +96,11 @@ class People:
 
 
 def document_people(people: People, doc_name: str, extra: dict, interviewers: list[str],
-                    speakers: Iterable[tuple[str, bool]], generic: Iterable[str], text: str
-                    ) -> list[Person]:
-    """The people of one interview, participants first, then anyone its text names after a
-    title ("la profe Yaneth")."""
+                    speakers: Iterable[tuple[str, bool]], generic: Iterable[str], text: str,
+                    doc_name_of_file: str | None = None) -> list[Person]:
+    """The people of one interview (`doc_name`: its neutral label), participants first
+    (the one its file is named after, `doc_name_of_file`, among them), then anyone its text
+    or metadata names after a title ("la profe Yaneth") or by given name and surname."""
     counters = {"P": 0, "N": 0, "I": 0}
     found: list[Person] = []
 
@@ -115,6 +120,8 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
         return any(name.casefold() in {f.casefold() for f in p.forms} for p in found)
 
     generic = list(generic)
+    for name in named_by_file({"name": doc_name_of_file}) if doc_name_of_file else []:
+        add(name, "P")
     for keys, prefix in ((PARTICIPANT_KEYS, "P"), (OTHER_KEYS, "N")):
         for name in metadata_names(extra, keys):
             add(name, prefix)
@@ -124,10 +131,35 @@ def document_people(people: People, doc_name: str, extra: dict, interviewers: li
     for label, is_interviewer in speakers:
         if label and not is_generic_label(label, generic) and not known(label):
             add(label, "I" if is_interviewer else "P")
-    for name in addressed_names(text):
+    for value in [v for v in extra.values() if isinstance(v, str)]:  # a docx title...
+        for name in addressed_names(value) + full_names(value):
+            if not known(name):
+                add(name, "N")
+    for name in addressed_names(text) + full_names(text):
         if not known(name):  # a first name alone is this interview's own
             add(name, "N", "" if " " in name else doc_name)
     return found
+
+
+def document_label(row: dict, extra: dict, interviewers: list[str]) -> str:
+    """What an interview is called after anonymising: its id when it is one ("CL-01"),
+    else a neutral number: a name taken from the file ("Rosa Quispe.txt") or any word of a
+    person's name never becomes part of a pseudonym."""
+    name = str(row["name"])
+    people_words = {w.casefold() for n in metadata_names(extra) + interviewers
+                    for w in re.findall(r"[^\W\d_]{3,}", n)}
+    named = (full_names(name) or addressed_names(name) or name in first_names()
+             or any(w.casefold() in people_words for w in re.findall(r"[^\W\d_]{3,}", name)))
+    return name if re.search(r"\d", name) and not named else f"IV{row['id']:03d}"
+
+
+def named_by_file(row: dict) -> list[str]:
+    """The person an interview without an id is named after ("Rosa Quispe.txt"): most
+    likely its participant."""
+    name = str(row["name"])
+    if re.search(r"\d", name):
+        return []
+    return full_names(name) or ([name] if name in first_names() else [])
 
 
 class Replacer:
@@ -240,12 +272,17 @@ def _write_key(path: Path, data: dict) -> None:
     _refuse_existing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(partial, path)
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except OSError as exc:
+        raise QdaError(f"cannot write the key: {os_problem(exc)}", path) from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _refuse_existing(path: Path) -> None:
@@ -283,46 +320,89 @@ def anonymise(project: Project, key: Path) -> AnonymiseReport:
     record: dict[str, Any] = {"format": KEY_FORMAT, "key_id": key_id, "created": now(),
                               "project": str(project.root), "documents": {}, "codings": {},
                               "detached": {}, "memos": {}, "people": {}}
-    with store.transaction():
-        todo = []
-        for row in store.documents_full():
-            extra = json.loads(row["extra"])
-            if MARK in extra:
-                report.skipped.append(row["name"])
-                continue
-            segments = store.segments(row["id"])
-            persons = document_people(people, row["name"], extra, json.loads(row["interviewers"]),
-                                      [(s.speaker, s.is_interviewer) for s in segments],
-                                      project.interviewer_labels, row["text"])
-            todo.append((row, extra, segments, persons))
-        replacers: dict[int, Replacer] = {}
-        for row, extra, segments, persons in todo:
-            replacer = replacers[row["id"]] = Replacer(persons, people.all())
-            report.replacements += _anonymise_document(store, row, extra, segments, replacer,
-                                                       key_id, record)
-            report.documents += 1
-        everyone = Replacer(people.all())
-        for memo in store.memo_texts():
-            doc_id = memo["document_id"]
-            if doc_id is not None and doc_id not in replacers:
-                continue  # a memo of a document anonymised earlier
-            replacer = replacers.get(doc_id, everyone)
-            text, note = replacer.sub(memo["text"]), replacer.sub_json(memo["anchor_note"])
-            if (text, note) != (memo["text"], memo["anchor_note"]):
-                record["memos"][str(memo["id"])] = {"text": memo["text"],
-                                                    "anchor_note": memo["anchor_note"],
-                                                    "anonymised": text}
-                store.rewrite_memo_texts([(text, note, memo["id"])])
-                report.memos += 1
-        record["people"] = {p.pseudonym: p.name for p in people.all()}
-        report.people = len(people.all())
-        if report.documents:
-            _write_key(key, record)
+    written_before = earlier_outputs(project)
+    store.secure_delete(True)  # pages freed from now on are zeroed, not left with names
+    wrote_key = False
+    try:
+        with store.transaction():
+            wrote_key = _anonymise_all(project, store, people, report, key_id, record, key)
+    except BaseException:
+        if wrote_key:  # the store kept its names: a key for nothing would block a retry
+            key.unlink(missing_ok=True)
+        raise
+    if report.documents:
+        store.vacuum()  # rewrite the file so no free page or WAL frame keeps an old text
+        report.model_removed = remove_model(project)
+        report.outputs_before = written_before
     return report
 
 
+def _anonymise_all(project: Project, store: Store, people: People, report: AnonymiseReport,
+                   key_id: str, record: dict[str, Any], key: Path) -> bool:
+    """The rewrite itself, inside the caller's transaction; writes the key last (True)."""
+    todo = []
+    for row in store.documents_full():
+        extra = json.loads(row["extra"])
+        if MARK in extra:
+            report.skipped.append(row["name"])
+            continue
+        segments = store.segments(row["id"])
+        interviewers = json.loads(row["interviewers"])
+        label = document_label(row, extra, interviewers)
+        persons = document_people(people, label, extra, interviewers,
+                                  [(s.speaker, s.is_interviewer) for s in segments],
+                                  project.interviewer_labels, row["text"],
+                                  row["name"] if label != row["name"] else None)
+        todo.append((row, extra, segments, persons, label))
+    replacers: dict[int, Replacer] = {}
+    for row, extra, segments, persons, label in todo:
+        replacer = replacers[row["id"]] = Replacer(persons, people.all())
+        report.replacements += _anonymise_document(store, row, extra, segments, replacer,
+                                                   key_id, record, label)
+        report.documents += 1
+    everyone = Replacer(people.all())
+    for memo in store.memo_texts():
+        doc_id = memo["document_id"]
+        if doc_id is not None and doc_id not in replacers:
+            continue  # a memo of a document anonymised earlier
+        replacer = replacers.get(doc_id, everyone)
+        text, note = replacer.sub(memo["text"]), replacer.sub_json(memo["anchor_note"])
+        if (text, note) != (memo["text"], memo["anchor_note"]):
+            record["memos"][str(memo["id"])] = {"text": memo["text"],
+                                                "anchor_note": memo["anchor_note"],
+                                                "anonymised": text}
+            store.rewrite_memo_texts([(text, note, memo["id"])])
+            report.memos += 1
+    record["people"] = {p.pseudonym: p.name for p in people.all()}
+    report.people = len(people.all())
+    if report.documents:
+        _write_key(key, record)
+        return True
+    return False
+
+
+def earlier_outputs(project: Project) -> list[Path]:
+    """Files written from the project before anonymising (reports, exports, charts,
+    backups of the store): they may still hold the names."""
+    folders = [project.root / "outputs", project.store.backup_dir()]
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")
+                  if p.is_file() and not p.name.startswith("."))
+
+
+def remove_model(project: Project) -> list[Path]:
+    """Delete the trained model: it learned words of the original texts, names among
+    them ("pamela", "solis"), and cannot unlearn them. `qda train` makes a new one."""
+    from .coders.training import model_folder
+
+    folder = model_folder(project)
+    removed = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    for path in removed:
+        path.unlink()
+    return removed
+
+
 def _anonymise_document(store: Store, row: dict, extra: dict, segments, replacer: Replacer,
-                        key_id: str, record: dict) -> int:
+                        key_id: str, record: dict, label: str) -> int:
     text = row["text"]
     edits = replacer.spans(text)
     new_text = apply(text, edits)
@@ -356,8 +436,8 @@ def _anonymise_document(store: Store, row: dict, extra: dict, segments, replacer
                  for k, v in extra.items()}
     new_extra[MARK] = key_id
     interviewers = [replacer.sub(x) for x in json.loads(row["interviewers"])]
-    name = replacer.sub(row["name"])
-    source = replacer.sub(row["source_path"])
+    name = label
+    source = label + Path(row["source_path"]).suffix if row["source_path"] else None
     record["documents"][str(row["id"])] = {
         "name": row["name"], "source_path": row["source_path"], "extra": row["extra"],
         "interviewers": row["interviewers"], "speakers": speakers,

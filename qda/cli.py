@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,8 @@ from rich.text import Text
 
 from . import importing
 from .errors import QdaError, UsageError
+from .store import store_problem
+from .textio import os_problem
 from .export.tables import export_codings
 from .models import ROLES
 from .project import Project, init_project, open_project
@@ -50,8 +53,14 @@ _state: dict[str, Path | None] = {"project": None}
 
 
 @app.callback()
-def _main(project: ProjectOpt = None) -> None:
+def _main(project: ProjectOpt = None,
+          no_formula_guard: Annotated[bool, typer.Option(
+              "--no-formula-guard", help="Write cells starting with = + - @ as they are in CSV "
+              "and xlsx (by default they are kept as text so spreadsheets never run them).")
+          ] = False) -> None:
+    from .export.cells import set_formula_guard
     _state["project"] = project
+    set_formula_guard(not no_formula_guard)
 
 
 @contextmanager
@@ -135,6 +144,9 @@ def import_(
     policy: Annotated[Optional[str], typer.Option(help="Set the policy of every file.")] = None,
     sector: Annotated[Optional[str], typer.Option(help="Set the sector of every file.")] = None,
     language: Annotated[Optional[str], typer.Option(help="Set the language (es|en).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let a file replace an interview that another file with the same id "
+                          "brought in (its codings are re-anchored).")] = False,
 ) -> None:
     """Import transcripts (.txt/.md with front matter, .docx, .vtt, .srt) and segment them.
 
@@ -159,7 +171,7 @@ def import_(
         from .ingest import walk
         total = sum(1 for _ in walk(paths))
         with _progress(total, "importing") as step:
-            report = importing.import_paths(project, paths, overrides, step)
+            report = importing.import_paths(project, paths, overrides, step, replace)
     _report(report, "imported")
 
 
@@ -841,16 +853,13 @@ def _emit(format_: str, output: Path | None, tidy, sheets: dict, notes: list[str
         from .export.workbook import write_workbook
         write_workbook(output, {**sheets, "Data": tidy}, notes)
     else:
-        body = (tidy.to_csv(index=False) if format_ == "csv" else
+        from .export.cells import csv_text, write_text_file
+        body = (csv_text(tidy) if format_ == "csv" else
                 tidy.to_json(orient="records", force_ascii=False, indent=2) + "\n")
         if output is None:
             sys.stdout.write(body)
             return
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(body, encoding="utf-8")
-        except OSError as exc:
-            raise QdaError(f"cannot write ({exc.strerror or exc})", output) from None
+        write_text_file(body, output)
     out.print(f"wrote {len(tidy)} rows to {output}", highlight=False, markup=False)
 
 
@@ -1083,6 +1092,17 @@ def main() -> None:
         err.print("qda: interrupted; the project is as it was before this command's "
                   "unfinished step")
         sys.exit(130)
+    except sqlite3.Error as exc:
+        err.print(f"qda: error: {store_problem(exc)}", highlight=False, markup=False)
+        sys.exit(1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"qda: error: {where}{os_problem(exc)}", highlight=False, markup=False)
+        sys.exit(1)
+    except RecursionError:
+        err.print("qda: error: the input is nested too deeply to read; check the file it names "
+                  "or simplify it", highlight=False, markup=False)
+        sys.exit(1)
 
 
 
@@ -1224,6 +1244,14 @@ def anonymise(
         out.print(f"left as they were: {', '.join(report.skipped)}"
                   + (" (not anonymised with this key)" if reverse else " (already anonymised)"),
                   highlight=False, markup=False)
+    if report.model_removed:
+        out.print("deleted the trained model (it learned words of the original texts, names "
+                  "among them); run 'qda train' to make a new one", highlight=False, markup=False)
+    if report.outputs_before:
+        err.print(f"qda: warning: {len(report.outputs_before)} file(s) written before may still "
+                  "hold names; delete them or write them again: "
+                  + ", ".join(str(p) for p in report.outputs_before), highlight=False,
+                  markup=False)
 
 
 

@@ -15,6 +15,7 @@ import yaml
 
 from .errors import QdaError
 from .models import AXES
+from .safeyaml import SafeLoader
 
 LANGS = ("es", "en")
 
@@ -68,8 +69,9 @@ class Codebook:
                 for c in self.codes]
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses 5x faster
-    """Safe YAML loader that remembers the line of each mapping and refuses duplicate keys."""
+class _LineLoader(SafeLoader):
+    """Safe YAML loader (no alias bombs, see qda.safeyaml) that remembers the line of each
+    mapping and refuses duplicate keys."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, int] = {}

@@ -49,8 +49,10 @@ Progress = Callable[[str], None]
 
 
 def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] | None = None,
-                 progress: Progress | None = None) -> ImportReport:
-    """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange."""
+                 progress: Progress | None = None, replace: bool = False) -> ImportReport:
+    """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange.
+    Every file is read before any is stored, so two files with one id are both refused.
+    `replace`: a file may replace an interview imported from another file with its id."""
     report = ImportReport()
     skipped: list[tuple[Path, str]] = []
     files = list(walk(paths, skipped))
@@ -62,17 +64,24 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
                 f"no transcripts here (qda reads {', '.join(READABLE)})"
                 + (f"; {others} other file(s) skipped" if others else ""), folder))
     sidecars = (project.root / "transcripts",)
+    docs: list[Document] = []
     for path in files:
-        if progress:
-            progress(str(path))
         try:
             if path.suffix.lower() in refi_import.SUFFIXES:
+                if progress:
+                    progress(str(path))
                 refi_import.import_file(project, path, report, overrides)
                 continue
-            doc = read_document(path, project.interviewer_labels, overrides, sidecars)
+            docs.append(read_document(path, project.interviewer_labels, overrides, sidecars))
+        except QdaError as exc:
+            report.failed.append(exc)
+    for doc in _one_file_per_id(docs, report):
+        if progress:
+            progress(doc.source_path)
+        try:
             decision = _settle_speakers(project, doc)
             before = len(report.imported) + len(report.changed)
-            _store_document(project, doc, report)
+            _store_document(project, doc, report, replace)
             if len(report.imported) + len(report.changed) > before:
                 report.speakers.append((doc.name, decision.message(doc.name),
                                         decision.sure))
@@ -124,7 +133,22 @@ def _missing(name: str, keys: list[str]) -> str:
             f"import again, or run 'qda set {name} {options}'")
 
 
-def _store_document(project: Project, doc: Document, report: ImportReport) -> None:
+def _one_file_per_id(docs: list[Document], report: ImportReport) -> list[Document]:
+    """The documents whose id no other file of this import has; the others are failures
+    naming every file with that id (keeping either would silently drop the other)."""
+    files: dict[str, list[str]] = {}
+    for doc in docs:
+        files.setdefault(doc.name, []).append(doc.source_path)
+    for name, paths in files.items():
+        if len(paths) > 1:
+            report.failed.append(QdaError(
+                f"{len(paths)} files have the id '{name}': {', '.join(paths)}; give each "
+                "interview its own id (nothing was imported for this id)", paths[0]))
+    return [doc for doc in docs if len(files[doc.name]) == 1]
+
+
+def _store_document(project: Project, doc: Document, report: ImportReport,
+                    replace: bool = False) -> None:
     given = dict(doc.attributes)
     changes: list[str] = []
     lang = doc.attributes.get("language") or detect_language(
@@ -160,6 +184,12 @@ def _store_document(project: Project, doc: Document, report: ImportReport) -> No
             return
     segments = segment_document(doc, lang)
     _check_respondents(doc, segments)
+    if existing is not None and not replace and not _same_file(existing["source_path"],
+                                                               doc.source_path):
+        raise QdaError(f"its id '{doc.name}' is already the id of the interview imported from "
+                       f"{existing['source_path']}; give this file another id, or pass "
+                       "--replace to replace that interview (its codings are re-anchored)",
+                       doc.source_path)
     if existing is not None:  # an edited transcript: carry its coding over to the new text
         report.changed += [(doc.source_path, f"{doc.name}: {change}") for change in changes]
         if anonymise.is_anonymised(project.store, existing["id"]):
@@ -214,6 +244,12 @@ def attribute_changes(stored: dict, given: dict) -> list[str]:
         if value not in (None, "") and str(value) != str(old if old is not None else ""):
             changes.append(f"{key} {old if old not in (None, '') else '(none)'} -> {value}")
     return changes
+
+
+def _same_file(stored: str | None, new: str | None) -> bool:
+    """Whether a file is the one an interview came from: same name (the project folder may
+    have moved since), or no source recorded."""
+    return not stored or not new or Path(stored).name == Path(new).name
 
 
 def import_coded(project: Project, path: Path, coder: str, unreviewed: bool = False

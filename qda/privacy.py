@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .names import ADDRESSED, HONORIFICS, PARTICLES, ROLE_WORDS, is_generic_label, \
-    metadata_names, values
+from .names import HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, addressed_spans, \
+    full_names, is_generic_label, metadata_names, values
 from .project import Project
 
 MARK = "[name]"
+MARKS = {"en": MARK, "es": "[nombre]"}  # what a name reads in outputs in each language
 NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
 
 
@@ -62,26 +63,53 @@ class People:
         object.__setattr__(self, "_patterns", [p for p in (whole, parts) if p])
 
     def named_in(self, text: str | None) -> bool:
-        """Whether the text says one of the names, or a name after a title."""
-        return bool(text) and (any(p.search(text) for p in self._patterns)
-                               or ADDRESSED.search(text) is not None)
+        """Whether the text says one of the names, a name after a title, or a given name
+        and a surname nobody listed."""
+        return bool(text) and bool(self.spans(text))
 
-    def redact(self, text: str | None) -> str:
-        """The text with every name replaced by `[name]` (a title stays: "doña [name]")."""
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names someone, merged and in order: the known names and their
+        parts, names after a title, given name + surname sequences, and every bare
+        repetition of a name this text itself reveals ("señorita Pamela" ... "la Pamela")."""
+        own = [*addressed_names(text), *full_names(text)]
+        found = addressed_spans(text)
+        for who in (self, People.of(own) if own else None):
+            for pattern in who._patterns if who else ():
+                found += [m.span() for m in pattern.finditer(text)]
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(found):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def redact(self, text: str | None, lang: str = "en") -> str:
+        """The text with every name replaced by `[name]` (`[nombre]` in Spanish); a title
+        stays: "doña [nombre]"."""
         if not text:
             return text or ""
-        for pattern in self._patterns:
-            text = pattern.sub(MARK, text)
-        return ADDRESSED.sub(lambda m: m.group(1) + MARK, text)
+        mark = MARKS.get(lang, MARK)
+        parts, at = [], 0
+        for start, end in self.spans(text):
+            parts += [text[at:start], mark]
+            at = end
+        return "".join(parts) + text[at:]
 
 
 def people(project: Project) -> People:
     """Everyone named in the project: participants, interviewers and others in the
-    metadata, and every speaker label that is not a role word like P1 or Entrevistadora."""
+    metadata, every speaker label that is not a role word like P1 or Entrevistadora, and
+    whoever a transcript names after a title or by given name and surname, so that a bare
+    "la Pamela" elsewhere is caught too."""
     names: list[str] = []
     for row in project.store.documents():
         names += values(json.loads(row["interviewers"] or "[]"))
-        names += metadata_names(json.loads(row["extra"] or "{}"))
+        extra = json.loads(row["extra"] or "{}")
+        names += metadata_names(extra)
+        for text in [project.store.document_text(row["id"]), row["name"],
+                     *(v for v in extra.values() if isinstance(v, str))]:  # a docx title...
+            names += addressed_names(text) + full_names(text)
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
     names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
     return People.of(names)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import codebook as codebook_mod
+from . import safeyaml
 from .codebook import Codebook
 from .errors import QdaError
 from .store import Store
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SETTINGS_FILE = "qda.yaml"
+# written once the project has a store: from then on a missing or empty store is an error
+STORE_MARKER = ".qda/store-created"
 DEFAULT_INTERVIEWERS = ["ENT", "ENT1", "ENT2", "ENT3", "E", "I", "INT", "Entrevistador",
                         "Entrevistadora", "Entrevistadores", "Interviewer", "Moderador",
                         "Moderadora", "Moderator"]
@@ -40,7 +43,7 @@ class Settings:
     @classmethod
     def read(cls, path: Path) -> "Settings":
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise QdaError(f"settings are not valid YAML ({getattr(exc, 'problem', exc)})",
@@ -64,7 +67,20 @@ class Project:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self.settings = Settings.read(self.root / SETTINGS_FILE)
-        self.store = Store(self.root / self.settings.store)
+        path = self.root / self.settings.store
+        marker = self.root / STORE_MARKER
+        if marker.exists() and _missing_or_empty(path):
+            raise QdaError("the project store is missing or empty, but this project had one: "
+                           "qda will not start an empty one in its place. Put it back from a "
+                           "copy (.qda/backups/ or a 'qda backup' file); to really start over "
+                           f"with an empty store, delete {marker}", path)
+        self.store = Store(path)
+        if not marker.exists() and not self.store.readonly:
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(f"{self.settings.store}\n", encoding="utf-8")
+            except OSError:  # a folder we may not write to: nothing to protect from here
+                pass
         self._codebook: Codebook | None = None
 
     def __enter__(self) -> "Project":
@@ -81,7 +97,8 @@ class Project:
         """The project's codebook, synced into the store whenever its file changed."""
         if self._codebook is None:
             self._codebook = codebook_mod.load(self.root / self.settings.codebook)
-            if self.store.get_meta("codebook_hash") != self._codebook.hash:
+            if (self.store.get_meta("codebook_hash") != self._codebook.hash
+                    and not self.store.readonly):
                 with self.store.transaction():
                     self.store.sync_codes(self._codebook.store_rows())
                     self.store.set_meta("codebook_hash", self._codebook.hash)
@@ -125,6 +142,14 @@ class Project:
         return pd.DataFrame(rows, columns=["id", "name", "source_path", "country", "role",
                                            "policy", "sector", "language", "date",
                                            "interviewers", "extra"])
+
+
+def _missing_or_empty(path: Path) -> bool:
+    """No store file, or a 0-byte one whose WAL holds nothing either."""
+    if not path.exists():
+        return True
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -174,8 +174,23 @@ class Store:
     busy_timeout: float = 30.0
     busy_retries: int = 4
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, readonly: bool | None = None):
+        """Open (or create) the store. `readonly`: open it only to read, as commands that
+        only read must on a project folder they may not write (a shared, read-only copy);
+        by default, when the file or its folder is not writable."""
         self.path = Path(path)
+        if readonly is None:
+            readonly = self.path.exists() and not (os.access(self.path, os.W_OK)
+                                                   and os.access(self.path.parent, os.W_OK))
+        self.readonly = readonly
+        if readonly:
+            self.db = self._open_readonly()
+            self._depth = 0
+            if self.schema_version() != SCHEMA_VERSION:
+                raise QdaError(f"the store has schema version {self.schema_version()} and "
+                               f"needs an upgrade to {SCHEMA_VERSION}, but the project is "
+                               "read-only here; run qda once where it can write", self.path)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout,
@@ -189,6 +204,20 @@ class Store:
             raise QdaError(f"cannot open the project store: {exc}", self.path) from None
         self._depth = 0
         self._migrate()
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """Read-only: through the WAL when its shared-memory file can be made or is there,
+        else as an immutable file (no one can be writing to a folder nobody may write)."""
+        uri = self.path.resolve().as_uri()
+        for mode in ("mode=ro", "immutable=1"):
+            try:
+                db = sqlite3.connect(f"{uri}?{mode}", uri=True, isolation_level=None,
+                                     timeout=self.busy_timeout, check_same_thread=False)
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return db
+            except sqlite3.Error as exc:
+                problem = exc
+        raise QdaError(f"cannot open the project store to read it: {problem}", self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -208,11 +237,14 @@ class Store:
         self._depth = 1
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
             self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:  # SQLite rolls back by itself on a full disk
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            raise
         finally:
             self._depth = 0
 
@@ -300,6 +332,17 @@ class Store:
         finally:
             partial.unlink(missing_ok=True)
         return out
+
+    def secure_delete(self, on: bool) -> None:
+        """Zero the pages SQLite frees from now on (builds without SECURE_DELETE, upstream's
+        default, leave deleted text readable in the file)."""
+        self.db.execute(f"PRAGMA secure_delete={'ON' if on else 'OFF'}")
+
+    def vacuum(self) -> None:
+        """Rewrite the file without free pages, then empty the WAL into it: after
+        anonymising, no old text is left anywhere in the store's files."""
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_problems(self) -> list[str]:
         """What `PRAGMA integrity_check` and `foreign_key_check` find; empty when sound."""
@@ -1109,6 +1152,24 @@ class Store:
         self.db.execute("DELETE FROM staged_suggestions")
         self.db.execute("DELETE FROM staged_segments")
         return made, written
+
+
+def store_problem(exc: sqlite3.Error) -> str:
+    """What a database error means for the person, and what to do, on one line."""
+    text = str(exc)
+    if "disk is full" in text or "SQLITE_FULL" in text:
+        return ("the disk is full; free some space and run the command again (the project is "
+                "as it was before this command's unfinished step)")
+    if "readonly" in text or "read-only" in text:
+        return ("the project is read-only here; commands that only read (status, backup, "
+                "summary...) work, to change it run qda where you may write")
+    if "malformed" in text or "not a database" in text or "corrupt" in text or (
+            "decode" in text):  # never print the damaged text: it is a transcript's
+        return ("the project store is damaged; restore the latest copy from .qda/backups/ or "
+                "a 'qda backup' file")
+    if "unable to open" in text:
+        return "cannot open the project store; check that its folder exists and may be read"
+    return f"the project store failed ({text})"
 
 
 def is_busy(exc: sqlite3.Error) -> bool:

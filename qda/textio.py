@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
+import errno
+import gc
 import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import traceback
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
 from .errors import QdaError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+_AT_FDCWD, _AT_EMPTY_PATH = -100, 0x1000  # linkat(2) on Linux
 # Western code pages Spanish and English files are saved in when they are not Unicode.
 _LEGACY_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]
 _BOMS = (
@@ -106,8 +118,124 @@ def csv_delimiter(text: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: to a file beside it, then renamed over it, so an
-    interrupted write leaves the previous version."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    """Write `path` whole or not at all (see `atomic_file`)."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through, whole or not at all: the bytes go to a temp file
+    beside it, are flushed to disk (fsync) and renamed over `path`, so a kill, a full disk or an
+    error leaves the previous version. On Linux the temp file has no name until it is complete
+    (O_TMPFILE), so even a SIGKILL leaves nothing behind; elsewhere it is removed on any error.
+    The result gets the mode of any file the user creates (umask), like every other output.
+    OS errors become one-line QdaErrors that say what to do."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, named = _open_temp(path)
+    except OSError as exc:
+        raise QdaError(os_problem(exc), path) from None
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            try:
+                yield fh
+            except BaseException as exc:
+                _release(exc)
+                raise
+            fh.flush()
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
+            os.fsync(fh.fileno())
+            if named is None:  # give the finished file a name, then put it in place
+                named = path.with_name(f".{path.name}.{os.getpid()}.partial")
+                named.unlink(missing_ok=True)
+                if not _link(fh.fileno(), named):
+                    fh.seek(0)
+                    with open(named, "wb") as copy:
+                        shutil.copyfileobj(fh, copy)
+                        copy.flush()
+                        os.fchmod(copy.fileno(), 0o666 & ~_umask())
+                        os.fsync(copy.fileno())
+        os.replace(named, path)
+        _sync_folder(path.parent)
+    except OSError as exc:
+        raise QdaError(os_problem(exc), path) from None
+    finally:
+        if named is not None and named.exists() and named != path:
+            named.unlink(missing_ok=True)
+
+
+def _open_temp(path: Path) -> tuple[int, Path | None]:
+    """An anonymous file in the target's folder where the OS allows one, else a named one."""
+    if hasattr(os, "O_TMPFILE") and Path("/proc/self/fd").is_dir():
+        try:
+            return os.open(path.parent, os.O_TMPFILE | os.O_RDWR, 0o600), None
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+                raise
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    return fd, Path(name)
+
+
+def _release(exc: BaseException) -> None:
+    """Let go now, quietly, of what a failed writer left open on the temp file (a half-written
+    zip closes itself when collected): later, with the file closed, it would print a second
+    traceback after the one-line error."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _link(fd: int, name: Path) -> bool:
+    """Give an anonymous (O_TMPFILE) file a name: linkat(AT_EMPTY_PATH), else through
+    /proc; False where neither is allowed (the caller then copies it)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.linkat(fd, b"", _AT_FDCWD, os.fsencode(name), _AT_EMPTY_PATH) == 0:
+            return True
+    except (OSError, AttributeError):
+        pass
+    try:
+        os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+        return True
+    except OSError:
+        return False
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def os_problem(exc: OSError) -> str:
+    """What an OS error when writing means for the person, and what to do about it."""
+    why = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"the disk is full ({why}); free some space and run the command again "
+                "(nothing was changed)")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"cannot write here ({why}); choose a folder you may write to, or fix its "
+                "permissions")
+    if exc.errno == errno.ENOENT:
+        return f"the folder does not exist ({why}); create it or choose another"
+    return f"cannot write ({why})"

@@ -12,6 +12,7 @@ from qda.errors import QdaError
 from qda.importing import import_paths
 from qda.models import Coding
 from qda.privacy import people
+from qda.project import open_project as qda_open
 
 from .conftest import run_qda, write_txt
 
@@ -92,21 +93,22 @@ def test_anonymise_removes_every_name_and_reverses_exactly(project, tmp_path):
     assert report.documents == 2 and report.memos == 2
     after = "\n".join(dump(store))
     assert [name for name in NAMES if name in after] == []
-    assert "P-CL-01" in after and "P-co" in after and "N-CL-01" in after
+    assert "P-CL-01" in after and "P-IV002" in after and "N-CL-01" in after
+    assert "'co'" not in after  # the file-named interview is renamed: no name from files
     for doc in store.documents():
         text = store.document_text(doc["id"])
         assert all(text[s.start:s.end] == s.text for s in store.segments(doc["id"]))
     assert evidence_slices(project) == slices  # rule evidence still points at its words
     assert len(project.codings_frame()) == sum('INSERT INTO "codings"' in x for x in before)
     speakers = set(project.segments_frame(include_interviewer=True).speaker.dropna())
-    assert speakers == {"ENT", "P1", "N-CL-01-2", "Entrevistadora", "P-co"}
+    assert speakers == {"ENT", "P1", "N-CL-01-2", "Entrevistadora", "P-IV002"}
     key = tmp_path / "keys" / "key.json"
     assert os.stat(key).st_mode & 0o777 == 0o600
 
     # the original file again changes nothing; an edited one is refused while anonymised
     assert not import_paths(project, [tmp_path / "in" / "cl.txt"]).imported
-    edited = tmp_path / "in" / "co.vtt"
-    edited.write_text(VTT.replace("señorita", "señorita, de verdad"), encoding="utf-8")
+    assert not import_paths(project, [tmp_path / "in" / "co.vtt"]).imported
+    edited = write_txt(tmp_path / "in", "cl.txt", CL.replace("Faltó", "Faltó mucho"), **META)
     refused = import_paths(project, [edited])
     assert "has been anonymised" in str(refused.failed[0])
 
@@ -174,3 +176,58 @@ def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
     assert speakers == {"MOD", "P1"}
     reverse(project, tmp_path / "key.json")
     assert dump(project.store) == before
+
+
+FILE_NAMED = ("ENT: ¿Qué funcionó en el programa?\n\n"
+              "P1: Yo soy Rosa, y la Carmen me ayudó con las cuentas del comité.\n\n"
+              "ENT: ¿Y qué faltó?\n\n"
+              "P1: Faltó presupuesto; la señora Ríos lo dijo en la asamblea.\n")
+
+
+def _store_bytes(project) -> str:
+    """Every byte of the store's files (database, WAL, shared memory), as lower-case text."""
+    path = project.store.path
+    blobs = [p.read_bytes() for p in (path, path.with_name(path.name + "-wal"),
+                                      path.with_name(path.name + "-shm")) if p.exists()]
+    return b"".join(blobs).decode("utf-8", "replace").casefold()
+
+
+def test_a_file_named_after_its_participant_leaves_no_name_anywhere(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_txt(folder, "Rosa Quispe.txt", FILE_NAMED, country="Peru", role="beneficiary",
+              title="Entrevista a Rosa Quispe Mamani", mencionados="Carmen Ríos")
+    assert import_paths(project, [folder]).ok
+    model = project.store.path.parent / "models"
+    model.mkdir()
+    (model / "model.skops").write_bytes(b"vocabulary: rosa quispe carmen rios")
+    (project.root / "outputs" / "quotes.csv").write_text("Rosa Quispe said", encoding="utf-8")
+    result = run_qda("--project", project.root, "anonymise", "--key", tmp_path / "k.json")
+    assert result.returncode == 0, result.stderr
+    assert "deleted the trained model" in result.stdout and not model.joinpath(
+        "model.skops").exists()
+    assert "quotes.csv" in result.stderr and "may still hold names" in result.stderr
+    project.store.close()
+    raw = _store_bytes(project)
+    for word in ("rosa", "quispe", "mamani", "carmen", "ríos"):
+        assert word not in raw, word
+    with qda_open(project.root) as again:
+        [doc] = again.store.documents()
+        assert doc["name"] == "IV001" and "P-IV001" in again.store.document_text(doc["id"])
+        assert not any(w in json.dumps(dict(doc), ensure_ascii=False).casefold()
+                       for w in ("rosa", "quispe"))
+
+
+def test_a_failed_anonymise_leaves_no_key_behind(project, tmp_path, monkeypatch):
+    build(project, tmp_path, suggest=False)
+    before = dump(project.store)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr("qda.anonymise.json.dump", full)
+    with pytest.raises(QdaError, match="disk is full"):
+        anonymise(project, tmp_path / "k.json")
+    assert not (tmp_path / "k.json").exists() and not list(tmp_path.glob(".k.json*"))
+    assert dump(project.store) == before
+    monkeypatch.undo()
+    assert anonymise(project, tmp_path / "k.json").documents == 2  # a retry is not refused

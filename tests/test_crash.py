@@ -1,7 +1,9 @@
 """Crash safety: real `qda import`, `qda autocode` and reviewer processes are killed with
 SIGKILL at random moments; the project must stay consistent and keep every decision that
 was committed before the kill. A bounded number of kills (QDA_CRASH_KILLS, default 3 per
-writer) keeps the test under half a minute; raise it to hunt for rare interleavings."""
+writer) keeps the test under half a minute; raise it to hunt for rare interleavings.
+`report` and the exports are killed the same way (QDA_OUTPUT_KILLS, default 3 each): the
+previous output must stay whole and no temp file may be left."""
 from __future__ import annotations
 
 import json
@@ -116,3 +118,60 @@ def test_killed_reviewers_keep_every_committed_decision(tmp_path, corpus):
         lost = {k: v for k, v in committed.items() if now.get(k) != v}
         assert not lost, f"{len(lost)} committed decisions lost, e.g. {next(iter(lost.items()))}"
     assert committed, "the reviewer never got to commit a decision; kill later"
+
+
+OUTPUT_KILLS = int(os.environ.get("QDA_OUTPUT_KILLS", "3"))
+OUTPUTS = {  # command line (after `qda -p ROOT`) -> the file it writes, relative to ROOT
+    "report": (["report", "report/findings.docx", "--include-suggested"],
+               "report/findings.docx"),
+    "quotes": (["export", "quotes", "quotes/quotes.xlsx", "--include-suggested"],
+               "quotes/quotes.xlsx"),
+    "codings": (["export", "codings", "codings/codings.csv"], "codings/codings.csv"),
+    "qdpx": (["export", "qdpx", "qdpx/study.qdpx", "--include-suggested"], "qdpx/study.qdpx"),
+}
+
+
+def _whole(path: Path) -> bool:
+    """A complete output: a zip that reads back (docx, xlsx, qdpx) or a CSV ending its last row."""
+    import zipfile
+    if path.suffix == ".csv":
+        return path.read_bytes().endswith(b"\n")
+    with zipfile.ZipFile(path) as archive:
+        return archive.testzip() is None
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory, corpus) -> Path:
+    """One imported and autocoded project that the export kill tests share."""
+    root = tmp_path_factory.mktemp("exports") / "p"
+    with qda.init_project(root) as project:
+        assert import_paths(project, [corpus[0]]).ok
+        autocode(project)
+    return root
+
+
+@pytest.mark.parametrize("what", sorted(OUTPUTS))
+def test_killed_exports_leave_the_previous_file_whole(coded, what):
+    """SIGKILL during `report` and the exports: the previous output is intact (or the new one
+    is whole, when the command finished first) and no temp file is left beside it."""
+    root = coded
+    args, target = OUTPUTS[what]
+    began = time.monotonic()
+    done = subprocess.run([str(QDA), "-p", str(root), *args], env=SUBPROCESS_ENV, cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    took = time.monotonic() - began
+    assert done.returncode == 0, done.stderr
+    out = root / target
+    previous = out.read_bytes()
+    rng = random.Random()
+    for _ in range(OUTPUT_KILLS):
+        proc = subprocess.Popen([str(QDA), "-p", str(root), *args], env=SUBPROCESS_ENV, cwd=root,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        kill_after(proc, rng.uniform(0.3, took))
+        assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temp file
+        now = out.read_bytes()
+        if proc.returncode != -signal.SIGKILL:
+            assert proc.returncode == 0
+        if now != previous:  # the new file was in place before the kill (or the end)
+            assert _whole(out)
+            previous = now

@@ -172,3 +172,96 @@ def test_a_broken_codebook_never_touches_the_store(project, tmp_path):
         assert opened.store.integrity_problems() == []
         frame = opened.codings_frame()
         assert list(frame.code) == ["positive_factors/political_will"]
+
+
+# -- round 2: YAML, ids and duplicates (issue 22) --------------------------------------------
+BODY = "[00:00:01] ENT: ¿Qué funcionó?\n\n[00:00:05] P1: La voluntad política fue clave.\n"
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A ~1 KB 'billion laughs': each line repeats the one before nine times."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{k}: &a{k} [{','.join([f'*a{k - 1}'] * 9)}]" for k in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly_in_front_matter_and_codebook(project, tmp_path):
+    import tracemalloc
+
+    from qda import codebook
+    bomb = alias_bomb()
+    assert len(bomb.encode()) < 1100
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bomb.txt").write_text(f"---\nid: B-1\n{bomb}---\n{BODY}", encoding="utf-8")
+    write_txt(folder, "ok.txt", BODY, id="OK-1", country="Chile")
+    book = project.root / "codebook" / "codebook.yaml"
+    book.write_text(bomb + book.read_text(encoding="utf-8"), encoding="utf-8")
+    tracemalloc.start()
+    began = time.monotonic()
+    with pytest.raises(QdaError, match="aliases"):
+        read_document(folder / "bomb.txt", {"ent"})
+    assert "aliases" in str(codebook.problems(book)[0])
+    assert time.monotonic() - began < 2
+    assert tracemalloc.get_traced_memory()[1] < 100 * 2**20
+    tracemalloc.stop()
+    report = import_paths(project, [folder])
+    assert [d["name"] for d in project.store.documents()] == ["OK-1"]
+    assert "aliases" in str(report.failed[0]) and "bomb.txt:3" in str(report.failed[0])
+    result = run_qda("--project", project.root, "codebook", "check")
+    assert result.returncode == 1 and "aliases" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ids_stay_as_written(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_txt(folder, "a.txt", BODY, id="012", country="Chile")
+    write_txt(folder, "b.txt", BODY.replace("clave", "decisiva"), id="1:30", country="Peru")
+    assert import_paths(project, [folder]).ok
+    assert sorted(d["name"] for d in project.store.documents()) == ["012", "1:30"]
+
+
+def test_two_files_with_one_id_are_an_error_and_nothing_is_written_for_it(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_txt(folder, "a.txt", BODY, id="CL-01", country="Chile")
+    write_txt(folder, "b.txt", BODY.replace("clave", "decisiva"), id="CL-01", country="Chile")
+    write_txt(folder, "c.txt", BODY.replace("clave", "central"), id="CL-02", country="Chile")
+    result = run_qda("--project", project.root, "import", folder)
+    assert result.returncode == 1
+    assert "a.txt" in result.stderr and "b.txt" in result.stderr and "'CL-01'" in result.stderr
+    assert [d["name"] for d in project.store.documents()] == ["CL-02"]
+    # a later file with an id already taken by another file replaces nothing
+    write_txt(folder, "a.txt", BODY, id="CL-02", country="Chile")
+    (folder / "b.txt").unlink()
+    again = import_paths(project, [folder / "a.txt"])
+    assert "already the id of the interview imported from" in str(again.failed[0])
+    assert "central" in project.store.document_text(project.store.documents()[0]["id"])
+
+
+@pytest.mark.parametrize("front, problem, line", [
+    ("id: X-1\ncountry: Chile\ncountry: Peru\n", "duplicate key 'country'", 4),
+    ("id: X-1\ndate: 2023-02-30\n", "is not a real date", 3),
+])
+def test_bad_front_matter_is_one_line_and_the_batch_goes_on(project, tmp_path, front, problem,
+                                                             line):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.txt").write_text(f"---\n{front}---\n{BODY}", encoding="utf-8")
+    write_txt(folder, "good.txt", BODY.replace("clave", "decisiva"), id="G-1", country="Chile")
+    result = run_qda("--project", project.root, "import", folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert problem in result.stderr and f"bad.txt:{line}:" in result.stderr
+    assert "1 imported" in result.stdout + result.stderr
+
+
+def test_duplicate_sidecar_rows_are_an_error_with_the_line(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(BODY, encoding="utf-8")
+    (folder / "interviews.csv").write_text("file,country\na.txt,Chile\nb.txt,Peru\na.txt,Peru\n",
+                                           encoding="utf-8")
+    report = import_paths(project, [folder])
+    assert "interviews.csv:4" in str(report.failed[0]) and "'a.txt'" in str(report.failed[0])
+    assert project.store.documents() == []

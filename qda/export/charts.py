@@ -24,6 +24,7 @@ from ..analysis.labels import TOTAL, check_lang, noun, text
 from ..analysis.saturation import ALL, saturation
 from ..errors import QdaError
 from ..project import Project
+from ..textio import atomic_file
 
 FORMATS = ("png", "svg")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
@@ -210,17 +211,13 @@ def save(fig: Figure, out_dir: Path, stem: str, formats: tuple[str, ...] = FORMA
          ) -> list[Path]:
     """Save one figure in each format; PNG at print resolution, SVG with text as text."""
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for fmt in formats:
-            path = out_dir / f"{stem}.{fmt}"
-            with mpl.rc_context(STYLE):
-                fig.savefig(path, format=fmt, dpi=200 if fmt == "png" else None,
-                            metadata={"Date": None} if fmt == "svg" else None)
-            paths.append(path)
-    except OSError as exc:
-        raise QdaError(f"cannot write the chart ({exc.strerror or exc})", out_dir) from None
+    paths = []
+    for fmt in formats:
+        path = out_dir / f"{stem}.{fmt}"
+        with mpl.rc_context(STYLE), atomic_file(path) as fh:
+            fig.savefig(fh, format=fmt, dpi=200 if fmt == "png" else None,
+                        metadata={"Date": None} if fmt == "svg" else None)
+        paths.append(path)
     return paths
 
 

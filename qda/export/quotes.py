@@ -16,10 +16,11 @@ import pandas as pd
 from .. import __version__
 from ..analysis.labels import check_lang, group_label
 from ..analysis.quotes import attribution
-from ..errors import QdaError, UsageError
-from ..privacy import MARK, People, people, safe_document_name
+from ..errors import UsageError
+from ..privacy import People, people, safe_document_name
 from ..project import Project
 from . import word
+from .cells import write_csv
 from .report_words import QUOTE_MARKS, long_date, words
 from .workbook import write_workbook
 
@@ -43,15 +44,14 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     ids = {row["name"]: row["id"] for row in project.store.documents()}
     frame["document"] = [safe_document_name(name, who, ids.get(name))
                          for name in frame["document"]]
-    mark = words("name_mark", lang)  # "[name]" / "[nombre]"
-    frame["text"] = frame["text"].map(lambda t: who.redact(t).replace(MARK, mark))
-    frame["policy"] = frame["policy"].map(
-        lambda p: who.redact(p).replace(MARK, mark) if isinstance(p, str) else p)
+    frame["text"] = frame["text"].map(lambda t: who.redact(t, lang))
+    frame["policy"] = frame["policy"].map(lambda p: who.redact(p, lang) if isinstance(p, str)
+                                          else p)
     frame["theme"] = frame["theme"].fillna("")
     frame["label"] = frame["code"].map(lambda c: book[c].label(lang) if c in book else c)
     frame["attribution"] = [attribution(r, c, lang) for r, c in
                             zip(frame["role"], frame["country"])]
-    frame["memo"] = [m.replace(MARK, mark) for m in _memos(project, frame, who)]
+    frame["memo"] = _memos(project, frame, who, lang)
     order = {c.path: i for i, c in enumerate(book.codes)}
     frame["_order"] = frame["code"].map(order).fillna(len(order))
     frame = frame.sort_values(["_order", "code", "country", "document", "start", "coder"],
@@ -59,13 +59,13 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     return frame[COLUMNS].reset_index(drop=True)
 
 
-def _memos(project: Project, frame: pd.DataFrame, who: People) -> list[str]:
+def _memos(project: Project, frame: pd.DataFrame, who: People, lang: str) -> list[str]:
     """Memos on each row's passage: those about the passage, or about it and this code."""
     notes: dict[tuple[int, str | None], list[str]] = {}
     for memo in project.store.memo_rows():
         if memo["segment_id"] is not None:
             notes.setdefault((memo["segment_id"], memo["code"]), []).append(
-                f"{memo['author']}: {who.redact(memo['text'])}")
+                f"{memo['author']}: {who.redact(memo['text'], lang)}")
     return ["\n\n".join(notes.get((s, None), []) + notes.get((s, c), []))
             for s, c in zip(frame["segment_id"], frame["code"])]
 
@@ -81,11 +81,7 @@ def export_quotes(project: Project, out: Path, lang: str = "en",
                          f"'{out.suffix or out.name}'")
     frame = quotes_frame(project, lang, include_suggested)
     if suffix == ".csv":
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            frame.to_csv(out, index=False, encoding="utf-8")
-        except OSError as exc:
-            raise QdaError(f"cannot write ({exc.strerror or exc})", out) from None
+        write_csv(frame, out)
     elif suffix == ".xlsx":
         write_workbook(out, {"Quotes": frame}, _notes(len(frame), include_suggested, lang))
     else:

@@ -12,8 +12,6 @@ have seen before. Positions count code points of exactly the text written to `so
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from ..foreign_codes import DEEPER
 from ..models import CASE_ATTRIBUTES, ROLES
 from ..project import Project
 from ..qdaxml import CODEBOOK_NS, MACHINE_USER_PREFIX, PROJECT_NS, code_guid, colour, make_guid
-from ..textio import content_hash
+from ..textio import atomic_file, content_hash
 
 ORIGIN = f"qda {__version__}"
 EXPORTED_ATTRIBUTES = (*CASE_ATTRIBUTES, "interviewer")
@@ -367,17 +365,10 @@ def _xml(root: Element) -> bytes:
 
 def _save(out: Path, files: dict[str, bytes]) -> None:
     """Write a .qdc (one file, key "") or a .qdpx (a zip) whole, or not at all."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if list(files) == [""]:
-                fh.write(files[""])
-            else:
-                with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
-                    for name, data in files.items():
-                        archive.writestr(name, data)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_file(out) as fh:
+        if list(files) == [""]:
+            fh.write(files[""])
+        else:
+            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, data in files.items():
+                    archive.writestr(name, data)

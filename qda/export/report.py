@@ -302,7 +302,7 @@ class _Chapter:
         order = {c: i for i, c in enumerate(self.countries)}
         seen = seen.assign(_o=seen["country"].map(order)).sort_values(
             ["_o", "policy"], key=lambda s: s.str.casefold() if s.dtype == object else s)
-        rows = [[self._country(r.country), self.who.redact(r.policy),
+        rows = [[self._country(r.country), self.who.redact(r.policy, self.lang),
                  group_label("sector", r.sector, lang) if isinstance(r.sector, str)
                  and r.sector else "—"] for r in seen.itertuples()]
         self._table(words("policies_caption", lang), [
@@ -521,7 +521,7 @@ class _Chapter:
 
     def _quoted_name(self, name: str) -> str:
         opening, closing = QUOTE_MARKS[self.lang]
-        return f"{opening}{self.who.redact(name)}{closing}"
+        return f"{opening}{self.who.redact(name, self.lang)}{closing}"
 
     def _contrast(self, code: str, raising: list[str]) -> str:
         """One sentence when countries differ sharply: one silent while most raise it, or
@@ -671,7 +671,7 @@ class _Chapter:
         for country, policies in sections:
             self._heading(self._country(country), 3)
             for policy, bullets in policies:
-                name = self.who.redact(policy) if policy != NONE else \
+                name = self.who.redact(policy, lang) if policy != NONE else \
                     group_label("policy", NONE, lang)
                 paragraph = self.doc.add_paragraph()
                 paragraph.add_run(name).bold = True

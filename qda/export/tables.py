@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..project import Project
+from .cells import write_csv
 
 CODING_COLUMNS = ["document", "segment_id", "start", "end", "text", "code", "axis", "theme",
                   "coder", "kind", "confidence", "status", "country", "role", "policy",
@@ -27,6 +28,5 @@ def export_codings(project: Project, out: Path, status: str | None = None) -> in
             f"One row per coding{f' with status {status}' if status else ''}: "
             f"{len(frame)} rows. start and end are character offsets into the transcript."])
         return len(frame)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False, encoding="utf-8")
+    write_csv(frame, out)
     return len(frame)

@@ -22,6 +22,7 @@ from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
 
 from ..errors import QdaError
+from ..textio import atomic_file
 
 TABLE_STYLE = "Light Grid Accent 1"
 TEXT_WIDTH = 6.0  # inches between the margins of the default page
@@ -165,11 +166,8 @@ def save(doc: Document, path: Path) -> None:
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise QdaError(f"a Word file must end in .docx, not '{path.suffix or path.name}'", path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        doc.save(str(path))
-    except OSError as exc:
-        raise QdaError(f"cannot write the Word file ({exc.strerror or exc})", path) from None
+    with atomic_file(path) as fh:
+        doc.save(fh)
 
 
 def keep_with_next(*paragraphs: Paragraph) -> None:

@@ -8,8 +8,10 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import QdaError
+from ..textio import atomic_file
+from .cells import guarding, risky
 
 MAX_WIDTH = 60
 
@@ -38,6 +40,8 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in frame.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
+        if guarding():
+            _as_text(sheet)
         for index, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(index)
             fmt = number_format(column)
@@ -51,12 +55,18 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]
     for line in notes:
         info.append([line])
     info.column_dimensions["A"].width = 100
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        book.save(path)
-    except OSError as exc:
-        raise QdaError(f"cannot write the workbook ({exc.strerror or exc})", path) from None
+    with atomic_file(path) as fh:
+        book.save(fh)
+
+
+def _as_text(sheet: Worksheet) -> None:
+    """Cells that would run as formulas (`=...`, and `+ - @` once someone edits them) are
+    stored as text, marked so Excel keeps them text (quote prefix)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if risky(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def _cell(value: object) -> object:

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from .. import safeyaml
 from ..errors import QdaError
 from ..models import ROLES
 from ..nlp import LANGUAGES
@@ -43,7 +44,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
                        "end it with a line '---'", path, 1)
     raw = text[4:4 + end.start()]
     try:
-        meta = yaml.safe_load(raw) or {}
+        meta = safeyaml.load(raw) or {}
     except yaml.YAMLError as exc:
         # An unclosed bracket is noticed at the end; the line that opened it is more useful.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -86,14 +87,26 @@ def read_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
     reader = csv.DictReader(text.splitlines(keepends=True), delimiter=csv_delimiter(text))
     if not reader.fieldnames or not ({"file", "id"} & set(reader.fieldnames)):
         raise QdaError("needs a header row with a 'file' or 'id' column", path, 1)
+    headers = [h.strip() for h in reader.fieldnames if h]
+    twice = sorted({h for h in headers if headers.count(h) > 1})
+    if twice:
+        raise QdaError(f"column(s) {', '.join(twice)} appear twice in the header; keep one",
+                       path, 1)
+    first: dict[str, int] = {}  # file name or id -> line of its row
     for row in reader:
+        line = reader.line_num
         clean = {k.strip(): v.strip() for k, v in row.items()
                  if k and isinstance(v, str) and v.strip()}
         if "interviewer" in clean:
             clean["interviewer"] = [s.strip() for s in clean["interviewer"].split(";")]
-        for key in (clean.get("file"), clean.get("id")):
-            if key:
-                rows[key] = clean
+        for key in dict.fromkeys((clean.get("file"), clean.get("id"))):
+            if not key:
+                continue
+            if key in first:
+                raise QdaError(f"'{key}' has a row on line {first[key]} already; one row per "
+                               "interview (merge the two)", path, line)
+            first[key] = line
+            rows[key] = clean
     return rows
 
 

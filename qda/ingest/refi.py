@@ -216,6 +216,10 @@ class _ProjectReader:
             name = (el.get("name") or el.get("id") or "").strip() or f"user {guid[:8]}"
             tag = el.get("id") or ""
             kind = tag[len(MACHINE_USER_PREFIX):] if tag.startswith(MACHINE_USER_PREFIX) else None
+            if guid in users:  # whose codings are whose cannot be told: refuse, never guess
+                raise QdaError(f"two users have the GUID {guid} ('{users[guid].name}' and "
+                               f"'{name}'); codings could be credited to the wrong person. "
+                               "Export the project again from its tool", self.path)
             users[guid] = ForeignUser(name, kind if kind in MACHINE_KINDS else None)
         return users
 
@@ -436,13 +440,20 @@ def _docx_text(data: bytes, where: str, problems: list[str]) -> str | None:
 
 
 # -- codes ---------------------------------------------------------------------------------------
+MAX_CODE_DEPTH = 50  # deeper code trees are hostile (and overflow Python's stack)
+
+
 def _codes(book: Element, notes: list[str], where: str) -> list[ForeignCode]:
     codes_el = kid(book, "Codes")
     if codes_el is None:
         return []
     seen: set[str] = set()
 
-    def read(el: Element, trail: str) -> ForeignCode:
+    def read(el: Element, trail: str, depth: int = 1) -> ForeignCode:
+        if depth > MAX_CODE_DEPTH:
+            raise QdaError(f"its codes are nested over {MAX_CODE_DEPTH} levels deep ("
+                           f"under {trail[:80]}...); no codebook needs that: flatten it in the "
+                           "tool that wrote the file", where)
         name = " ".join((el.get("name") or "").split())
         guid = _guid(el.get("guid"))
         if not name:
@@ -455,7 +466,8 @@ def _codes(book: Element, notes: list[str], where: str) -> list[ForeignCode]:
         seen.add(guid)
         code = ForeignCode(guid, name, _text_of(kid(el, "Description")),
                            colour(el.get("color")), notes=_note_refs(el))
-        code.children = [read(child, f"{trail}/{name}") for child in kids(el, "Code")]
+        code.children = [read(child, f"{trail}/{name}", depth + 1)
+                         for child in kids(el, "Code")]
         return code
 
     return [read(el, "") for el in kids(codes_el, "Code")]
@@ -552,8 +564,7 @@ def _score(r: _RawSource, units: _Units) -> float:
         a, b = (None if w is None else w - shift for w in sel.written)
         a, b = _to_index(starts, a), _to_index(starts, b)
         if a is None or b is None or a >= b:
-            score -= 5
-            continue
+            continue  # no vote: one stray selection must not flip the reading of all others
         score += 1 + _boundary(r.raw, a) + _boundary(r.raw, b)
         if _names_text(sel.name, r.raw[a:b]):
             score += 3
@@ -584,7 +595,8 @@ def _place(sel: ForeignSelection, source: ForeignSource, text: str, position: li
         coded = len(sel.codings)
         problems.append(f"source '{source.name}': selection '{sel.name or sel.guid}' at "
                         f"{sel.written[0]}–{sel.written[1]} does not fit its text "
-                        f"({len(text)} characters) and could not be re-found by its text; "
+                        f"({len(text)} characters) as the file's other offsets are read, and "
+                        f"could not be re-found by its text; "
                         f"its {coded} coding(s) were not imported")
     sel.span = span
 
