@@ -184,6 +184,10 @@ def _store_document(project: Project, doc: Document, report: ImportReport,
             return
     segments = segment_document(doc, lang)
     _check_respondents(doc, segments)
+    if existing is not None and anonymise.is_anonymised(project.store, existing["id"]):
+        raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
+                       "been anonymised; run 'qda anonymise --reverse --key FILE', import "
+                       "it, then anonymise again", doc.source_path)
     if existing is not None and not replace and not _same_file(existing["source_path"],
                                                                doc.source_path):
         raise QdaError(f"its id '{doc.name}' is already the id of the interview imported from "
@@ -192,10 +196,6 @@ def _store_document(project: Project, doc: Document, report: ImportReport,
                        doc.source_path)
     if existing is not None:  # an edited transcript: carry its coding over to the new text
         report.changed += [(doc.source_path, f"{doc.name}: {change}") for change in changes]
-        if anonymise.is_anonymised(project.store, existing["id"]):
-            raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
-                           "been anonymised; run 'qda anonymise --reverse --key FILE', import "
-                           "it, then anonymise again", doc.source_path)
         moved = reanchor_document(project.store, existing["id"], doc.name, doc, segments)
         report.imported.append((doc.source_path, doc.name,
                                 sum(not s.is_interviewer for s in segments)))

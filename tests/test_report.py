@@ -522,7 +522,7 @@ def test_chapter_reads_as_prose_from_the_data(sample, lang):
             assert frame.text.endswith(":") and frame.paragraph_format.keep_with_next
             assert any(c in frame.text for c in COUNTRIES[lang])
     # no quote opens with an answer word, a connector or a back-reference
-    opener = re.compile(r"^(?:Sí|Si|Yes|Yeah|Bueno|Well|Second|Segundo|Poquito|Claro|So|Y|And|"
+    opener = re.compile(r"^(?:Sí|Si(?=[,.])|Yes|Yeah|Bueno|Well|Second|Segundo|Poquito|Claro|So|Y|And|"
                         r"Pero|But|Como le dije|As I said)\b", re.IGNORECASE)
     assert not [q.text[:30] for q in report.quotes if opener.match(q.text)]
 
@@ -547,7 +547,8 @@ def test_spanish_chapter_speaks_spanish(sample):
     # Spanish first: fewer English quotes than in the English chapter
     english = [q for q in report.quotes if q.language == "en"]
     in_en = [q for q in reports["en"].quotes if q.language == "en"]
-    assert len(english) < len(in_en) and len(english) <= len(report.quotes) // 4
+    # (a third of the sample interviews are English; passages naming people are never quoted)
+    assert len(english) < len(in_en) and len(english) < len(report.quotes) / 3
 
 
 def test_language_helpers():
