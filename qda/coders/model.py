@@ -45,6 +45,7 @@ POSITION_WEIGHT = 0.5  # scale of the position features against the word feature
 TOP_FEATURES = 5
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words as the rule patterns cut them, no punctuation
 RULE_MARGIN = 0.03  # rules keep a code when their F1 beats the model's by this much
+TOP_AXIS_MIN = 0.1  # a passage with no code over its threshold still gets its likeliest axis
 
 
 @dataclass
@@ -87,6 +88,9 @@ class ModelCoder:
         self.skipped_: dict[str, int] = {}  # code -> positives, too few to learn
         self.ruled_: dict[str, float] = {}  # code -> model's F1, below the rules' own
         self.examples_ = 0
+        # self-trained on the rules' decisions (see training.bootstrap): the rules' own
+        # decisions stand where they are at least this sure, the model decides the rest
+        self.defer_to_rules: float | None = None
 
     @property
     def rules(self) -> RuleCoder:
@@ -235,13 +239,25 @@ class ModelCoder:
         above = values >= np.array([self.codes_[c].threshold for c in columns])
         names = self.feature_names()
         out: list[Suggestion] = []
+        axes = [j for j, c in enumerate(columns) if c in AXES]
         for i, sid in enumerate(ready.probs.index):
-            if not above[i].any() and not ready.rule_found[i]:
-                continue
             probs = {columns[j]: values[i, j] for j in np.flatnonzero(above[i])}
             rules = {s.code: s for s in ready.rule_found[i]}
             fallback = [c for c in rules if c not in self.codes_]
-            for code in consistent(list(probs), self.codes_, fallback):
+            if self.defer_to_rules is not None and any(
+                    s.confidence >= self.defer_to_rules for s in ready.rule_found[i]):
+                # the model learnt from decisions like these: it would only echo them
+                probs, fallback = {}, list(rules)
+            chosen = consistent(list(probs), (), fallback) if not probs and fallback \
+                else consistent(list(probs), self.codes_, fallback)
+            if not chosen and axes:
+                # every passage gets its most likely axis when that is likely enough: a
+                # low confidence is shown rather than silence
+                best = max(axes, key=lambda j: values[i, j])
+                if values[i, best] >= TOP_AXIS_MIN:
+                    probs[columns[best]] = values[i, best]
+                    chosen = [columns[best]]
+            for code in chosen:
                 evidence: dict = {"sources": []}
                 if code in rules:
                     evidence.update(rules[code].evidence)

@@ -42,6 +42,9 @@ SINGLE_AXIS_SUPPORT = 0.5  # a topic of one axis needs this much, or two of its 
 AXIS_ONLY_SUPPORT = 1.5  # a bare axis needs this much
 _FUNCTION = {"cue": CUE_WEIGHT, "token": TOKEN_WEIGHT, "opening": OPENING_WEIGHT}
 _ENDS = frozenset(".!?…")
+# a cue right after a negation ("no", "not", "nunca", "never", "sin", "without")
+_NEGATION = re.compile(r"\b(?:no|not|nunca|never|sin|without|n't)\s+(?:\w+\s+)?$", re.I)
+_NEGATED = {"positive_factors": "challenges", "challenges": None}
 
 
 class Hit(NamedTuple):
@@ -115,7 +118,7 @@ class RuleCoder:
             asked = self._asked(previous_question, pats, "earlier question",
                                 EARLIER_QUESTION_WEIGHT)
         ends = [matches[i].start() for i in stops]
-        return self._score(segment_id, hits + asked, pats, ends)
+        return self._score(segment_id, text, hits + asked, pats, ends)
 
     def _asked(self, question: str | None, pats: Patterns, where: str, weight: float
                ) -> list[Hit]:
@@ -210,8 +213,8 @@ class RuleCoder:
                                 end, TOKEN_WEIGHT, "passage"))
         return out
 
-    def _score(self, segment_id: int, hits: list[Hit], pats: Patterns, ends: list[int]
-               ) -> list[Suggestion]:
+    def _score(self, segment_id: int, text: str, hits: list[Hit], pats: Patterns,
+               ends: list[int]) -> list[Suggestion]:
         """Rank the five axes, then choose codes.
 
         Function wording (cues, token patterns, sentence openings) is weighed sentence by
@@ -233,6 +236,14 @@ class RuleCoder:
                 topic_hits[target].append(h)
             elif kind in _FUNCTION:
                 axis = target.split("/")[0] if kind == "token" else target
+                if kind == "cue" and axis in _NEGATED and _NEGATION.search(
+                        text, max(0, ev["start"] - 12), ev["start"]):
+                    # "no funcionó", "not a problem": an enabler denied is an obstacle, an
+                    # obstacle denied says nothing
+                    axis = _NEGATED[axis]
+                    if axis is None:
+                        continue
+                    h = Hit(axis, {**ev, "rule": ev["rule"] + ".negated"})
                 words = by_sentence[bisect_right(ends, ev["start"]) if ends else 0, axis]
                 key = kind if kind != "cue" else fold(ev["words"])
                 if key not in words:  # the same word twice in a sentence counts once

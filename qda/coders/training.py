@@ -30,7 +30,7 @@ from .model import CodeModel, ModelCoder
 from .patterns import patterns_hash
 from .rules import RuleCoder
 
-WEAK_MIN_CONFIDENCE = 0.4  # a rule decision this sure teaches the model (chosen on data)
+WEAK_MIN_CONFIDENCE = 0.3  # a rule decision this sure teaches the model (chosen on data)
 HUMAN_WEIGHT = 4.0  # a person's decision counts this many times a rule decision
 MODEL_FILE = "model.skops"
 CARD_FILE = "model-card.md"
@@ -136,6 +136,8 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
         examples, codes = rest, pd.Series([[]] * len(rest), dtype=object)
     weights = np.r_[np.full(len(human), HUMAN_WEIGHT), np.ones(len(examples) - len(human))]
     coder = ModelCoder(book, rules, use_rules=(name == "both"))
+    if coder.use_rules:
+        coder.defer_to_rules = WEAK_MIN_CONFIDENCE
     if not examples.empty:
         coder.fit(examples, codes, weights)
     coder.version = f"self-trained on {len(taught)} rule and {len(human)} human decisions"
