@@ -84,6 +84,7 @@ class RuleCoder:
         self._questions: dict[tuple[str, str, str], list[Hit]] = {}
         # per language and topic: (code, its axis) the topic can take in this codebook, and
         # whether they are all of one axis
+        self._axes = {a: i for i, a in enumerate(AXES) if a in codebook}  # in guide order
         self._topics = {lang: {topic: _topic_codes(codebook, codes)
                                for topic, codes in pats.topics.items()}
                         for lang, pats in self.patterns.items()}
@@ -223,7 +224,10 @@ class RuleCoder:
         what the lesson or proposal is about). The question adds its axis; each topic adds a
         little to its most likely axis. The top axis is suggested whenever its score reaches
         MIN_TOP (a theme of it if a topic fits), others when their own support is strong."""
-        by_sentence: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
+        if not hits:
+            return []
+        by_sentence: dict[tuple[int, str], float] = {}  # (sentence, axis) -> its wording
+        counted: set[tuple[int, str, str]] = set()
         axis_hits: dict[str, list[Hit]] = defaultdict(list)
         support: dict[str, float] = defaultdict(float)
         asked: dict[str, float] = {}
@@ -244,10 +248,11 @@ class RuleCoder:
                     if axis is None:
                         continue
                     h = Hit(axis, {**ev, "rule": ev["rule"] + ".negated"})
-                words = by_sentence[bisect_right(ends, ev["start"]) if ends else 0, axis]
-                key = kind if kind != "cue" else fold(ev["words"])
-                if key not in words:  # the same word twice in a sentence counts once
-                    words[key] = ev["weight"] * _FUNCTION[kind]
+                at = (bisect_right(ends, ev["start"]) if ends else 0, axis)
+                key = (*at, kind if kind != "cue" else fold(ev["words"]))
+                if key not in counted:  # the same word twice in a sentence counts once
+                    counted.add(key)
+                    by_sentence[at] = by_sentence.get(at, 0.0) + ev["weight"] * _FUNCTION[kind]
                     axis_hits[axis].append(h)
             elif kind == "question":
                 weight = ev["weight"]
@@ -262,8 +267,7 @@ class RuleCoder:
             # sentences that draw a lesson, and those that propose
             lessons = {s for s, axis in by_sentence if axis == "lessons_learned"}
             proposals = {s for s, axis in by_sentence if axis == "recommendations"}
-            for (sentence, axis), words in by_sentence.items():
-                weight = sum(words.values())
+            for (sentence, axis), weight in by_sentence.items():
                 if weight > SENTENCE_CAP:
                     weight = SENTENCE_CAP
                 if sentence in lessons:
@@ -287,9 +291,10 @@ class RuleCoder:
                 prior[codes[0][1]] += TOPIC_PRIOR
         for axis, weight in prior.items():
             score[axis] = score.get(axis, 0.0) + min(weight, TOPIC_PRIOR_CAP)
-        ranked = sorted((a for a in AXES if a in self.codebook and a not in vetoed
-                         and score.get(a, 0.0) > 0),
-                        key=lambda a: (-score[a], -support.get(a, 0.0)))
+        axes = self._axes
+        ranked = [a for _, _, _, a in sorted(
+            (-value, -support.get(a, 0.0), axes[a], a) for a, value in score.items()
+            if value > 0 and a in axes and a not in vetoed)]
         top = ranked[0] if ranked and score[ranked[0]] >= MIN_TOP else None
         themes: dict[str, tuple[float, list[Hit]]] = {}
         for topic, (codes, one_axis, distinct) in found_topics.items():
