@@ -91,6 +91,8 @@ class ModelCoder:
         # self-trained on the rules' decisions (see training.bootstrap): the rules' own
         # decisions stand where they are at least this sure, the model decides the rest
         self.defer_to_rules: float | None = None
+        # the rules' suggestions by passage, when already made (self-training made them)
+        self.known_rules: dict[int, list[Suggestion]] | None = None
 
     @property
     def rules(self) -> RuleCoder:
@@ -206,12 +208,11 @@ class ModelCoder:
         ensemble, and the decisions on the codes the model has not learnt."""
         if not self.use_rules:
             return [[] for _ in range(len(passages))]
-        by_segment: dict[int, list[Suggestion]] = {}
-        # worker processes on a large corpus
-        for segment_id, code, confidence, evidence in suggest_encoded(self.rules, passages):
-            by_segment.setdefault(segment_id, []).append(Suggestion(
-                segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
-        return [by_segment.get(sid, []) for sid in passages["segment_id"]]
+        ids = passages["segment_id"]
+        known = self.known_rules
+        if known is None or not ids.isin(known.keys()).all():
+            known = rule_suggestions(self.rules, passages)
+        return [known.get(sid, []) for sid in ids]
 
     # -- suggesting -------------------------------------------------------------------------
     def prepare(self, passages: pd.DataFrame) -> Prepared:
@@ -295,6 +296,15 @@ class ModelCoder:
         margin = np.abs(ready.probs.to_numpy() - thresholds).min(axis=1) if len(thresholds) \
             else np.ones(len(ready.probs))
         return pd.Series(margin, index=ready.probs.index, name="margin")
+
+
+def rule_suggestions(rules: RuleCoder, passages: pd.DataFrame) -> dict[int, list[Suggestion]]:
+    """The rule coder's suggestions by passage (worker processes on a large corpus)."""
+    by_segment: dict[int, list[Suggestion]] = {sid: [] for sid in passages["segment_id"]}
+    for segment_id, code, confidence, evidence in suggest_encoded(rules, passages):
+        by_segment[segment_id].append(Suggestion(
+            segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
+    return by_segment
 
 
 def consistent(passing: list[str], learnt: Collection[str], fallback: list[str]) -> list[str]:

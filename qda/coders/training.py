@@ -25,8 +25,9 @@ from ..codebook import Codebook
 from ..errors import QdaError
 from ..project import Project
 from ..textio import write_atomic
+from .base import Suggestion
 from .base import passages as all_passages
-from .model import CodeModel, ModelCoder
+from .model import CodeModel, ModelCoder, rule_suggestions
 from .patterns import patterns_hash
 from .rules import RuleCoder
 
@@ -107,14 +108,15 @@ def train(project: Project, coder: str | None = None) -> Trained:
     return Trained(coders, meta, folder)
 
 
-def weak_labels(rules: RuleCoder, frame: pd.DataFrame) -> pd.Series:
-    """The rules' confident decisions, per passage of `frame`: the codes suggested with at
-    least WEAK_MIN_CONFIDENCE (None where the rules are not that sure of anything)."""
-    sure: dict[int, list[str]] = {}
-    for s in rules.suggest(frame):
-        if s.confidence >= WEAK_MIN_CONFIDENCE:
-            sure.setdefault(s.segment_id, []).append(s.code)
-    return frame["segment_id"].map(lambda sid: sorted(sure[sid]) if sid in sure else None)
+def weak_labels(found: dict[int, list[Suggestion]], frame: pd.DataFrame) -> pd.Series:
+    """The rules' confident decisions (`found`: their suggestions by passage), per passage of
+    `frame`: the codes suggested with at least WEAK_MIN_CONFIDENCE (None where the rules are
+    not that sure of anything)."""
+    def sure(segment_id: int) -> list[str] | None:
+        codes = sorted(s.code for s in found.get(segment_id, ())
+                       if s.confidence >= WEAK_MIN_CONFIDENCE)
+        return codes or None
+    return frame["segment_id"].map(sure)
 
 
 def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "both"
@@ -126,9 +128,10 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
     book = project.codebook
     rules = RuleCoder(book)
     frame = all_passages(project) if frame is None else frame
+    found = rule_suggestions(rules, frame)  # made once: labels, features and fallbacks
     human, human_codes = training_set(project)
     rest = frame[~frame.segment_id.isin(human.segment_id)].reset_index(drop=True)
-    weak = weak_labels(rules, rest)
+    weak = weak_labels(found, rest)
     taught = rest[weak.notna()]
     examples = pd.concat([human, taught], ignore_index=True)
     codes = pd.concat([human_codes, weak[weak.notna()]], ignore_index=True)
@@ -136,6 +139,7 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
         examples, codes = rest, pd.Series([[]] * len(rest), dtype=object)
     weights = np.r_[np.full(len(human), HUMAN_WEIGHT), np.ones(len(examples) - len(human))]
     coder = ModelCoder(book, rules, use_rules=(name == "both"))
+    coder.known_rules = found
     if coder.use_rules:
         coder.defer_to_rules = WEAK_MIN_CONFIDENCE
     if not examples.empty:
