@@ -162,7 +162,9 @@ def test_model_suggestions_are_consistent_and_explained(trained):
     for s in found:
         by_segment.setdefault(s.segment_id, set()).add(s.code)
         assert s.evidence["sources"] == ["model"] and s.evidence["model"]["features"]
-        assert s.confidence >= s.evidence["model"]["threshold"]
+        # over its threshold, or the passage's likeliest axis when no code passes, flagged
+        assert s.confidence >= s.evidence["model"]["threshold"] or (
+            s.evidence.get("ranked_first") and "/" not in s.code and s.confidence >= 0.1)
     for codes in by_segment.values():
         for code in codes:  # no bare axis beside one of its own themes
             assert not ("/" not in code and any(c.startswith(code + "/") for c in codes))

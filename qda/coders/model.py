@@ -251,15 +251,18 @@ class ModelCoder:
                 probs, fallback = {}, list(rules)
             chosen = consistent(list(probs), (), fallback) if not probs and fallback \
                 else consistent(list(probs), self.codes_, fallback)
+            ranked_only = False
             if not chosen and axes:
                 # every passage gets its most likely axis when that is likely enough: a
                 # low confidence is shown rather than silence
                 best = max(axes, key=lambda j: values[i, j])
                 if values[i, best] >= TOP_AXIS_MIN:
                     probs[columns[best]] = values[i, best]
-                    chosen = [columns[best]]
+                    chosen, ranked_only = [columns[best]], True
             for code in chosen:
                 evidence: dict = {"sources": []}
+                if ranked_only:  # below its threshold: the likeliest axis, shown as such
+                    evidence["ranked_first"] = True
                 if code in rules:
                     evidence.update(rules[code].evidence)
                     evidence["sources"].append("rules")

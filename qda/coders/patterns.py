@@ -2,10 +2,12 @@
 
 Pattern files (`codebook/patterns/<lang>.yaml`) hold, per language: axis cue wording, the
 guide's question wording, topics with the codes they can take (the first code's axis is the
-topic's most likely one), vetoes, spaCy token patterns and sentence openings (a sentence that
-opens with a verb in the infinitive, "Fortalecer...", "Strengthen...", proposes something). Phrases are matched token by token on lemmas or on lower-cased text, accents
-ignored; a phrase written "=like this" matches those word forms only (so "=hay que" is not
-"había que"); long topic words also match with small transcription slips (rapidfuzz).
+topic's most likely one), vetoes, idioms that say nothing, spaCy token patterns and sentence
+openings (a sentence that opens with a verb in the infinitive, "Fortalecer...",
+"Strengthen...", proposes something). Phrases are matched token by token on lemmas or on
+lower-cased text, accents ignored; a phrase written "=like this" matches those word forms
+only (so "=hay que" is not "había que"); long topic words also match with small
+transcription slips (rapidfuzz).
 """
 from __future__ import annotations
 
@@ -262,6 +264,8 @@ def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError
             if axis != "__line__" and axis not in AXES:
                 errors.append(QdaError(f"{section}: '{axis}' is not an axis ({', '.join(AXES)})",
                                        path, block.get("__line__")))
+    if not isinstance(data.get("neutral") or [], list):
+        errors.append(QdaError("'neutral' is a list of phrases", path, line))
     for axis, lead in (data.get("openings") or {}).items():
         if axis == "__line__":
             continue

@@ -1,10 +1,11 @@
-"""The rule coder: bilingual lemma patterns, scored and explained.
+"""The rule coder: bilingual lemma patterns, scored sentence by sentence and explained.
 
-Each passage collects evidence: topic words (what it is about), cue wording (what it does:
-an enabler, an obstacle, what lasts, a lesson, a suggestion), the interviewer's question it
-answers, token patterns, and vetoes. A theme is suggested when its topic is present and its
-axis is supported; an axis alone when its support is strong but no theme fits. Every
-suggestion keeps the rules and the words, with their offsets in the passage, behind it.
+Each passage collects evidence: topic words (what it is about), function wording (cues,
+token patterns and sentence openings: what it does, an enabler, an obstacle, what lasts, a
+lesson, a proposal), the interviewer's question it answers, and vetoes. The five axes are
+ranked for every passage; the top one is suggested from a low score on (a theme of it when a
+topic fits), other axes when their support is strong. Every suggestion keeps the rules and
+the words, with their offsets in the passage, and the ranking behind it.
 """
 from __future__ import annotations
 
