@@ -264,6 +264,7 @@ def test_cli_autocode_explain_evaluate(tmp_path):
     segments = json.loads(run_qda("segments", "--json", cwd=root, check=True).stdout)
     shown = run_qda("explain", str(segments[0]["segment_id"]), cwd=root, check=True).stdout
     assert "es.topic.political_will" in shown and "Political will" in shown
+    assert "axes ranked: Positive factors" in shown
     ref = tmp_path / "ref.csv"
     ref.write_text("document,text,codes\nA1,La voluntad política,positive_factors/political_will\n"
                    "A1,Hay que asegurar,recommendations/budget\n", encoding="utf-8")
