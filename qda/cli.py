@@ -582,6 +582,11 @@ def explain(
         out.print(Text(f"answering: {row.question}", style="dim"))
     if not found:
         out.print("no rule suggests a code for this passage")
+    else:  # every suggestion of a passage carries the same ranking of the five axes
+        ranking = found[0].evidence.get("axes", {})
+        out.print("axes ranked: " + ", ".join(f"{book[a].label(lang)} {v:.2f}"
+                                              for a, v in ranking.items()),
+                  highlight=False, markup=False)
     for s in sorted(found, key=lambda s: -s.confidence):
         out.print(f"\n[b]{book[s.code].label(lang)}[/] [dim]{s.code}[/]  "
                   f"confidence {s.confidence:.2f}", highlight=False)

@@ -20,7 +20,7 @@ from qda.coders.training import load, model_folder, train, training_set
 from qda.errors import QdaError
 from qda.importing import import_codings, import_paths
 
-from .conftest import REPO, run_qda
+from .conftest import REPO, run_qda, write_txt
 
 SAMPLE = ["CL-01.txt", "CL-03.txt", "CO-01.txt", "CO-03.txt", "MX-01.txt", "PE-01.txt"]
 
@@ -162,7 +162,9 @@ def test_model_suggestions_are_consistent_and_explained(trained):
     for s in found:
         by_segment.setdefault(s.segment_id, set()).add(s.code)
         assert s.evidence["sources"] == ["model"] and s.evidence["model"]["features"]
-        assert s.confidence >= s.evidence["model"]["threshold"]
+        # over its threshold, or the passage's likeliest axis when no code passes, flagged
+        assert s.confidence >= s.evidence["model"]["threshold"] or (
+            s.evidence.get("ranked_first") and "/" not in s.code and s.confidence >= 0.1)
     for codes in by_segment.values():
         for code in codes:  # no bare axis beside one of its own themes
             assert not ("/" not in code and any(c.startswith(code + "/") for c in codes))
@@ -323,3 +325,76 @@ def test_worker_processes_give_the_same_model_suggestions(trained):
     assert alone and [(s.segment_id, s.code, s.confidence, s.evidence) for s in alone] == [
         (sid, code, confidence, json.loads(evidence))
         for sid, code, confidence, evidence in encoded]
+
+
+# -- the model without waiting for people (weak supervision by the rules) -------------------
+ANSWERS = [
+    "Lo que más ayudó fue el respaldo de la directora regional en cada reunión.",
+    "Gracias a la red de municipios pudimos llegar a las comunas del interior.",
+    "El mayor obstáculo fue la falta de personal en las oficinas provinciales.",
+    "Nos costó mucho coordinar a los servicios, cada uno tenía sus propios plazos.",
+    "Con el cambio de gobierno todo esto podría desaparecer si no queda en una norma.",
+    "Aprendimos que sin las dirigentas desde el principio el diseño no resulta.",
+    "Fortalecer los equipos locales y asegurar fondos permanentes para las oficinas.",
+    "Hay que capacitar a cada funcionaria nueva apenas llega al servicio.",
+    "La universidad nos prestó sus salas durante todo el año.",
+]
+
+
+def test_both_works_in_a_fresh_project_without_any_human_coding(project, tmp_path):
+    for n, opening in enumerate(("Bueno, ", "Mire, ")):
+        body = "".join(f"ENT: Cuénteme más.\n\nP1: {opening}{text[0].lower()}{text[1:]}\n\n"
+                       for text in ANSWERS)
+        write_txt(tmp_path, f"{n}.txt", body, id=f"Z{n}", country="Chile")
+    assert import_paths(project, [tmp_path / "0.txt", tmp_path / "1.txt"]).ok
+    report = autocode(project, "both")
+    assert "no trained model" in report.notes[0]
+    coded = project.codings_frame()
+    assert report.passages == 2 * len(ANSWERS)
+    assert coded.segment_id.nunique() == report.passages  # every passage has a suggestion
+    assert set(coded.coder) == {"both"} and set(coded.status) == {"suggested"}
+    for evidence in coded.evidence:  # each explained by the rules, the model or both
+        found = json.loads(evidence)
+        assert found["sources"] and (found.get("rules") or found.get("model"))
+    assert not (model_folder(project) / "model.skops").exists()  # nothing saved
+
+
+def test_peoples_decisions_weigh_more_than_the_rules(project, tmp_path, monkeypatch):
+    from qda.coders import training
+    body = "".join(f"ENT: ¿Y entonces?\n\nP1: {text}\n\n" for text in ANSWERS)
+    write_txt(tmp_path, "a.txt", body, id="W1")
+    assert import_paths(project, [tmp_path / "a.txt"]).ok
+    first = int(project.segments_frame().segment_id.min())
+    with project.store.transaction():
+        project.store.mark_reviewed([first], "ana")
+    seen = {}
+
+    def fit(self, passages, codes=None, weights=None):
+        seen.update(zip(passages.segment_id, weights))
+        return self
+
+    monkeypatch.setattr(ModelCoder, "fit", fit)
+    training.bootstrap(project)
+    assert seen[first] == training.HUMAN_WEIGHT
+    assert seen and all(w == 1.0 for sid, w in seen.items() if sid != first)
+
+
+def test_train_and_evaluate_on_passages_without_questions(tmp_path):
+    """Imported spreadsheets have no interviewer turns: no 'empty vocabulary' traceback."""
+    root = tmp_path / "p"
+    run_qda("init", root, check=True)
+    rows = ["document,text,codes"]
+    for doc in ("S1", "S2"):
+        for i in range(4):
+            rows += [f'{doc},"Hay que asegurar fondos en {doc}, punto {i}.",'
+                     'recommendations/budget',
+                     f'{doc},"El mayor obstáculo en {doc} fue la burocracia, caso {i}.",'
+                     'challenges/coordination']
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run_qda("import-coded", sheet, "--coder", "ana", cwd=root, check=True)
+    trained = run_qda("train", cwd=root)
+    assert trained.returncode == 0 and "Traceback" not in trained.stderr
+    evaluated = run_qda("evaluate", "--reference", "ana", "--coder", "both", "--folds", "2",
+                        cwd=root)
+    assert evaluated.returncode == 0 and "Traceback" not in evaluated.stderr

@@ -80,6 +80,71 @@ def test_axis_comes_from_function_and_theme_from_topic(coder):
         coder, "Teníamos que viajar cuatro horas cada semana.", "es")}
 
 
+def top_axis(coder, text, lang, question=""):
+    """The axis of the most confident suggestion, as an evaluation reads it."""
+    found = coder.suggest_one(1, text, lang, question)
+    return max(found, key=lambda s: s.confidence).code.split("/")[0] if found else None
+
+
+@pytest.mark.parametrize("text, lang, axis", [
+    # proposal openings: an infinitive (es) or a base-form verb (en) starts the sentence
+    ("Fortalecer los equipos regionales y asegurar fondos propios para las oficinas.", "es",
+     "recommendations"),
+    ("Strengthen the regional teams and secure funds of their own for the offices.", "en",
+     "recommendations"),
+    ("Es indispensable que cada servicio tenga una encargada con horas asignadas.", "es",
+     "recommendations"),
+    # obstacle and lack
+    ("El mayor obstáculo fue la escasez de personal en las oficinas provinciales.", "es",
+     "challenges"),
+    ("We were overloaded, and the offices lacked staff for months.", "en", "challenges"),
+    # an enabler denied is an obstacle
+    ("El sistema de turnos no funcionó en las comunas alejadas.", "es", "challenges"),
+    # crediting, in the past
+    ("Fue clave que la jefa de servicio respaldara cada paso del equipo.", "es",
+     "positive_factors"),
+    # continuity and threat over time
+    ("Con el cambio de gobierno el programa podría desaparecer, nada lo asegura a largo "
+     "plazo.", "es", "sustainability"),
+    # learning and hindsight
+    ("Mirando hacia atrás, nos dimos cuenta de que había que empezar por las regiones.", "es",
+     "lessons_learned"),
+])
+def test_the_function_of_the_language_decides_the_axis(coder, text, lang, axis):
+    assert top_axis(coder, text, lang) == axis
+
+
+def test_a_description_opening_with_a_verb_noun_is_not_a_proposal(coder):
+    # "Support" opens the sentence, but as its subject
+    assert top_axis(coder, "Support from the regional director was crucial for us.",
+                    "en") == "positive_factors"
+    # "tiene que ver" says nothing, unlike "tiene que"
+    assert "recommendations" not in {c.split("/")[0] for c in codes(
+        coder, "Eso tiene que ver con la cultura del servicio.", "es")}
+    # exact phrases match those word forms only: "had to" is not "have to"
+    assert "recommendations" not in {c.split("/")[0] for c in codes(
+        coder, "We had to travel four hours every week.", "en")}
+
+
+def test_one_sentence_does_not_decide_a_long_answer(coder):
+    text = ("Tuvimos muchas dificultades con los municipios. Faltaba personal en todas las "
+            "oficinas. El traslado era un problema para las usuarias. Deberían mirar eso.")
+    found = coder.suggest_one(1, text, "es")
+    assert top_axis(coder, text, "es") == "challenges"
+    ranking = found[0].evidence["axes"]
+    assert ranking["challenges"] > ranking["recommendations"] > 0
+
+
+def test_a_topic_alone_suggests_its_likely_axis_with_low_confidence(coder):
+    found = coder.suggest_one(1, "La universidad estuvo en todas las reuniones del año.", "es")
+    assert [s.code for s in found] == ["positive_factors/alliances"]
+    assert found[0].confidence < 0.3
+    assert found[0].evidence["rules"][0]["kind"] == "topic"  # the evidence says why
+    # and the interviewer's question outweighs it
+    assert top_axis(coder, "La universidad estuvo en todas las reuniones del año.", "es",
+                    "¿Y qué dificultades tuvieron?") == "challenges"
+
+
 def test_themes_and_axes_are_consistent(coder):
     for text, lang in [("Aprendimos que hay que partir con un piloto pequeño.", "es"),
                        ("We learned that you must start small, with a pilot.", "en")]:
@@ -199,6 +264,7 @@ def test_cli_autocode_explain_evaluate(tmp_path):
     segments = json.loads(run_qda("segments", "--json", cwd=root, check=True).stdout)
     shown = run_qda("explain", str(segments[0]["segment_id"]), cwd=root, check=True).stdout
     assert "es.topic.political_will" in shown and "Political will" in shown
+    assert "axes ranked: Positive factors" in shown
     ref = tmp_path / "ref.csv"
     ref.write_text("document,text,codes\nA1,La voluntad política,positive_factors/political_will\n"
                    "A1,Hay que asegurar,recommendations/budget\n", encoding="utf-8")

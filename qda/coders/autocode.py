@@ -31,7 +31,14 @@ def make_coder(project: Project, name: str) -> tuple[RuleCoder | ModelCoder, lis
     """The coder to run, and notes on it (codes a saved model may no longer speak for)."""
     if name == "rules":
         return RuleCoder(project.codebook), []
-    from .training import load  # scikit-learn and skops take a second to import: not for rules
+    # scikit-learn and skops take a second to import: not for rules
+    from .training import MODEL_FILE, bootstrap, load, model_folder
+    if not (model_folder(project) / MODEL_FILE).exists():
+        # nobody ran 'qda train': the model learns now from the rules' confident decisions
+        # over this project's passages (and any decisions people made)
+        coder = bootstrap(project, name=name)
+        return coder, [f"no trained model: {name} was {coder.version} in this project "
+                       "('qda train' saves one trained on people's decisions)"]
     coder, changed = load(project, name)
     notes = [f"the codebook changed for {', '.join(changed)} since 'qda train': the model's "
              "suggestions for these are withheld (the rules still suggest them with "

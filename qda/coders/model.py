@@ -45,6 +45,7 @@ POSITION_WEIGHT = 0.5  # scale of the position features against the word feature
 TOP_FEATURES = 5
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words as the rule patterns cut them, no punctuation
 RULE_MARGIN = 0.03  # rules keep a code when their F1 beats the model's by this much
+TOP_AXIS_MIN = 0.1  # a passage with no code over its threshold still gets its likeliest axis
 
 
 @dataclass
@@ -87,6 +88,11 @@ class ModelCoder:
         self.skipped_: dict[str, int] = {}  # code -> positives, too few to learn
         self.ruled_: dict[str, float] = {}  # code -> model's F1, below the rules' own
         self.examples_ = 0
+        # self-trained on the rules' decisions (see training.bootstrap): the rules' own
+        # decisions stand where they are at least this sure, the model decides the rest
+        self.defer_to_rules: float | None = None
+        # the rules' suggestions by passage, when already made (self-training made them)
+        self.known_rules: dict[int, list[Suggestion]] | None = None
 
     @property
     def rules(self) -> RuleCoder:
@@ -95,15 +101,22 @@ class ModelCoder:
         return self._rules
 
     # -- learning ---------------------------------------------------------------------------
-    def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None) -> "ModelCoder":
+    def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None,
+            weights: np.ndarray | None = None) -> "ModelCoder":
         """Learn from `passages` (a `document` column groups them) and `codes`, a Series of
-        code-path lists aligned with them (an empty list: reviewed, nothing to code)."""
+        code-path lists aligned with them (an empty list: reviewed, nothing to code);
+        `weights`, per passage, say how much each decision counts (a person's more than the
+        rules')."""
         if codes is None or len(codes) != len(passages) or passages.empty:
             raise QdaError("the model coder learns from reviewed passages and their codes; "
                            "code some passages (or import a coding) first")
         passages = passages.reset_index(drop=True)
         labels = label_matrix(codes.reset_index(drop=True), self.codebook)
         groups = passages["document"].to_numpy()
+        if passages["document"].nunique() < 2:
+            # one document (pasted quotes, one survey file): nothing to hold out by
+            # interview, so the passages themselves are the folds
+            groups = passages["segment_id"].to_numpy()
         rule_found = self._rule_suggestions(passages)
         self._fit_features(passages, rule_found)
         x = self._features(passages, rule_found)
@@ -119,7 +132,7 @@ class ModelCoder:
                     or not folds:
                 self.skipped_[code] = positives
                 continue
-            learnt = self._fit_code(x, y, folds)
+            learnt = self._fit_code(x, y, folds, weights)
             if self.use_rules and \
                     rule_f1(rule_found, code, y) >= learnt.cv["f1"] + RULE_MARGIN:
                 self.ruled_[code] = learnt.cv["f1"]  # the rules read this code better
@@ -128,18 +141,23 @@ class ModelCoder:
         return self
 
     def _fit_code(self, x: sparse.csr_matrix, y: np.ndarray,
-                  folds: list[tuple[np.ndarray, np.ndarray]]) -> CodeModel:
+                  folds: list[tuple[np.ndarray, np.ndarray]], weights: np.ndarray | None = None
+                  ) -> CodeModel:
         """The code's classifier, its calibration and threshold from out-of-fold scores."""
         scores = np.zeros(len(y))
         for train, test in folds:
             if y[train].min() == y[train].max():  # a fold without a positive (or negative)
                 scores[test] = 5.0 if y[train].max() else -5.0
                 continue
-            scores[test] = self._classifier().fit(x[train], y[train]).decision_function(x[test])
-        calibrator = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y)
+            scores[test] = self._classifier().fit(
+                x[train], y[train], sample_weight=None if weights is None else weights[train]
+            ).decision_function(x[test])
+        calibrator = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y,
+                                                   sample_weight=weights)
         probs = calibrator.predict_proba(scores.reshape(-1, 1))[:, 1]
         threshold, cv = best_threshold(y, probs)
-        return CodeModel(self._classifier().fit(x, y), calibrator, threshold, int(y.sum()), cv)
+        return CodeModel(self._classifier().fit(x, y, sample_weight=weights), calibrator,
+                         threshold, int(y.sum()), cv)
 
     def _classifier(self) -> LogisticRegression:
         return LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000,
@@ -147,23 +165,23 @@ class ModelCoder:
 
     # -- features ---------------------------------------------------------------------------
     def _fit_features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]) -> None:
-        self.words_ = _lemma_vectorizer(ngrams=2).fit(self._lemmas(passages, "text"))
-        self.questions_ = _lemma_vectorizer(ngrams=1).fit(self._lemmas(passages, "question"))
+        self.words_ = _fit_vectorizer(self._lemmas(passages, "text"), ngrams=2)
+        self.questions_ = _fit_vectorizer(self._lemmas(passages, "question"), ngrams=1)
         self.rule_features_ = DictVectorizer().fit(
             rule_dicts(rule_found) if self.use_rules else [{}])
 
     def _features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]
                   ) -> sparse.csr_matrix:
-        blocks = [self.words_.transform(self._lemmas(passages, "text")),
-                  self.questions_.transform(self._lemmas(passages, "question")),
+        blocks = [_transform(self.words_, self._lemmas(passages, "text")),
+                  _transform(self.questions_, self._lemmas(passages, "question")),
                   sparse.csr_matrix(POSITION_WEIGHT * position_bins(passages))]
         if self.use_rules:
             blocks.append(self.rule_features_.transform(rule_dicts(rule_found)))
         return sparse.hstack(blocks, format="csr")
 
     def feature_names(self) -> np.ndarray:
-        names = [self.words_.get_feature_names_out(),
-                 np.array(["asked: " + n for n in self.questions_.get_feature_names_out()]),
+        names = [_names(self.words_),
+                 np.array(["asked: " + n for n in _names(self.questions_)], dtype=object),
                  np.array([f"position: {i + 1}/{POSITION_BINS} of the interview"
                            for i in range(POSITION_BINS)])]
         if self.use_rules:
@@ -190,12 +208,11 @@ class ModelCoder:
         ensemble, and the decisions on the codes the model has not learnt."""
         if not self.use_rules:
             return [[] for _ in range(len(passages))]
-        by_segment: dict[int, list[Suggestion]] = {}
-        # worker processes on a large corpus
-        for segment_id, code, confidence, evidence in suggest_encoded(self.rules, passages):
-            by_segment.setdefault(segment_id, []).append(Suggestion(
-                segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
-        return [by_segment.get(sid, []) for sid in passages["segment_id"]]
+        ids = passages["segment_id"]
+        known = self.known_rules
+        if known is None or not ids.isin(known.keys()).all():
+            known = rule_suggestions(self.rules, passages)
+        return [known.get(sid, []) for sid in ids]
 
     # -- suggesting -------------------------------------------------------------------------
     def prepare(self, passages: pd.DataFrame) -> Prepared:
@@ -223,14 +240,29 @@ class ModelCoder:
         above = values >= np.array([self.codes_[c].threshold for c in columns])
         names = self.feature_names()
         out: list[Suggestion] = []
+        axes = [j for j, c in enumerate(columns) if c in AXES]
         for i, sid in enumerate(ready.probs.index):
-            if not above[i].any() and not ready.rule_found[i]:
-                continue
             probs = {columns[j]: values[i, j] for j in np.flatnonzero(above[i])}
             rules = {s.code: s for s in ready.rule_found[i]}
             fallback = [c for c in rules if c not in self.codes_]
-            for code in consistent(list(probs), self.codes_, fallback):
+            if self.defer_to_rules is not None and any(
+                    s.confidence >= self.defer_to_rules for s in ready.rule_found[i]):
+                # the model learnt from decisions like these: it would only echo them
+                probs, fallback = {}, list(rules)
+            chosen = consistent(list(probs), (), fallback) if not probs and fallback \
+                else consistent(list(probs), self.codes_, fallback)
+            ranked_only = False
+            if not chosen and axes:
+                # every passage gets its most likely axis when that is likely enough: a
+                # low confidence is shown rather than silence
+                best = max(axes, key=lambda j: values[i, j])
+                if values[i, best] >= TOP_AXIS_MIN:
+                    probs[columns[best]] = values[i, best]
+                    chosen, ranked_only = [columns[best]], True
+            for code in chosen:
                 evidence: dict = {"sources": []}
+                if ranked_only:  # below its threshold: the likeliest axis, shown as such
+                    evidence["ranked_first"] = True
                 if code in rules:
                     evidence.update(rules[code].evidence)
                     evidence["sources"].append("rules")
@@ -267,6 +299,15 @@ class ModelCoder:
         margin = np.abs(ready.probs.to_numpy() - thresholds).min(axis=1) if len(thresholds) \
             else np.ones(len(ready.probs))
         return pd.Series(margin, index=ready.probs.index, name="margin")
+
+
+def rule_suggestions(rules: RuleCoder, passages: pd.DataFrame) -> dict[int, list[Suggestion]]:
+    """The rule coder's suggestions by passage (worker processes on a large corpus)."""
+    by_segment: dict[int, list[Suggestion]] = {sid: [] for sid in passages["segment_id"]}
+    for segment_id, code, confidence, evidence in suggest_encoded(rules, passages):
+        by_segment[segment_id].append(Suggestion(
+            segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
+    return by_segment
 
 
 def consistent(passing: list[str], learnt: Collection[str], fallback: list[str]) -> list[str]:
@@ -343,6 +384,27 @@ def best_threshold(y: np.ndarray, probs: np.ndarray) -> tuple[float, dict[str, f
             best = (float(cut), {"precision": round(float(precision), 3),
                                  "recall": round(float(recall), 3), "f1": round(float(f1), 3)})
     return best
+
+
+def _fit_vectorizer(texts: list[str], ngrams: int) -> TfidfVectorizer | None:
+    """A vectorizer fitted on `texts`, or None when they hold no word seen twice (passages
+    without interviewer questions, as imported spreadsheets are): that block is empty."""
+    try:
+        return _lemma_vectorizer(ngrams).fit(texts)
+    except ValueError:  # scikit-learn's "empty vocabulary"
+        return None
+
+
+def _transform(vectorizer: TfidfVectorizer | None, texts: list[str]) -> sparse.csr_matrix:
+    if vectorizer is None:
+        return sparse.csr_matrix((len(texts), 0))
+    return vectorizer.transform(texts)
+
+
+def _names(vectorizer: TfidfVectorizer | None) -> np.ndarray:
+    if vectorizer is None:
+        return np.array([], dtype=object)
+    return vectorizer.get_feature_names_out()
 
 
 def _lemma_vectorizer(ngrams: int) -> TfidfVectorizer:

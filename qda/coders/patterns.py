@@ -1,10 +1,13 @@
 """The rule coder's language data: loading, validation, and compilation into matchers.
 
 Pattern files (`codebook/patterns/<lang>.yaml`) hold, per language: axis cue wording, the
-guide's question wording, topics with the codes they can take, vetoes and spaCy token
-patterns. Phrases are matched token by token on lemmas or on lower-cased text, accents
-ignored; a phrase written "=like this" matches those word forms only (so "=hay que" is not
-"había que"); long topic words also match with small transcription slips (rapidfuzz).
+guide's question wording, topics with the codes they can take (the first code's axis is the
+topic's most likely one), vetoes, idioms that say nothing, spaCy token patterns and sentence
+openings (a sentence that opens with a verb in the infinitive, "Fortalecer...",
+"Strengthen...", proposes something). Phrases are matched token by token on lemmas or on
+lower-cased text, accents ignored; a phrase written "=like this" matches those word forms
+only (so "=hay que" is not "había que"); long topic words also match with small
+transcription slips (rapidfuzz).
 """
 from __future__ import annotations
 
@@ -43,10 +46,11 @@ class Phrase:
     """One phrase of the pattern data, and what a match of it says."""
 
     rule: str  # stable id, e.g. es.topic.budget
-    kind: str  # cue | question | topic | veto
+    kind: str  # cue | question | topic | veto | neutral
     target: str  # an axis, a topic name, or a code path (vetoes)
     text: str
     keys: tuple[tuple[str, str], ...]  # per token: (folded lemma, folded lower-case form)
+    exact: bool = False  # "=hay que": the text's word forms must be these, not their lemmas
 
     def head(self, fuzzy: bool) -> tuple[str, str, str, float]:
         """(target, rule, kind, weight) of a match: what a hit of this phrase says."""
@@ -92,6 +96,7 @@ class Patterns:
     # per token pattern and token: (may repeat, the folded words it accepts or None); None
     # unless every pattern tests tokens one by one, so a slice of a passage matches as the whole
     steps: list[tuple[tuple[bool, frozenset[str] | None], ...]] | None = None
+    leads: list["Lead"] = field(default_factory=list)  # sentence openings, per axis
     _cache: dict[str, "Word"] = field(default_factory=dict)
 
     def keys(self, word: str) -> tuple[str, str]:
@@ -115,7 +120,7 @@ class Patterns:
             then: dict[str, list[tuple[int, Phrase, bool]]] = {}
             for at, phrase in enumerate(starts):
                 first = phrase.keys[0]
-                if lem in first or low in first:
+                if low in first or (lem in first and not phrase.exact):
                     fuzzy = False
                 elif alt == first[1] and phrase.kind == "topic":
                     fuzzy = True
@@ -162,6 +167,46 @@ class Patterns:
         if None in keys:
             keys = [k if k is not None else self.token_keys(w) for k, w in zip(keys, texts)]
         return matches, texts, keys
+
+
+@dataclass(frozen=True)
+class Lead:
+    """How a sentence opening says what the sentence does: any verb of the language in its
+    infinitive or base form (`verbs`), and listed opening words; `except_` words open
+    descriptions, and a verb followed by one of `not_next` is a noun or a subject
+    ("Support from the minister...")."""
+
+    axis: str
+    verbs: frozenset[str]
+    words: frozenset[str]
+    except_: frozenset[str]
+    not_next: frozenset[str]
+    gerunds: float  # weight of an opening gerund ("Strengthening..."); 0: not read
+
+    def weight(self, word: "Word", after: "Word | None", lang: str) -> float:
+        """What opening a sentence with `word` (then `after`) says for the axis (0: nothing)."""
+        form = word.form
+        if form in self.except_ or (after is not None and after.form in self.not_next):
+            return 0.0
+        if form in self.words or (form in self.verbs and word.lemma == form):
+            return 1.0
+        if self.gerunds and form.endswith(_GERUND[lang]) and (
+                word.lemma in self.verbs or word.lemma in self.words):
+            return self.gerunds
+        return 0.0
+
+
+_GERUND = {"es": ("ando", "iendo"), "en": ("ing",)}
+
+
+@lru_cache(maxsize=None)
+def verbs(lang: str) -> frozenset[str]:
+    """Folded infinitives (es) or base forms (en) of the language's verbs: the lemmas of its
+    gerunds in the lemma table ("fortaleciendo" -> "fortalecer", "training" -> "train")."""
+    ending = _GERUND[lang]
+    return frozenset(fold(base) for form, base in lemma_table(lang).items()
+                     if form.endswith(ending) and base != form and len(base) > 2
+                     and (lang != "es" or base.endswith(("ar", "er", "ir", "ír"))))
 
 
 def pattern_files(codebook_path: Path) -> list[Path]:
@@ -219,6 +264,18 @@ def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError
             if axis != "__line__" and axis not in AXES:
                 errors.append(QdaError(f"{section}: '{axis}' is not an axis ({', '.join(AXES)})",
                                        path, block.get("__line__")))
+    if not isinstance(data.get("neutral") or [], list):
+        errors.append(QdaError("'neutral' is a list of phrases", path, line))
+    for axis, lead in (data.get("openings") or {}).items():
+        if axis == "__line__":
+            continue
+        where = lead.get("__line__") if isinstance(lead, dict) else line
+        if axis not in AXES:
+            errors.append(QdaError(f"openings: '{axis}' is not an axis ({', '.join(AXES)})",
+                                   path, where))
+        elif not isinstance(lead, dict) or set(lead) - _LEAD_KEYS:
+            errors.append(QdaError(f"openings: '{axis}' takes {', '.join(sorted(_LEAD_KEYS))}",
+                                   path, where))
     known = set(AXES) | ({c.path for c in codebook.codes} if codebook else set())
     for name, topic in (data.get("topics") or {}).items():
         if name == "__line__":
@@ -253,6 +310,7 @@ def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError
     return errors
 
 
+_LEAD_KEYS = {"verbs", "words", "except", "not_next", "gerunds", "__line__"}
 _LOADED: dict[str, dict[str, Patterns]] = {}  # by patterns_hash, the last few
 _LOADED_KEEP = 4
 
@@ -296,6 +354,8 @@ def _compile(data: dict[str, Any]) -> Patterns:
         entries += [("topic", name, f"{lang}.topic.{name}", w) for w in topic["words"]]
     for code, texts in (data.get("vetoes") or {}).items():
         entries += [("veto", code, f"{lang}.veto.{code}", w) for w in texts]
+    # idioms that say nothing, matched so that no cue inside them counts ("tiene que ver")
+    entries += [("neutral", "", f"{lang}.neutral", w) for w in data.get("neutral") or ()]
     vocabulary: set[str] = set()
     for kind, target, rule, text in entries:
         text = str(text)
@@ -303,12 +363,18 @@ def _compile(data: dict[str, Any]) -> Patterns:
         text = text.lstrip("=")
         tokens = [w for w, _, _ in words(text)]
         keys = tuple((fold(t), fold(t)) if exact else patterns.keys(t) for t in tokens)
-        phrase = Phrase(rule, kind, target, text, keys)
+        phrase = Phrase(rule, kind, target, text, keys, exact)
         for first in {keys[0][0], keys[0][1]}:
             patterns.phrases.setdefault(first, []).append(phrase)
         if kind == "topic":  # slips are forgiven in what a passage is about, not in cues
             vocabulary.update(k[1] for k in keys if len(k[1]) >= FUZZY_MIN_LENGTH)
     patterns.vocabulary = tuple(sorted(vocabulary))
+    for axis, lead in (data.get("openings") or {}).items():
+        folded = {key: frozenset(fold(str(w)) for w in lead.get(key) or ())
+                  for key in ("words", "except", "not_next")}
+        patterns.leads.append(Lead(axis, verbs(lang) if lead.get("verbs") else frozenset(),
+                                   folded["words"], folded["except"], folded["not_next"],
+                                   float(lead.get("gerunds") or 0.0)))
     patterns.tokens = list(data.get("tokens") or [])
     patterns.token_codes = {e["id"]: e["code"] for e in patterns.tokens}
     if patterns.tokens:

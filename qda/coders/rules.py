@@ -1,15 +1,17 @@
-"""The rule coder: bilingual lemma patterns, scored and explained.
+"""The rule coder: bilingual lemma patterns, scored sentence by sentence and explained.
 
-Each passage collects evidence: topic words (what it is about), cue wording (what it does:
-an enabler, an obstacle, what lasts, a lesson, a suggestion), the interviewer's question it
-answers, token patterns, and vetoes. A theme is suggested when its topic is present and its
-axis is supported; an axis alone when its support is strong but no theme fits. Every
-suggestion keeps the rules and the words, with their offsets in the passage, behind it.
+Each passage collects evidence: topic words (what it is about), function wording (cues,
+token patterns and sentence openings: what it does, an enabler, an obstacle, what lasts, a
+lesson, a proposal), the interviewer's question it answers, and vetoes. The five axes are
+ranked for every passage; the top one is suggested from a low score on (a theme of it when a
+topic fits), other axes when their support is strong. Every suggestion keeps the rules and
+the words, with their offsets in the passage, and the ranking behind it.
 """
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from functools import lru_cache
 from itertools import compress
@@ -27,11 +29,23 @@ from .patterns import Patterns, Phrase, Word, fold
 
 CUE_WEIGHT = 1.0
 TOKEN_WEIGHT = 1.0
-QUESTION_WEIGHT = 0.8  # the question right before the passage
-EARLIER_QUESTION_WEIGHT = 0.7  # the question before a follow-up
+OPENING_WEIGHT = 1.5  # a sentence that opens with a proposal verb is a proposal
+SENTENCE_CAP = 1.5  # one sentence counts at most this much for an axis
+FRAMED_WEIGHT = 0.5  # in a sentence that draws a lesson or proposes, the rest is its content
+QUESTION_WEIGHT = 1.2  # the question right before the passage
+EARLIER_QUESTION_WEIGHT = 1.0  # the question before a follow-up
+TOPIC_PRIOR = 0.35  # a topic, alone, points at its most likely axis
+TOPIC_PRIOR_CAP = 0.7
+MIN_TOP = 0.3  # the top-ranked axis is suggested from this score on
+THEME_BONUS = 0.25  # per topic word, up to three: a theme ranks just above its bare axis
 THEME_AXIS_SUPPORT = 0.7  # a shared topic needs this much support for an axis
 SINGLE_AXIS_SUPPORT = 0.5  # a topic of one axis needs this much, or two of its words
 AXIS_ONLY_SUPPORT = 1.5  # a bare axis needs this much
+_FUNCTION = {"cue": CUE_WEIGHT, "token": TOKEN_WEIGHT, "opening": OPENING_WEIGHT}
+_ENDS = frozenset(".!?…")
+# a cue right after a negation ("no", "not", "nunca", "never", "sin", "without")
+_NEGATION = re.compile(r"\b(?:no|not|nunca|never|sin|without|n't)\s+(?:\w+\s+)?$", re.I)
+_NEGATED = {"positive_factors": "challenges", "challenges": None}
 
 
 class Hit(NamedTuple):
@@ -71,6 +85,7 @@ class RuleCoder:
         self._questions: dict[tuple[str, str, str], list[Hit]] = {}
         # per language and topic: (code, its axis) the topic can take in this codebook, and
         # whether they are all of one axis
+        self._axes = {a: i for i, a in enumerate(AXES) if a in codebook}  # in guide order
         self._topics = {lang: {topic: _topic_codes(codebook, codes)
                                for topic, codes in pats.topics.items()}
                         for lang, pats in self.patterns.items()}
@@ -92,12 +107,20 @@ class RuleCoder:
     def suggest_one(self, segment_id: int, text: str, lang: str, question: str | None = None,
                     previous_question: str | None = None) -> list[Suggestion]:
         pats = self.patterns[lang]
-        hits = [h for h in self.find(text, pats) if h.evidence["kind"] != "question"]
+        scanned = pats.scan(text)
+        hits = [h for h in self.find(text, pats, scanned=scanned)
+                if h.evidence["kind"] != "question"]
+        matches, texts = scanned[0], scanned[1]
+        # sentence ends (the words that end one), and where each sentence starts
+        stops = list(compress(range(len(texts)), map(_ENDS.__contains__, texts)))
+        if pats.leads:
+            hits += _lead_hits(text, scanned, pats, stops)
         asked = self._asked(question, pats, "question", QUESTION_WEIGHT)
         if not asked:  # a follow-up ("¿y cómo?") leaves the question before it in force
             asked = self._asked(previous_question, pats, "earlier question",
                                 EARLIER_QUESTION_WEIGHT)
-        return self._score(segment_id, hits + asked, pats)
+        ends = [matches[i].start() for i in stops]
+        return self._score(segment_id, text, hits + asked, pats, ends)
 
     def _asked(self, question: str | None, pats: Patterns, where: str, weight: float
                ) -> list[Hit]:
@@ -112,10 +135,12 @@ class RuleCoder:
                 for h in self.find(question, pats, where) if h.kind in ("question", "cue")]
         return self._questions[key]
 
-    def find(self, text: str, pats: Patterns, where: str = "passage") -> list[Hit]:
-        """Every phrase and token-pattern match in `text`; a match inside a longer one is
-        dropped ("alianza" inside "alianza del pacífico")."""
-        matches, texts, keys = pats.scan(text)
+    def find(self, text: str, pats: Patterns, where: str = "passage",
+             scanned: tuple[list[re.Match], list[str], list[Word]] | None = None) -> list[Hit]:
+        """Every phrase and token-pattern match in `text` (`scanned`: its words, if already
+        cut); a match inside a longer one is dropped ("alianza" inside "alianza del
+        pacífico")."""
+        matches, texts, keys = scanned if scanned is not None else pats.scan(text)
         hits: list[Hit] = []
         reach = reach_start = -1  # the furthest end of a kept match, and where that one starts
         count = len(keys)
@@ -190,11 +215,23 @@ class RuleCoder:
                                 end, TOKEN_WEIGHT, "passage"))
         return out
 
-    def _score(self, segment_id: int, hits: list[Hit], pats: Patterns) -> list[Suggestion]:
+    def _score(self, segment_id: int, text: str, hits: list[Hit], pats: Patterns,
+               ends: list[int]) -> list[Suggestion]:
+        """Rank the five axes, then choose codes.
+
+        Function wording (cues, token patterns, sentence openings) is weighed sentence by
+        sentence: each sentence counts at most SENTENCE_CAP for an axis, and in a sentence
+        that draws a lesson, or else proposes, the other axes' wording counts half (it is
+        what the lesson or proposal is about). The question adds its axis; each topic adds a
+        little to its most likely axis. The top axis is suggested whenever its score reaches
+        MIN_TOP (a theme of it if a topic fits), others when their own support is strong."""
+        if not hits:
+            return []
+        by_sentence: dict[tuple[int, str], float] = {}  # (sentence, axis) -> its wording
+        counted: set[tuple[int, str, str]] = set()
+        axis_hits: dict[str, list[Hit]] = defaultdict(list)
         support: dict[str, float] = defaultdict(float)
         asked: dict[str, float] = {}
-        axis_hits: dict[str, list[Hit]] = defaultdict(list)
-        cue_words: dict[str, set[str]] = defaultdict(set)
         vetoed: set[str] = set()
         topic_hits: dict[str, list[Hit]] = defaultdict(list)
         for h in hits:
@@ -202,12 +239,22 @@ class RuleCoder:
             kind = ev["kind"]
             if kind == "topic":
                 topic_hits[target].append(h)
-            elif kind == "cue":
-                seen = cue_words[target]
-                if len(seen) < 2 and (word := fold(ev["words"])) not in seen:
-                    seen.add(word)
-                    support[target] += CUE_WEIGHT * ev["weight"]
-                    axis_hits[target].append(h)
+            elif kind in _FUNCTION:
+                axis = target.split("/")[0] if kind == "token" else target
+                if kind == "cue" and axis in _NEGATED and _NEGATION.search(
+                        text, max(0, ev["start"] - 12), ev["start"]):
+                    # "no funcionó", "not a problem": an enabler denied is an obstacle, an
+                    # obstacle denied says nothing
+                    axis = _NEGATED[axis]
+                    if axis is None:
+                        continue
+                    h = Hit(axis, {**ev, "rule": ev["rule"] + ".negated"})
+                at = (bisect_right(ends, ev["start"]) if ends else 0, axis)
+                key = (*at, kind if kind != "cue" else fold(ev["words"]))
+                if key not in counted:  # the same word twice in a sentence counts once
+                    counted.add(key)
+                    by_sentence[at] = by_sentence.get(at, 0.0) + ev["weight"] * _FUNCTION[kind]
+                    axis_hits[axis].append(h)
             elif kind == "question":
                 weight = ev["weight"]
                 before = asked.get(target, 0)
@@ -217,39 +264,65 @@ class RuleCoder:
                     axis_hits[target].append(h)
             elif kind == "veto":
                 vetoed.add(target)
-            elif kind == "token":
-                axis = target.split("/")[0]
-                if not any(x.kind == "token" for x in axis_hits[axis]):
-                    support[axis] += TOKEN_WEIGHT
-                    axis_hits[axis].append(h)
-        themes: dict[str, tuple[float, list[Hit]]] = {}
+        if by_sentence:
+            # sentences that draw a lesson, and those that propose
+            lessons = {s for s, axis in by_sentence if axis == "lessons_learned"}
+            proposals = {s for s, axis in by_sentence if axis == "recommendations"}
+            for (sentence, axis), weight in by_sentence.items():
+                if weight > SENTENCE_CAP:
+                    weight = SENTENCE_CAP
+                if sentence in lessons:
+                    if axis != "lessons_learned":
+                        weight *= FRAMED_WEIGHT
+                elif sentence in proposals and axis != "recommendations":
+                    weight *= FRAMED_WEIGHT
+                support[axis] += weight
         topics = self._topics[pats.lang]
+        found_topics: dict[str, tuple[list[tuple[str, str]], bool, int]] = {}
+        score = dict(support)
+        prior: dict[str, float] = defaultdict(float)
         for topic, found in topic_hits.items():
             distinct = len({fold(h.evidence["words"]) for h in found}) if len(found) > 1 else 1
             codes, one_axis = topics[topic]
             if vetoed:
                 codes = [(c, a) for c, a in codes if c not in vetoed and a not in vetoed]
                 one_axis = len({a for _, a in codes}) == 1
+            if codes:
+                found_topics[topic] = (codes, one_axis, distinct)
+                prior[codes[0][1]] += TOPIC_PRIOR
+        for axis, weight in prior.items():
+            score[axis] = score.get(axis, 0.0) + min(weight, TOPIC_PRIOR_CAP)
+        axes = self._axes
+        ranked = [a for _, _, _, a in sorted(
+            (-value, -support.get(a, 0.0), axes[a], a) for a, value in score.items()
+            if value > 0 and a in axes and a not in vetoed)]
+        top = ranked[0] if ranked and score[ranked[0]] >= MIN_TOP else None
+        themes: dict[str, tuple[float, list[Hit]]] = {}
+        for topic, (codes, one_axis, distinct) in found_topics.items():
+            found = topic_hits[topic]
             for code, axis in codes:
                 here = support.get(axis, 0.0)
-                if one_axis:
+                if axis == top:
+                    ok = True
+                elif one_axis:
                     # two words of the topic suffice unless another axis is better supported
                     ok = here >= SINGLE_AXIS_SUPPORT or (distinct >= 2 and here >= max(
                         (v for a, v in support.items() if a != axis), default=0.0))
                 else:
                     ok = here >= THEME_AXIS_SUPPORT
                 if ok:
-                    score = min(distinct, 3) + here
+                    value = score.get(axis, 0.0) + THEME_BONUS * min(distinct, 3)
                     best = themes.get(code)
-                    if best is None or score > best[0]:
-                        themes[code] = (score, found + axis_hits[axis])
-        out = [_suggestion(segment_id, code, score, found, vetoed)
-               for code, (score, found) in themes.items()]
+                    if best is None or value > best[0]:
+                        themes[code] = (value, found + axis_hits[axis])
+        ranking = {a: round(score[a], 2) for a in ranked}
+        out = [_suggestion(segment_id, code, value, found, vetoed, ranking)
+               for code, (value, found) in themes.items()]
         themed_axes = {code.split("/")[0] for code in themes}
-        for axis in AXES:
-            if axis not in themed_axes and axis not in vetoed and axis in self.codebook \
-                    and support[axis] >= AXIS_ONLY_SUPPORT:
-                out.append(_suggestion(segment_id, axis, support[axis], axis_hits[axis], vetoed))
+        for axis in ranked:
+            if axis not in themed_axes and (axis == top or support[axis] >= AXIS_ONLY_SUPPORT):
+                out.append(_suggestion(segment_id, axis, score[axis], axis_hits[axis], vetoed,
+                                       ranking))
         return out
 
 
@@ -281,7 +354,8 @@ def _longer(i: int, keys: list[Word], found: tuple[tuple[int, Phrase, bool], ...
         for k in range(1, n):
             want_lemma, want_form = phrase.keys[k]
             got = keys[i + k]
-            if got.lemma in (want_lemma, want_form) or got.form in (want_lemma, want_form):
+            if got.form in (want_lemma, want_form) or (
+                    got.lemma in (want_lemma, want_form) and not phrase.exact):
                 continue
             if got.slip_of and got.slip_of == want_form and phrase.kind == "topic":
                 fuzzy = True
@@ -299,10 +373,34 @@ def _merge(a: tuple, b: tuple) -> tuple:
     return tuple(sorted({entry[0]: entry for entry in a + b}.values(), key=itemgetter(0)))
 
 
-def _suggestion(segment_id: int, code: str, score: float, hits: list[Hit], vetoed: set[str]
-                ) -> Suggestion:
+def _lead_hits(text: str, scanned: tuple[list[re.Match], list[str], list[Word]],
+               pats: Patterns, stops: list[int]) -> list[Hit]:
+    """What the opening word of each sentence says ("Fortalecer...", "Strengthen...");
+    `stops`: the words that end sentences."""
+    matches, texts, keys = scanned
+    count = len(keys)
+    out: list[Hit] = []
+    for i in [0, *(stop + 1 for stop in stops)]:
+        while i < count and not texts[i][0].isalpha():  # list marks, quotes, numbers
+            if texts[i] in _ENDS:
+                break
+            i += 1
+        if i >= count or texts[i] in _ENDS:
+            continue
+        after = keys[i + 1] if i + 1 < count else None
+        for lead in pats.leads:
+            weight = lead.weight(keys[i], after, pats.lang)
+            if weight:
+                start, end = matches[i].span()
+                out.append(_hit(lead.axis, f"{pats.lang}.opening.{lead.axis}", "opening",
+                                texts[i], start, end, weight, "passage"))
+    return out
+
+
+def _suggestion(segment_id: int, code: str, score: float, hits: list[Hit], vetoed: set[str],
+                ranking: dict[str, float]) -> Suggestion:
     confidence, shown = _confidence(score)
-    evidence = {"score": shown, "rules": [h.evidence for h in hits]}
+    evidence = {"score": shown, "axes": ranking, "rules": [h.evidence for h in hits]}
     if vetoed:
         evidence["vetoed"] = sorted(vetoed)
     return Suggestion(segment_id, code, confidence, evidence)

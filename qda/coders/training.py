@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import skops.io as sio
 
@@ -24,11 +25,14 @@ from ..codebook import Codebook
 from ..errors import QdaError
 from ..project import Project
 from ..textio import write_atomic
+from .base import Suggestion
 from .base import passages as all_passages
-from .model import CodeModel, ModelCoder
+from .model import CodeModel, ModelCoder, rule_suggestions
 from .patterns import patterns_hash
 from .rules import RuleCoder
 
+WEAK_MIN_CONFIDENCE = 0.3  # a rule decision this sure teaches the model (chosen on data)
+HUMAN_WEIGHT = 4.0  # a person's decision counts this many times a rule decision
 MODEL_FILE = "model.skops"
 CARD_FILE = "model-card.md"
 META_FILE = "model.json"
@@ -102,6 +106,46 @@ def train(project: Project, coder: str | None = None) -> Trained:
     for c in coders.values():
         c.version = stamp
     return Trained(coders, meta, folder)
+
+
+def weak_labels(found: dict[int, list[Suggestion]], frame: pd.DataFrame) -> pd.Series:
+    """The rules' confident decisions (`found`: their suggestions by passage), per passage of
+    `frame`: the codes suggested with at least WEAK_MIN_CONFIDENCE (None where the rules are
+    not that sure of anything)."""
+    def sure(segment_id: int) -> list[str] | None:
+        codes = sorted(s.code for s in found.get(segment_id, ())
+                       if s.confidence >= WEAK_MIN_CONFIDENCE)
+        return codes or None
+    return frame["segment_id"].map(sure)
+
+
+def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "both"
+              ) -> ModelCoder:
+    """The learner `name` ('model' or 'both') fitted now, without waiting for people: on
+    the rules' confident decisions over the project's passages (`frame`, all of them by
+    default), so it spreads beyond the rule words to the study's own vocabulary, and on every
+    decision people made, each weighing HUMAN_WEIGHT rule decisions."""
+    book = project.codebook
+    rules = RuleCoder(book)
+    frame = all_passages(project) if frame is None else frame
+    found = rule_suggestions(rules, frame)  # made once: labels, features and fallbacks
+    human, human_codes = training_set(project)
+    rest = frame[~frame.segment_id.isin(human.segment_id)].reset_index(drop=True)
+    weak = weak_labels(found, rest)
+    taught = rest[weak.notna()]
+    examples = pd.concat([human, taught], ignore_index=True)
+    codes = pd.concat([human_codes, weak[weak.notna()]], ignore_index=True)
+    if examples.empty:  # nothing sure yet: every code is left to the rules
+        examples, codes = rest, pd.Series([[]] * len(rest), dtype=object)
+    weights = np.r_[np.full(len(human), HUMAN_WEIGHT), np.ones(len(examples) - len(human))]
+    coder = ModelCoder(book, rules, use_rules=(name == "both"))
+    coder.known_rules = found
+    if coder.use_rules:
+        coder.defer_to_rules = WEAK_MIN_CONFIDENCE
+    if not examples.empty:
+        coder.fit(examples, codes, weights)
+    coder.version = f"self-trained on {len(taught)} rule and {len(human)} human decisions"
+    return coder
 
 
 def save(coders: dict[str, ModelCoder], meta: dict[str, Any], folder: Path) -> None:
