@@ -6,23 +6,24 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import importing
+from . import progress
 from .errors import QdaError, UsageError
 from .export.tables import export_codings
 from .models import ROLES
 from .project import Project, init_project, open_project
+
+if TYPE_CHECKING:
+    from .importing import ImportReport
 
 app = typer.Typer(
     name="qda",
@@ -50,6 +51,7 @@ _state: dict[str, Path | None] = {"project": None}
 @app.callback()
 def _main(project: ProjectOpt = None) -> None:
     _state["project"] = project
+    progress.enable()  # bars on stderr, drawn only on a terminal and outside CI
 
 
 @contextmanager
@@ -58,26 +60,7 @@ def _open(project: Path | None = None) -> Iterator[Project]:
         yield opened
 
 
-def _interactive() -> bool:
-    return err.is_terminal and not os.environ.get("CI")
-
-
-@contextmanager
-def _progress(total: int, what: str) -> Iterator:
-    """A progress bar on a terminal; silent when piped or in CI."""
-    if not _interactive() or total < 2:
-        yield lambda name: None
-        return
-    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as bar:
-        task = bar.add_task("", total=total)
-
-        def step(name: str) -> None:
-            bar.update(task, advance=1, description=Path(name).name)
-        yield step
-
-
-def _report(report: importing.ImportReport, verb: str) -> None:
+def _report(report: ImportReport, verb: str) -> None:
     for path, name, count in report.imported:
         out.print(f"{verb} {path} as [bold]{name}[/] ({count} passages)", highlight=False)
     for path, why in report.unchanged:
@@ -140,11 +123,13 @@ def import_(
     """
     overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
                  "language": language}
+    from . import importing  # spaCy and the readers: only for commands that import
+    from .ingest import walk
     with _open() as project:
-        from .ingest import walk
         total = sum(1 for _ in walk(paths))
-        with _progress(total, "importing") as step:
-            report = importing.import_paths(project, paths, overrides, step)
+        with progress.task("importing", total) as step:
+            report = importing.import_paths(project, paths, overrides,
+                                            lambda name: step(1, Path(name).name))
     _report(report, "imported")
 
 
@@ -161,6 +146,7 @@ def import_coded(
 
     [b]Example[/]: qda import-coded coded.csv --coder ana
     """
+    from . import importing
     with _open() as project:
         report = importing.import_coded(project, file, coder or project.default_coder)
     _report(report, "imported")
@@ -179,6 +165,7 @@ def import_codings(
 
     [b]Example[/]: qda import-codings transcripts/reference/ --coder reference
     """
+    from . import importing
     with _open() as project:
         report = importing.import_codings(project, paths, coder or project.default_coder)
     _report(report, "coded")
@@ -196,7 +183,8 @@ def status(json_: JsonOpt = False) -> None:
     """
     with _open() as project:
         rows = [dict(r) for r in project.store.counts_by_case()]
-        policies = project.documents_frame()[["country", "policy"]].to_dict("records")
+        policies = [{"country": r["country"], "policy": r["policy"]}  # no pandas: starts fast
+                    for r in project.store.documents()]
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from . import anonymise, refi_import
 from .errors import QdaError
 from .ingest import coded, read_document, walk
-from .ingest.metadata import normalise_attributes
+from .ingest.metadata import Sidecars, normalise_attributes
 from .ingest.transcript import Turn, render
 from .models import CASE_ATTRIBUTES, Coding, Document
 from .nlp import detect_language
@@ -48,7 +48,8 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
     """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange."""
     report = ImportReport()
     files = list(walk(paths))
-    sidecars = (project.root / "transcripts",)
+    sidecar_dirs = (project.root / "transcripts",)
+    sidecars = Sidecars()  # each folder's interviews.csv parsed once for the whole import
     for path in files:
         if progress:
             progress(str(path))
@@ -56,7 +57,8 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
             if path.suffix.lower() in refi_import.SUFFIXES:
                 refi_import.import_file(project, path, report, overrides)
                 continue
-            doc = read_document(path, project.interviewer_labels, overrides, sidecars)
+            doc = read_document(path, project.interviewer_labels, overrides, sidecar_dirs,
+                                sidecars)
             _store_document(project, doc, report)
         except QdaError as exc:
             report.failed.append(exc)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, progress
 from ..analysis.labels import check_lang, group_label
 from ..analysis.quotes import attribution
 from ..errors import QdaError, UsageError
@@ -111,24 +111,28 @@ def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> 
     word.add_page_numbers(doc, words("page", lang), words("of", lang))
     opening, closing = QUOTE_MARKS[lang]
     book = project.codebook
-    styles = {name: doc.styles[name] for name in ("Quote", "Heading 1", "Heading 2")}
+    body = word.Appender(doc)  # constant time per paragraph: 28,000 quotes stay linear
+    statuses = {s: words(f"status_{s}", lang) for s in frame["status"].unique()}
+    memo_word = words("memo", lang)
     axis = code = None
-    for row in frame.itertuples(index=False):
-        if row.axis != axis:
-            axis = row.axis
-            doc.add_paragraph(book[axis].label(lang) if axis in book else axis,
-                              style=styles["Heading 1"])
-        if row.code != code:
-            code = row.code
-            if row.theme:
-                doc.add_paragraph(row.label, style=styles["Heading 2"])
-        quote = doc.add_paragraph(style=styles["Quote"])
-        quote.add_run(f"{opening}{row.text}{closing}")
-        quote.add_run(f" {row.attribution}").italic = False
-        policy = group_label("policy", row.policy, lang) if isinstance(row.policy, str) else "—"
-        meta = words("quotes_meta", lang, code=row.code, policy=policy, coder=row.coder,
-                     kind=row.kind, status=words(f"status_{row.status}", lang))
-        doc.add_paragraph(f"{row.document} · {meta}")
-        if row.memo:
-            doc.add_paragraph(f"{words('memo', lang)}: {row.memo}")
+    with progress.task("writing quotes", len(frame)) as step:
+        for row in frame.itertuples(index=False):
+            if row.axis != axis:
+                axis = row.axis
+                body.paragraph(book[axis].label(lang) if axis in book else axis, "Heading 1")
+            if row.code != code:
+                code = row.code
+                if row.theme:
+                    body.paragraph(row.label, "Heading 2")
+            quote = body.paragraph(style="Quote")
+            word.add_run(quote, f"{opening}{row.text}{closing}")
+            word.add_run(quote, f" {row.attribution}").italic = False
+            policy = (group_label("policy", row.policy, lang) if isinstance(row.policy, str)
+                      else "—")
+            meta = words("quotes_meta", lang, code=row.code, policy=policy, coder=row.coder,
+                         kind=row.kind, status=statuses[row.status])
+            body.paragraph(f"{row.document} · {meta}")
+            if row.memo:
+                body.paragraph(f"{memo_word}: {row.memo}")
+            step()
     word.save(doc, out)

@@ -8,10 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-
-import docx
-from docx.table import Table
-from docx.text.paragraph import Paragraph as DocxParagraph
+from typing import TYPE_CHECKING
 
 from ..archives import open_zip
 from ..errors import QdaError
@@ -19,12 +16,19 @@ from ..models import Document
 from ..textio import normalise
 from .transcript import TURN_LINE, Turn, label_key, match_turn, render
 
+if TYPE_CHECKING:  # python-docx loads on the first Word file: `qda status` never needs it
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
 _HEADER_WORDS = {"hablante", "speaker", "orador", "oradora", "nombre", "name", "interlocutor",
                  "participante", "persona"}
 _TIME = re.compile(r"^\[?\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\]?$")
 
 
 def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
+    import docx
+
     open_zip(path, "Word (.docx)").close()
     try:
         word = docx.Document(str(path))
@@ -67,6 +71,9 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
 
 def _rows(word: docx.document.Document):
     """(speaker or None, text, time or None) for every paragraph and table row, in order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
     for block in word.iter_inner_content():
         if isinstance(block, DocxParagraph):
             yield _paragraph(block)
