@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import progress
 from .errors import QdaError
 from .names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
     addressed_names, is_generic_label, metadata_names
@@ -296,7 +297,7 @@ def anonymise(project: Project, key: Path) -> AnonymiseReport:
                                       project.interviewer_labels, row["text"])
             todo.append((row, extra, segments, persons))
         replacers: dict[int, Replacer] = {}
-        for row, extra, segments, persons in todo:
+        for row, extra, segments, persons in progress.track(todo, "anonymising"):
             replacer = replacers[row["id"]] = Replacer(persons, people.all())
             report.replacements += _anonymise_document(store, row, extra, segments, replacer,
                                                        key_id, record)

@@ -10,17 +10,42 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 T = TypeVar("T")
-Step = Callable[..., None]  # step(done=1, note="")
 REFRESH_S = 0.1  # a bar redrawn more often only costs time
 _enabled: dict[str, bool] = {"on": False}
+_live: list[tuple[Progress, int]] = []  # bars on screen and the process drawing them
+
+
+class Step:
+    """What a task yields: call it as work completes, `step(done=1, note="")`; `shown` says
+    whether a bar is on screen (worth cutting work into pieces to report on)."""
+
+    shown = False
+
+    def __call__(self, done: int = 1, note: str = "") -> None:
+        """Nobody watches: nothing to do."""
+
+
+class _Bar(Step):
+    shown = True
+
+    def __init__(self, bar: Progress, job: TaskID) -> None:
+        self.bar, self.job = bar, job
+        self.pending, self.at = 0, 0.0
+
+    def __call__(self, done: int = 1, note: str = "") -> None:
+        self.pending += done
+        now = time.monotonic()
+        if now - self.at >= REFRESH_S:
+            self.bar.update(self.job, advance=self.pending, description=note)
+            self.pending, self.at = 0, now
 
 
 def enable(on: bool = True) -> None:
@@ -35,36 +60,36 @@ def interactive(stream: TextIO | None = None) -> bool:
     return bool(isatty and isatty()) and not os.environ.get("CI")
 
 
-def _silent(done: int = 1, note: str = "") -> None:
-    """The step of a task nobody watches."""
-
-
 @contextmanager
 def task(what: str, total: int, stream: TextIO | None = None) -> Iterator[Step]:
-    """A bar `what  ━━━━  12/340  0:00:41  note` while the block runs; yields
-    `step(done=1, note="")` to call as work completes. Silent unless enabled and a person
-    watches `stream` (stderr by default), or when there are fewer than two steps."""
-    if not _enabled["on"] or total < 2 or not interactive(stream):
-        yield _silent
+    """A bar `what  ━━━━  12/340  0:00:41  note` while the block runs; yields a `Step` to
+    call as work completes. Silent unless enabled and a person watches `stream` (stderr by
+    default), or when there are fewer than two steps."""
+    if not _enabled["on"] or total < 2 or not interactive(stream) or (
+            _live and _live[-1][1] != os.getpid()):  # a forked worker leaves it to its parent
+        yield Step()
+        return
+    if _live:  # a task inside a task: a second row
+        bar = _live[-1][0]
+        job = bar.add_task("", total=total, what=what)
+        try:
+            yield _Bar(bar, job)
+        finally:
+            bar.remove_task(job)
         return
     from rich.console import Console
-    from rich.markup import escape
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeRemainingColumn)
-    console: Console = Console(file=stream if stream is not None else sys.stderr)
-    with Progress(TextColumn(escape(what)), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), TextColumn("{task.description}", markup=False),
+    console = Console(file=stream if stream is not None else sys.stderr)
+    with Progress(TextColumn("{task.fields[what]}", markup=False), BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}", markup=False),
                   console=console, transient=True) as bar:
-        job = bar.add_task("", total=total)
-        pending = {"done": 0, "at": 0.0}
-
-        def step(done: int = 1, note: str = "") -> None:
-            pending["done"] += done
-            now = time.monotonic()
-            if now - pending["at"] >= REFRESH_S:
-                bar.update(job, advance=pending["done"], description=note)
-                pending["done"], pending["at"] = 0, now
-        yield step
+        _live.append((bar, os.getpid()))
+        try:
+            yield _Bar(bar, bar.add_task("", total=total, what=what))
+        finally:
+            _live.pop()
 
 
 def track(items: Iterable[T], what: str, total: int | None = None) -> Iterator[T]:

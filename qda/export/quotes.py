@@ -41,9 +41,10 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     frame = frame[keep].copy()
     who = people(project)
     ids = {row["name"]: row["id"] for row in project.store.documents()}
-    frame["document"] = [safe_document_name(name, who, ids.get(name))
-                         for name in frame["document"]]
-    frame["text"] = frame["text"].map(who.redact)
+    # once per interview and per passage, not per coding: a passage has several codings
+    frame["document"] = frame["document"].map({name: safe_document_name(name, who, ids.get(name))
+                                               for name in frame["document"].unique()})
+    frame["text"] = frame["text"].map({text: who.redact(text) for text in frame["text"].unique()})
     frame["policy"] = frame["policy"].map(lambda p: who.redact(p) if isinstance(p, str) else p)
     frame["theme"] = frame["theme"].fillna("")
     frame["label"] = frame["code"].map(lambda c: book[c].label(lang) if c in book else c)
@@ -126,7 +127,7 @@ def _write_docx(project: Project, frame: pd.DataFrame, out: Path, lang: str) -> 
                     body.paragraph(row.label, "Heading 2")
             quote = body.paragraph(style="Quote")
             word.add_run(quote, f"{opening}{row.text}{closing}")
-            word.add_run(quote, f" {row.attribution}").italic = False
+            word.add_run(quote, f" {row.attribution}", italic=False)
             policy = (group_label("policy", row.policy, lang) if isinstance(row.policy, str)
                       else "—")
             meta = words("quotes_meta", lang, code=row.code, policy=policy, coder=row.coder,

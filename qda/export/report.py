@@ -16,7 +16,7 @@ from typing import Iterable
 import pandas as pd
 from docx.document import Document
 
-from .. import __version__
+from .. import __version__, progress
 from ..analysis.cases import CaseData, load
 from ..analysis.differences import differences
 from ..analysis.frequencies import ANY, frequencies, ranked_codes
@@ -107,7 +107,7 @@ class _Chapter:
         word.add_page_numbers(doc, words("page", lang), words("of", lang))
         picks = self._choose_quotes()
         self._method()
-        for axis in self.axes:
+        for axis in progress.track(self.axes, "writing the report"):
             self._axis(axis, picks)
         if self.chooser.left_out:
             self._left_out()

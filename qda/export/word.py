@@ -64,6 +64,9 @@ def _set_language(doc: Document, tag: str) -> None:
 
 
 _SPECIAL = re.compile(r"[\t\n\r]")  # characters Word writes as elements of their own
+_P, _PPR, _PSTYLE, _R, _RPR, _I, _T, _VAL = (qn(t) for t in (
+    "w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:i", "w:t", "w:val"))
+_SPACE = qn("xml:space")
 
 
 class Appender:
@@ -72,28 +75,29 @@ class Appender:
     python-docx's `add_paragraph` looks for the section properties among all the body's
     children and resolves the style by walking every style: for a 28,000-quote export that
     made the file quadratic to build. Here the end of the body and the style ids are found
-    once, and plain text goes into a run in one piece instead of character by character.
+    once, and paragraphs and runs are made as plain lxml elements (the same XML python-docx
+    writes), plain text in one piece instead of character by character.
     """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self._container = doc._body  # what python-docx's own paragraphs report as parent
-        self._end = doc.element.body.sectPr  # stays the body's last child
+        self._body = doc.element.body
+        self._end = self._body.sectPr  # stays the body's last child
         self._default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         self._ids: dict[str, str | None] = {}
 
     def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
         """A new last paragraph, in the style named `style` (default: Normal)."""
-        p = OxmlElement("w:p")
+        p = self._body.makeelement(_P)  # same parser: python-docx's element classes
         if self._end is not None:
             self._end.addprevious(p)
         else:
-            self.doc.element.body.append(p)
+            self._body.append(p)
+        style_id = self._style_id(style) if style is not None else None
+        if style_id is not None:
+            _sub(_sub(p, _PPR), _PSTYLE, {_VAL: style_id})
         paragraph = Paragraph(p, self._container)
-        if style is not None:
-            style_id = self._style_id(style)
-            if style_id is not None:
-                p.style = style_id
         if text:
             add_run(paragraph, text)
         return paragraph
@@ -105,13 +109,29 @@ class Appender:
         return self._ids[name]
 
 
-def add_run(paragraph: Paragraph, text: str) -> Run:
-    """`paragraph.add_run(text)`, with text free of tabs and line breaks set in one piece."""
+def add_run(paragraph: Paragraph, text: str, italic: bool | None = None) -> Run:
+    """`paragraph.add_run(text)` (then `.italic = italic`), made directly when the text has
+    no tab or line break, which Word keeps as elements of their own."""
     if _SPECIAL.search(text):
-        return paragraph.add_run(text)
-    run = paragraph.add_run()
-    run._r.add_t(text)
-    return run
+        run = paragraph.add_run(text)
+        if italic is not None:
+            run.italic = italic
+        return run
+    r = _sub(paragraph._p, _R)
+    if italic is not None:
+        _sub(_sub(r, _RPR), _I, {_VAL: "1" if italic else "0"})
+    t = _sub(r, _T)
+    t.text = text
+    if text.strip() != text:
+        t.set(_SPACE, "preserve")
+    return Run(r, paragraph)
+
+
+def _sub(parent, tag: str, attrib: dict[str, str] | None = None):
+    """A new last child of `parent`, of python-docx's element class for `tag`."""
+    child = parent.makeelement(tag, attrib or {})
+    parent.append(child)
+    return child
 
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str = "") -> None:

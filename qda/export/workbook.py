@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .. import progress
 from ..errors import QdaError
 
 MAX_WIDTH = 60
@@ -36,7 +37,8 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in frame.itertuples(index=False):
+        for row in progress.track(frame.itertuples(index=False), f"writing {name}",
+                                  len(frame)):
             sheet.append([_cell(v) for v in row])
         for index, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(index)
