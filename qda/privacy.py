@@ -54,9 +54,10 @@ class People:
                    tuple(sorted(parts, key=len, reverse=True)))
 
     def __post_init__(self) -> None:
-        whole = re.compile(r"(?<!\w)(?:%s)(?!\w)" % _trie({n.lower() for n in self.names}),
-                           re.IGNORECASE) if self.names else None
-        parts = re.compile(r"(?<!\w)(?:%s)(?!\w)" % _trie(self.parts)) if self.parts else None
+        whole = re.compile(r"(?<!\w)(?:%s)(?!\w)" % trie_alternation(
+            {n.lower() for n in self.names}), re.IGNORECASE) if self.names else None
+        parts = re.compile(r"(?<!\w)(?:%s)(?!\w)" % trie_alternation(self.parts)
+                           ) if self.parts else None
         object.__setattr__(self, "_patterns", [p for p in (whole, parts) if p])
 
     def named_in(self, text: str | None) -> bool:
@@ -73,7 +74,7 @@ class People:
         return ADDRESSED.sub(lambda m: m.group(1) + MARK, text)
 
 
-def _trie(words: Iterable[str]) -> str:
+def trie_alternation(words: Iterable[str]) -> str:
     """The words as one regex shaped like a trie ("Ro(?:jas|sa)" for Rojas and Rosa): a
     match attempt costs the length of a name instead of the number of names, which grows
     with the study. Longer words are tried first, as in an alternation sorted by length."""
