@@ -70,8 +70,10 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("backup", ["backup", "{out}/backup.sqlite3"]),
     ("anonymise", ["anonymise", "--key", "{out}/key.json"]),
 ]
-NEEDED = ("import transcripts", "autocode --coder rules", "export codings .csv",
-          "import-codings (a reference coder)")
+# what a command needs run before it (import always runs)
+NEEDS = {"import-codings (a reference coder)": "export codings .csv",
+         "train": "import-codings (a reference coder)",
+         "evaluate --coder rules": "import-codings (a reference coder)"}
 REFERENCE_SHARE = 0.2  # interviews a "person" coded, for import-codings, train and evaluate
 
 
@@ -194,9 +196,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,300,1000",
                         help="interviews per study, comma-separated (default 100,300,1000)")
     parser.add_argument("--only", help="only the commands whose label contains one of these "
-                                       "comma-separated words (plus the steps later ones need)")
+                                       "comma-separated words (and import, and what they need)")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    chosen = {label for label, _ in COMMANDS if not args.only or label == "import transcripts"
+              or any(word in label for word in args.only.split(","))}
+    for label in list(chosen):
+        while label in NEEDS:
+            label = NEEDS[label]
+            chosen.add(label)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         helps = [run([str(QDA), "--help"], root) for _ in range(3)]
@@ -212,8 +220,7 @@ def main() -> None:
             words[size] = build_study(study, size)
             print(f"scale: {size} interviews, {words[size]:,} words", flush=True)
             for label, argv in COMMANDS:
-                if args.only and label not in NEEDED and not any(
-                        word in label for word in args.only.split(",")):
+                if label not in chosen:
                     continue
                 if label.startswith("import-codings"):
                     reference_codings(scratch / "codings.csv", scratch / "reference.csv")
