@@ -104,10 +104,13 @@ class Sidecars:
     def __init__(self) -> None:
         self._folders: dict[Path, dict[str, dict[str, Any]] | QdaError] = {}
         self._merged: dict[tuple[Path, ...], dict[str, dict[str, Any]]] = {}
+        self._given: dict[tuple[Path, ...], dict[str, dict[str, Any]]] = {}
 
     def rows(self, folders: tuple[Path, ...]) -> dict[str, dict[str, Any]]:
         """Rows keyed by file name and id; an earlier folder's row wins over a later one's.
         A broken sidecar raises its error for every file that needs it."""
+        if folders in self._given:  # folders an earlier file named the same way: no disk
+            return self._given[folders]
         key = tuple(folder.resolve() for folder in folders)
         if key not in self._merged:
             merged: dict[str, dict[str, Any]] = {}
@@ -122,6 +125,7 @@ class Sidecars:
                     raise found
                 merged = {**found, **merged}
             self._merged[key] = merged
+        self._given[folders] = self._merged[key]
         return self._merged[key]
 
 
