@@ -71,7 +71,8 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("anonymise", ["anonymise", "--key", "{out}/key.json"]),
 ]
 # what a command needs run before it (import always runs)
-NEEDS = {"import-codings (a reference coder)": "export codings .csv",
+NEEDS = {"export codings .csv": "autocode --coder rules",
+         "import-codings (a reference coder)": "export codings .csv",
          "train": "import-codings (a reference coder)",
          "evaluate --coder rules": "import-codings (a reference coder)"}
 REFERENCE_SHARE = 0.2  # interviews a "person" coded, for import-codings, train and evaluate
@@ -203,7 +204,11 @@ def main() -> None:
                         help="interviews per study, comma-separated (default 100,300,1000)")
     parser.add_argument("--only", help="only the commands whose label contains one of these "
                                        "comma-separated words (and import, and what they need)")
+    parser.add_argument("--reference", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.reference:
+        reference_codings(*args.reference)
+        return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     chosen = {label for label, _ in COMMANDS if not args.only or label == "import transcripts"
               or any(word in label for word in args.only.split(","))}
@@ -229,7 +234,11 @@ def main() -> None:
                 if label not in chosen:
                     continue
                 if label.startswith("import-codings"):
-                    reference_codings(scratch / "codings.csv", scratch / "reference.csv")
+                    # made in a child: a command's peak counts this process's memory from
+                    # before its exec, so this process must stay small
+                    subprocess.run([sys.executable, __file__, "--reference",
+                                    str(scratch / "codings.csv"), str(scratch / "reference.csv")],
+                                   check=True)
                 argv = [a.replace("{out}", str(scratch)) for a in argv]
                 seconds, cpu, peak = run([str(QDA), *argv], study)
                 results.setdefault(label, {})[size] = (seconds, cpu, peak)
