@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python bench/tui.py
 	$(BIN)/python bench/reanchor.py
 	$(BIN)/python bench/concurrency.py
+	$(BIN)/python bench/scale.py --sizes 100,300
 
 clean:
 	rm -rf $(VENV) .qda build dist outputs/*.csv outputs/*.docx outputs/*.xlsx outputs/*.png outputs/*.svg

@@ -33,9 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import progress
 from .errors import QdaError
 from .names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
     addressed_names, first_names, full_names, is_generic_label, metadata_names
+from .privacy import trie_alternation
 from .project import Project
 from .store import Store, now
 from .textio import content_hash, os_problem
@@ -167,28 +169,46 @@ class Replacer:
 
     def __init__(self, persons: Iterable[Person], others: Iterable[Person] = ()):
         """`persons` with all their forms; `others` (people of other interviews) only by
-        forms of two or more words, so a shared first name stays with this interview's."""
+        forms of two or more words, so a shared first name stays with this interview's.
+
+        The others are the whole study, the same for every interview of a run: their forms
+        are made into one regex once (`_forms_of`), and each interview adds only its own."""
         self.to: dict[str, str] = {}
         for person in persons:
             for form in person.forms:
                 self.to.setdefault(form, person.pseudonym)
-        for person in others:
-            for form in person.forms:
-                if " " in form:
-                    self.to.setdefault(form, person.pseudonym)
-        forms = sorted(self.to, key=len, reverse=True)
-        self.pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
-                        if forms else None)
+        self.own = _pattern(self.to)
+        self.others = _forms_of(tuple(others))
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        if self.pattern is None:
-            return []
-        return [(m.start(), m.end(), self.to[m.group()]) for m in self.pattern.finditer(text)]
+        """(start, end, pseudonym) of each name, as one alternation of this interview's
+        forms and the others' multi-word forms would find them, longest first."""
+        found: list[tuple[int, int, str]] = []
+        pos, own, every = 0, self.own, self.others.pattern
+        while True:
+            a = own.search(text, pos) if own else None
+            b = every.search(text, pos) if every else None
+            if a is None and b is None:
+                return found
+            at = min(m.start() for m in (a, b) if m is not None)
+            best = a.group() if a is not None and a.start() == at else ""
+            if b is not None and b.start() == at and " " in b.group() \
+                    and len(b.group()) > len(best):
+                best = b.group()
+            if not best:  # only another interview's single word starts here: not a name here
+                pos = at + 1
+                continue
+            found.append((at, at + len(best), self.to.get(best) or self.others.to[best]))
+            pos = at + len(best)
 
     def sub(self, text: str | None) -> str | None:
-        if text is None or self.pattern is None:
+        if text is None or (self.own is None and self.others.pattern is None):
             return text
-        return self.pattern.sub(lambda m: self.to[m.group()], text)
+        pieces, last = [], 0
+        for start, end, pseudonym in self.spans(text):
+            pieces += [text[last:start], pseudonym]
+            last = end
+        return "".join(pieces) + text[last:] if pieces else text
 
     def sub_json(self, blob: str | None, remap: Callable[[dict], None] | None = None
                  ) -> str | None:
@@ -209,6 +229,37 @@ class Replacer:
                 return out
             return node
         return json.dumps(walk(value), ensure_ascii=False)
+
+
+@dataclass
+class _Forms:
+    """Every form of a set of people as one regex; `to`: pseudonyms of the multi-word forms."""
+
+    pattern: re.Pattern | None
+    to: dict[str, str]
+
+
+def _pattern(forms: Iterable[str]) -> re.Pattern | None:
+    """Whole-word regex of `forms`, trie-shaped: its cost does not grow with their number."""
+    forms = list(forms)
+    return re.compile(r"(?<!\w)(?:" + trie_alternation(forms) + r")(?!\w)") if forms else None
+
+
+_last_forms: list[tuple[tuple[Person, ...], _Forms]] = []  # the run's study-wide forms
+
+
+def _forms_of(persons: tuple[Person, ...]) -> _Forms:
+    """The forms of `persons`, made once for a run that asks for the same people again."""
+    if _last_forms and len(_last_forms[0][0]) == len(persons) and all(
+            a is b for a, b in zip(_last_forms[0][0], persons)):
+        return _last_forms[0][1]
+    every: dict[str, str] = {}
+    for person in persons:
+        for form in person.forms:
+            every.setdefault(form, person.pseudonym)
+    made = _Forms(_pattern(every), {f: p for f, p in every.items() if " " in f})
+    _last_forms[:] = [(persons, made)]
+    return made
 
 
 # -- offsets ----------------------------------------------------------------------------------
@@ -355,7 +406,7 @@ def _anonymise_all(project: Project, store: Store, people: People, report: Anony
                                   row["name"] if label != row["name"] else None)
         todo.append((row, extra, segments, persons, label))
     replacers: dict[int, Replacer] = {}
-    for row, extra, segments, persons, label in todo:
+    for row, extra, segments, persons, label in progress.track(todo, "anonymising"):
         replacer = replacers[row["id"]] = Replacer(persons, people.all())
         report.replacements += _anonymise_document(store, row, extra, segments, replacer,
                                                    key_id, record, label)

@@ -6,28 +6,29 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import importing
+from . import progress
 from .errors import QdaError, UsageError
 from .store import store_problem
 from .textio import os_problem
 from .export.tables import export_codings
 from .models import ROLES
 from .project import Project, init_project, open_project
+
+if TYPE_CHECKING:
+    from .importing import ImportReport
 
 app = typer.Typer(
     name="qda",
@@ -61,6 +62,7 @@ def _main(project: ProjectOpt = None,
     from .export.cells import set_formula_guard
     _state["project"] = project
     set_formula_guard(not no_formula_guard)
+    progress.enable()  # bars on stderr, drawn only on a terminal and outside CI
 
 
 @contextmanager
@@ -69,26 +71,7 @@ def _open(project: Path | None = None) -> Iterator[Project]:
         yield opened
 
 
-def _interactive() -> bool:
-    return err.is_terminal and not os.environ.get("CI")
-
-
-@contextmanager
-def _progress(total: int, what: str) -> Iterator:
-    """A progress bar on a terminal; silent when piped or in CI."""
-    if not _interactive() or total < 2:
-        yield lambda name: None
-        return
-    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as bar:
-        task = bar.add_task("", total=total)
-
-        def step(name: str) -> None:
-            bar.update(task, advance=1, description=Path(name).name)
-        yield step
-
-
-def _report(report: importing.ImportReport, verb: str) -> None:
+def _report(report: ImportReport, verb: str) -> None:
     for path, name, count in report.imported:
         out.print(f"{verb} {escape(str(path))} as [bold]{escape(name)}[/] ({count} passages)",
                   highlight=False)
@@ -167,11 +150,14 @@ def import_(
     """
     overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
                  "language": language}
+    from . import importing  # spaCy and the readers: only for commands that import
+    from .ingest import walk
     with _open() as project:
-        from .ingest import walk
         total = sum(1 for _ in walk(paths))
-        with _progress(total, "importing") as step:
-            report = importing.import_paths(project, paths, overrides, step, replace)
+        with progress.task("importing", total) as step:
+            report = importing.import_paths(project, paths, overrides,
+                                            lambda name: step(1, Path(name).name),
+                                            replace)
     _report(report, "imported")
 
 
@@ -193,6 +179,7 @@ def import_coded(
 
     [b]Example[/]: qda import-coded coded.csv --coder ana
     """
+    from . import importing
     with _open() as project:
         report = importing.import_coded(project, file, coder or project.default_coder,
                                         unreviewed)
@@ -212,6 +199,7 @@ def import_codings(
 
     [b]Example[/]: qda import-codings transcripts/reference/ --coder reference
     """
+    from . import importing
     with _open() as project:
         report = importing.import_codings(project, paths, coder or project.default_coder)
     _report(report, "coded")
@@ -239,6 +227,7 @@ def speakers(
     [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·
     qda speakers US-02 --interviewer Cynthia
     """
+    from . import importing  # spaCy and the readers: only for commands that import
     with _open() as project:
         if interviewer:
             if document is None:
@@ -284,6 +273,7 @@ def set_(
     if not any(values.values()):
         raise UsageError("nothing to set: give --country, --role, --policy, --sector or "
                          "--language")
+    from . import importing
     with _open() as project:
         lines = importing.set_attributes(project, documents, values)
     for line in lines:
@@ -302,7 +292,8 @@ def status(json_: JsonOpt = False) -> None:
     """
     with _open() as project:
         rows = [dict(r) for r in project.store.counts_by_case()]
-        policies = project.documents_frame()[["country", "policy"]].to_dict("records")
+        policies = [{"country": r["country"], "policy": r["policy"]}  # no pandas: starts fast
+                    for r in project.store.documents()]
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return

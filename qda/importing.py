@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from . import anonymise, refi_import
 from .errors import QdaError, UsageError
 from .ingest import READABLE, coded, read_document, speakers, walk
-from .ingest.metadata import normalise_attributes
+from .ingest.metadata import Sidecars, normalise_attributes
 from .ingest.transcript import Turn, label_key, render
 from .models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
 from .nlp import detect_language
@@ -63,7 +63,8 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
             report.failed.append(QdaError(
                 f"no transcripts here (qda reads {', '.join(READABLE)})"
                 + (f"; {others} other file(s) skipped" if others else ""), folder))
-    sidecars = (project.root / "transcripts",)
+    sidecar_dirs = (project.root / "transcripts",)
+    sidecars = Sidecars()  # each folder's interviews.csv parsed once for the whole import
     docs: list[Document] = []
     for path in files:
         try:
@@ -72,7 +73,8 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
                     progress(str(path))
                 refi_import.import_file(project, path, report, overrides)
                 continue
-            docs.append(read_document(path, project.interviewer_labels, overrides, sidecars))
+            docs.append(read_document(path, project.interviewer_labels, overrides, sidecar_dirs,
+                                      sidecars))
         except QdaError as exc:
             report.failed.append(exc)
     for doc in _one_file_per_id(docs, report):

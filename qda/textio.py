@@ -9,6 +9,7 @@ import errno
 import gc
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -84,12 +85,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Latin letters, digits, punctuation and line ends: never control, private or unassigned
+_PRINTABLE = re.compile("[\t\n\r\x20-\x7e\xa0-\u024f\u2010-\u2027\u2030-\u205e]+")
+
+
 def looks_binary(text: str) -> bool:
     """True when decoded 'text' is mostly unprintable: a binary file renamed to .txt."""
     sample = text[:4096]
     if not sample:
         return False
-    odd = sum(1 for ch in sample if unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"}
+    rest = _PRINTABLE.sub("", sample)  # only what is left needs a look at its category
+    odd = sum(1 for ch in rest if unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"}
               and ch not in "\n\t\r")
     return odd / len(sample) > 0.05
 

@@ -3,7 +3,6 @@ refused before they are read; a broken codebook never touches the store."""
 from __future__ import annotations
 
 import io
-import os
 import tempfile
 import time
 import zipfile

@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
+from .. import progress
 from ..errors import QdaError
 from ..models import AXES
 from ..project import Project
@@ -126,7 +127,7 @@ def evaluate(project: Project, reference: str, coder: str = "rules", level: str 
     else:
         frame, codes = training_set(project, reference)
         suggested = []
-        for train, test in document_folds(frame, folds):
+        for train, test in progress.track(document_folds(frame, folds), "cross-validating"):
             learner = ModelCoder(project.codebook, rules, use_rules=(coder == "both"))
             learner.fit(frame.iloc[train], codes.iloc[train])
             suggested += learner.suggest(frame.iloc[test])

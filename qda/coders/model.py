@@ -28,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from .. import progress
 from ..codebook import Codebook
 from ..errors import QdaError
 from ..models import AXES
@@ -125,7 +126,7 @@ class ModelCoder:
         n_groups = len(set(groups))
         folds = list(GroupKFold(n_splits=min(self.inner_folds, n_groups)).split(
             x, groups=groups)) if n_groups >= 2 else []
-        for code in labels.columns:
+        for code in progress.track(labels.columns, f"learning ({self.name})"):
             y = labels[code].to_numpy()
             positives = int(y.sum())
             if positives < self.min_positives or len(set(groups[y == 1])) < MIN_DOCUMENTS \

@@ -18,6 +18,7 @@ import orjson
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from .. import progress
 from .base import Coder
 
 PROCESSES = 2
@@ -47,22 +48,29 @@ def suggest_encoded(coder: Coder, passages: pd.DataFrame, processes: int | None 
     if processes is None:
         large = bool(len(passages)) and passages["text"].str.len().sum() >= PARALLEL_MIN_CHARS
         processes = PROCESSES if large and coder.kind in FORK_SAFE_KINDS else 1
-    if processes < 2 or len(passages) < 2 or _in_worker or not _can_fork():
-        yield from _encode(coder.suggest(passages))
-        return
-    global _JOB
-    bounds = _chunks(len(passages), processes * CHUNKS_PER_PROCESS)
-    _JOB = (coder, passages)  # inherited by the forked workers, not pickled
-    collecting = gc.isenabled()
-    gc.disable()  # receiving results makes objects, no cycles: nothing for the collector
-    try:
-        with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
-            for part in pool.imap(_suggest_chunk, bounds):
-                yield from part
-    finally:
-        _JOB = None
-        if collecting:
-            gc.enable()
+    with progress.task(f"coding ({coder.name})", len(passages)) as step:
+        if processes < 2 or len(passages) < 2 or _in_worker or not _can_fork():
+            # in pieces only when a bar shows how far it got
+            parts = _chunks(len(passages), CHUNKS_PER_PROCESS) if step.shown else [
+                (0, len(passages))]
+            for start, end in parts:
+                yield from _encode(coder.suggest(passages.iloc[start:end]))
+                step(end - start)
+            return
+        global _JOB
+        bounds = _chunks(len(passages), processes * CHUNKS_PER_PROCESS)
+        _JOB = (coder, passages)  # inherited by the forked workers, not pickled
+        collecting = gc.isenabled()
+        gc.disable()  # receiving results makes objects, no cycles: nothing for the collector
+        try:
+            with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
+                for (start, end), part in zip(bounds, pool.imap(_suggest_chunk, bounds)):
+                    yield from part
+                    step(end - start)
+        finally:
+            _JOB = None
+            if collecting:
+                gc.enable()
 
 
 def _start_worker() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from .. import __version__
+from .. import __version__, progress
 from ..codebook import Code, Codebook
 from ..foreign_codes import DEEPER
 from ..models import CASE_ATTRIBUTES, ROLES
@@ -161,7 +161,7 @@ def write_qdpx(project: Project, out: Path, include_suggested: bool = False) -> 
     _codes(book, codebook, project.settings.language, code_notes)
     _variables_and_cases(root, documents, sources)
     sources_el = SubElement(root, "Sources") if documents else None  # may not be empty
-    for doc in documents:
+    for doc in progress.track(documents, "writing sources"):
         _source(sources_el, doc, sources[doc["id"]], texts[doc["id"]],
                 by_document.get(doc["id"], []), source_notes.get(doc["id"], []))
     if notes:

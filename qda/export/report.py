@@ -22,7 +22,7 @@ import pandas as pd
 from docx.document import Document
 from docx.text.paragraph import Paragraph
 
-from .. import __version__
+from .. import __version__, progress
 from ..analysis.cases import CaseData, load
 from ..analysis.differences import differences
 from ..analysis.frequencies import ANY, frequencies, ranked_codes
@@ -158,7 +158,7 @@ class _Chapter:
         picks = self._choose_quotes()
         self._main_findings()
         self._method()
-        for axis in self.axes:
+        for axis in progress.track(self.axes, "writing the report"):
             self._axis(axis, picks)
         if filters is not None:
             self._appendix(filters)

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import progress
 from ..textio import atomic_file
 from .cells import guarding, risky
 
@@ -38,7 +39,8 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in frame.itertuples(index=False):
+        for row in progress.track(frame.itertuples(index=False), f"writing {name}",
+                                  len(frame)):
             sheet.append([_cell(v) for v in row])
         if guarding():
             _as_text(sheet)

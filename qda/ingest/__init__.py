@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import QdaError
 from ..models import Document
 from . import docx, subtitles, text
-from .metadata import SIDECAR, merge, read_sidecar
+from .metadata import SIDECAR, Sidecars, merge
 from .transcript import label_key
 
 Reader = Callable[[Path, set[str]], tuple[Document, dict]]
@@ -62,8 +62,10 @@ def skip_reason(path: Path) -> str | None:
 
 
 def read_document(path: Path, interviewers: set[str], overrides: dict[str, str] | None = None,
-                  sidecar_dirs: tuple[Path, ...] = ()) -> Document:
-    """Read one transcript with its attributes; raises QdaError naming the file."""
+                  sidecar_dirs: tuple[Path, ...] = (), sidecars: Sidecars | None = None
+                  ) -> Document:
+    """Read one transcript with its attributes; raises QdaError naming the file. Pass one
+    `sidecars` for a whole import so each folder's interviews.csv is parsed once."""
     if not path.exists():
         raise QdaError("no such file", path)
     reader = READERS.get(path.suffix.lower())
@@ -72,9 +74,7 @@ def read_document(path: Path, interviewers: set[str], overrides: dict[str, str] 
                   else "")
         raise QdaError(f"unknown file type '{path.suffix or '(none)'}'; qda reads "
                        f"{', '.join(READERS)}{advice}", path)
-    sidecar: dict = {}
-    for folder in (path.parent, *sidecar_dirs):
-        sidecar = {**read_sidecar(folder), **sidecar}
+    sidecar = (sidecars or Sidecars()).rows((path.parent, *sidecar_dirs))
     declared = _interviewers_from(sidecar.get(path.name) or sidecar.get(path.stem) or {})
     doc, front = reader(path, {label_key(x) for x in interviewers | declared})
     attributes = merge(path, front, sidecar, overrides or {})

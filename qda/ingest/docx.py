@@ -8,10 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-import docx
-from docx.table import Table
-from docx.text.paragraph import Paragraph as DocxParagraph
+from typing import TYPE_CHECKING
 
 from ..archives import open_zip
 from ..errors import QdaError
@@ -20,12 +17,19 @@ from ..textio import normalise
 from .transcript import (TURN_LINE, Turn, is_prose_label, label_key, match_turn, render,
                          speaker_keys)
 
+if TYPE_CHECKING:  # python-docx loads on the first Word file: `qda status` never needs it
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
 _HEADER_WORDS = {"hablante", "speaker", "orador", "oradora", "nombre", "name", "interlocutor",
                  "participante", "persona", "tiempo", "time", "hora", "timestamp", "marca"}
 _TIME = re.compile(r"^\[?\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\]?$")
 
 
 def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
+    import docx
+
     open_zip(path, "Word (.docx)").close()
     try:
         word = docx.Document(str(path))
@@ -86,6 +90,9 @@ Row = tuple[str | None, str, str | None, bool | None]
 def _rows(word: docx.document.Document) -> Iterator[Row]:
     """(speaker or None, text, time or None, bold label or heading) for every paragraph and
     table row, in order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
     for block in word.iter_inner_content():
         if isinstance(block, DocxParagraph):
             yield _paragraph(block)

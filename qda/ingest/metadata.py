@@ -110,6 +110,38 @@ def read_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
     return rows
 
 
+class Sidecars:
+    """The `interviews.csv` rows for a set of folders, parsed once per import: a folder of
+    1,000 files would otherwise parse its 1,000 rows again for every file."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, dict[str, dict[str, Any]] | QdaError] = {}
+        self._merged: dict[tuple[Path, ...], dict[str, dict[str, Any]]] = {}
+        self._given: dict[tuple[Path, ...], dict[str, dict[str, Any]]] = {}
+
+    def rows(self, folders: tuple[Path, ...]) -> dict[str, dict[str, Any]]:
+        """Rows keyed by file name and id; an earlier folder's row wins over a later one's.
+        A broken sidecar raises its error for every file that needs it."""
+        if folders in self._given:  # folders an earlier file named the same way: no disk
+            return self._given[folders]
+        key = tuple(folder.resolve() for folder in folders)
+        if key not in self._merged:
+            merged: dict[str, dict[str, Any]] = {}
+            for folder in key:
+                if folder not in self._folders:
+                    try:
+                        self._folders[folder] = read_sidecar(folder)
+                    except QdaError as exc:
+                        self._folders[folder] = exc
+                found = self._folders[folder]
+                if isinstance(found, QdaError):
+                    raise found
+                merged = {**found, **merged}
+            self._merged[key] = merged
+        self._given[folders] = self._merged[key]
+        return self._merged[key]
+
+
 def merge(path: Path, front: dict[str, Any], sidecar: dict[str, dict[str, Any]],
           overrides: dict[str, str]) -> dict[str, Any]:
     """Front matter over the sidecar row, command-line overrides over both; validated."""
