@@ -312,7 +312,8 @@ def status(json_: JsonOpt = False) -> None:
                          footer=str(totals[r]))
     table.add_column("Total", justify="right", footer=str(sum(totals.values())))
     table.add_column("Policies", justify="right",
-                     footer=str(len({(row["country"], row["policy"]) for row in policies})))
+                     footer=str(len({(row["country"], row["policy"]) for row in policies
+                                     if row["policy"]})))
     table.add_column("Passages", justify="right",
                      footer=str(sum(row["segments"] or 0 for row in rows)))
     for country in sorted({row["country"] or "" for row in rows}):
@@ -322,7 +323,7 @@ def status(json_: JsonOpt = False) -> None:
         table.add_row(country or "(no country)", *cells,
                       str(sum(row["documents"] for row in mine)),
                       str(len({row["policy"] for row in policies
-                               if (row["country"] or "") == country})),
+                               if row["policy"] and (row["country"] or "") == country})),
                       str(sum(row["segments"] or 0 for row in mine)))
     out.print(table)
     out.print("Des./Impl.: designer and implementer; Implem.: implementer; Benef.: beneficiary;"

@@ -26,7 +26,10 @@ def test_init_import_status_segments_export(tmp_path):
     status = json.loads(run_qda("status", "--json", cwd=root, check=True).stdout)
     assert {(r["country"], r["role"], r["documents"], r["segments"]) for r in status} == {
         ("Chile", "expert", 1, 2), ("Peru", "beneficiary", 1, 2)}
-    assert "Interviews by country and role" in run_qda("status", cwd=root, check=True).stdout
+    table = run_qda("status", cwd=root, check=True).stdout
+    assert "Interviews by country and role" in table
+    # roles 1 + 1, 2 interviews, no policy set (none counted), 4 passages
+    assert re.search(r"Total\s+1\s+1\s+2\s+0\s+4\b", table), table
     rows = json.loads(run_qda("--project", root, "segments", "--country", "peru", "--json",
                               check=True).stdout)
     assert [r["text"] for r in rows] == ["La voluntad política.", "Faltó presupuesto."]
