@@ -649,7 +649,7 @@ class Store:
         return _rows(self.db.execute(
             "SELECT m.id, m.segment_id, d.id AS document_id, d.name AS document,"
             " s.start_offset AS start, s.end_offset AS \"end\", c.path AS code, m.author, m.text,"
-            " m.created_at FROM memos m LEFT JOIN segments s ON s.id = m.segment_id"
+            " m.created_at, m.updated_at FROM memos m LEFT JOIN segments s ON s.id = m.segment_id"
             " LEFT JOIN documents d ON d.id = COALESCE(s.document_id, m.document_id)"
             " LEFT JOIN codes c ON c.id = m.code_id ORDER BY m.id"))
 
@@ -890,14 +890,6 @@ class Store:
                 " AND code_id = (SELECT id FROM codes WHERE path = ?) AND author = ?"
                 " ORDER BY id DESC LIMIT 1", (key, author))
 
-    def memo_list(self) -> list[sqlite3.Row]:
-        """Every memo with what it is on (passage, interview, code) and where to find it."""
-        return _rows(self.db.execute(
-            "SELECT m.id, m.segment_id, COALESCE(s.document_id, m.document_id) AS document_id,"
-            " d.name AS document, c.path AS code, m.author, m.text, m.updated_at"
-            " FROM memos m LEFT JOIN segments s ON s.id = m.segment_id"
-            " LEFT JOIN documents d ON d.id = COALESCE(s.document_id, m.document_id)"
-            " LEFT JOIN codes c ON c.id = m.code_id ORDER BY m.updated_at DESC, m.id DESC"))
 
     def retrieve(self, code: str) -> list[sqlite3.Row]:
         """Every coding of `code` or its themes, not rejected, with the part of the passage

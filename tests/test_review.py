@@ -222,7 +222,7 @@ def test_memos_on_an_interview_and_a_code_undo_and_redo(study):
     review.note("Definir mejor.", code="challenges/budget")
     assert project.store.note("ana", "document", doc) == "Entrevista larga [pausa]."
     assert project.store.note("ana", "code", "challenges/budget") == "Definir mejor."
-    assert {(m["document"], m["code"]) for m in project.store.memo_list()} == {
+    assert {(m["document"], m["code"]) for m in project.store.memo_rows()} == {
         ("CL-1", None), (None, "challenges/budget")}
     review.undo()
     assert project.store.note("ana", "code", "challenges/budget") is None

@@ -17,7 +17,7 @@ from .. import __version__, progress
 from ..analysis.labels import check_lang, group_label
 from ..analysis.quotes import attribution
 from ..errors import UsageError
-from ..privacy import People, people, safe_document_name
+from ..privacy import MARKS, People, people, safe_document_name
 from ..project import Project
 from . import word
 from .cells import write_csv
@@ -95,7 +95,7 @@ def _notes(rows: int, include_suggested: bool, lang: str) -> list[str]:
     which = words("quotes_note_suggested" if include_suggested else "quotes_note_accepted",
                   lang)
     return [words("quotes_note_rows", lang, rows=rows, which=which),
-            words("quotes_note_names", lang, mark=words("name_mark", lang)),
+            words("quotes_note_names", lang, mark=MARKS[lang]),
             words("quotes_note_written", lang, version=__version__,
                   date=long_date(datetime.now().date(), lang),
                   time=f"{datetime.now():%H:%M}")]

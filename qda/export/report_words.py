@@ -208,7 +208,6 @@ WORDS: dict[str, dict[str, Pattern]] = {
         "quotes_meta": "{document} · {policy} · {coder}, {status}",
         "memo": "Memo",
         "status_accepted": "accepted", "status_suggested": "suggested",
-        "name_mark": "[name]",
         "quotes_note_rows": "{rows} codings (passage, code, coder), sorted by code then "
                             "country; {which}.",
         "quotes_note_accepted": "accepted codings only",
@@ -408,7 +407,6 @@ WORDS: dict[str, dict[str, Pattern]] = {
         "quotes_meta": "{document} · {policy} · {coder}, {status}",
         "memo": "Memo",
         "status_accepted": "aceptada", "status_suggested": "sugerida",
-        "name_mark": "[nombre]",
         "quotes_note_rows": "{rows} codificaciones (pasaje, código, codificador), ordenadas "
                             "por código y luego por país; {which}.",
         "quotes_note_accepted": "solo codificaciones aceptadas",

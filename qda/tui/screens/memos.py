@@ -43,7 +43,9 @@ class MemosScreen(Screen):
 
     def fill(self) -> None:
         tr = self.qda.tr
-        self.memos = [dict(r) for r in self.qda.project.store.memo_list()]
+        rows = self.qda.project.store.memo_rows()  # newest first
+        self.memos = sorted((dict(r) for r in rows), key=lambda m: (m["updated_at"], m["id"]),
+                            reverse=True)
         table = self.query_one(DataTable)
         table.clear(columns=True)
         text_width = max(20, self.app.size.width - 6 - 10 - 18 - 10 - 12)
