@@ -35,7 +35,7 @@ from qda.coders.evaluate import (  # noqa: E402
     reference_curve,
 )
 from qda.errors import QdaError  # noqa: E402
-from qda.importing import import_codings, import_paths  # noqa: E402
+from qda.imports.pipeline import import_codings, import_paths  # noqa: E402
 
 TARGETS = {("rules", "axis"): " (target >= 0.70)", ("both", "axis"): " (target >= 0.80)"}
 DEV = REPO.parent / "shared" / "eval" / "seed_dev.jsonl"

@@ -30,7 +30,7 @@ from bench.corpus import generate  # noqa: E402
 from qda import init_project, open_project  # noqa: E402
 from qda.coders.autocode import autocode  # noqa: E402
 from qda.coders.rules import RuleCoder  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from bench.corpus import generate  # noqa: E402
 from qda import init_project, open_project  # noqa: E402
 from qda.coders.autocode import autocode  # noqa: E402
 from qda.errors import QdaError  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
 
 
 def reviewer(root: str, share: int, of: int, seconds: float, queue: mp.Queue) -> None:

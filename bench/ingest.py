@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import generate  # noqa: E402
 from qda import init_project  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
-from qda.nlp import pipeline  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
+from qda.text.nlp import pipeline  # noqa: E402
 
 
 def main() -> None:

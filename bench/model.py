@@ -26,7 +26,7 @@ from qda import init_project  # noqa: E402
 from qda.coders import RuleCoder, passages  # noqa: E402
 from qda.coders.autocode import autocode  # noqa: E402
 from qda.coders.training import train  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
 from qda.models import Coding  # noqa: E402
 
 

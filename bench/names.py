@@ -2,7 +2,7 @@
 
 Recall: marked name mentions wholly blanked out. False positives: capitalised words that are
 no name (sentence starts, places, institutions, months...) blanked out, as a share of all of
-them. People are gathered over every interview of the fixture, as `qda.privacy.people` does
+them. People are gathered over every interview of the fixture, as `qda.privacy.redact.people` does
 over a project. Usage: python bench/names.py [-v]
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qda.names import addressed_names, full_names, is_generic_label, metadata_names  # noqa: E402
-from qda.privacy import People  # noqa: E402
+from qda.privacy.names import addressed_names, full_names, is_generic_label, metadata_names  # noqa: E402
+from qda.privacy.redact import People  # noqa: E402
 from tests.name_fixture import HELD_OUT, INTERVIEWS, parse  # noqa: E402
 
 CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ][^\W\d_]*")
@@ -23,7 +23,7 @@ GENERIC = ["ENT", "I", "Interviewer", "Respondent"]
 
 
 def people(interviews: list[dict]) -> People:
-    """Everyone the metadata, speaker labels and texts name, as qda.privacy.people."""
+    """Everyone the metadata, speaker labels and texts name, as qda.privacy.redact.people."""
     names: list[str] = []
     for interview in interviews:
         text, _ = parse(interview["text"])

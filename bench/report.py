@@ -25,7 +25,7 @@ from bench.corpus import generate  # noqa: E402
 from qda import init_project  # noqa: E402
 from qda.export.quotes import export_quotes  # noqa: E402
 from qda.export.report import write_report  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
 from qda.models import Coding  # noqa: E402
 
 QDA = Path(sys.executable).parent / "qda"

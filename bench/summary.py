@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpus import generate  # noqa: E402
 from qda import init_project, open_project  # noqa: E402
 from qda.analysis import cooccurrence, differences, frequencies, load, summary_table  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
 from qda.models import Coding  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.summary import build  # noqa: E402
 from qda import init_project, open_project  # noqa: E402
-from qda.importing import import_paths  # noqa: E402
+from qda.imports.pipeline import import_paths  # noqa: E402
 from qda.tui.app import QdaApp  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]

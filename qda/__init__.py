@@ -6,8 +6,8 @@ The Python API notebooks use is the same the command line uses:
     >>> project = qda.open_project(".")
     >>> project.codings_frame().groupby(["axis", "country"]).size()
 """
-from .errors import QdaError
-from .project import Project, init_project, open_project
+from qda.errors import QdaError
+from qda.project import Project, init_project, open_project
 
 __all__ = ["Project", "QdaError", "init_project", "open_project"]
 __version__ = "0.1.0"

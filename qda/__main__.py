@@ -1,4 +1,4 @@
 """`python -m qda`: the same command as `qda`, for environments without the script on PATH."""
-from .cli import main
+from qda.cli import main
 
 main()

@@ -19,16 +19,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from . import progress
-from .errors import QdaError, UsageError
-from .store import store_problem
-from .textio import os_problem
-from .export.tables import export_codings
-from .models import ROLES
-from .project import Project, init_project, open_project
+from qda import progress
+from qda.errors import QdaError, UsageError
+from qda.store import store_problem
+from qda.text.files import os_problem
+from qda.export.tables import export_codings
+from qda.models import ROLES
+from qda.project import Project, init_project, open_project
 
 if TYPE_CHECKING:
-    from .importing import ImportReport
+    from qda.imports.pipeline import ImportReport
 
 app = typer.Typer(
     name="qda",
@@ -59,7 +59,7 @@ def _main(project: ProjectOpt = None,
               "--no-formula-guard", help="Write cells starting with = + - @ as they are in CSV "
               "and xlsx (by default they are kept as text so spreadsheets never run them).")
           ] = False) -> None:
-    from .export.cells import set_formula_guard
+    from qda.export.cells import set_formula_guard
     _state["project"] = project
     set_formula_guard(not no_formula_guard)
     progress.enable()  # bars on stderr, drawn only on a terminal and outside CI
@@ -150,12 +150,12 @@ def import_(
     """
     overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
                  "language": language}
-    from . import importing  # spaCy and the readers: only for commands that import
-    from .ingest import walk
+    from qda.imports import pipeline  # spaCy and the readers: only for commands that import
+    from qda.ingest import walk
     with _open() as project:
         total = sum(1 for _ in walk(paths))
         with progress.task("importing", total) as step:
-            report = importing.import_paths(project, paths, overrides,
+            report = pipeline.import_paths(project, paths, overrides,
                                             lambda name: step(1, Path(name).name),
                                             replace)
     _report(report, "imported")
@@ -179,9 +179,9 @@ def import_coded(
 
     [b]Example[/]: qda import-coded coded.csv --coder ana
     """
-    from . import importing
+    from qda.imports import pipeline
     with _open() as project:
-        report = importing.import_coded(project, file, coder or project.default_coder,
+        report = pipeline.import_coded(project, file, coder or project.default_coder,
                                         unreviewed)
     _report(report, "imported")
 
@@ -199,9 +199,9 @@ def import_codings(
 
     [b]Example[/]: qda import-codings transcripts/reference/ --coder reference
     """
-    from . import importing
+    from qda.imports import pipeline
     with _open() as project:
-        report = importing.import_codings(project, paths, coder or project.default_coder)
+        report = pipeline.import_codings(project, paths, coder or project.default_coder)
     _report(report, "coded")
 
 
@@ -227,16 +227,16 @@ def speakers(
     [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·
     qda speakers US-02 --interviewer Cynthia
     """
-    from . import importing  # spaCy and the readers: only for commands that import
+    from qda.imports import pipeline  # spaCy and the readers: only for commands that import
     with _open() as project:
         if interviewer:
             if document is None:
                 raise UsageError("--interviewer needs the document: qda speakers DOC "
                                  "--interviewer LABEL")
-            report = importing.set_interviewer(project, document, interviewer)
+            report = pipeline.set_interviewer(project, document, interviewer)
             _report(report, "re-segmented")
             return
-        rows = importing.speaker_rows(project, document)
+        rows = pipeline.speaker_rows(project, document)
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -273,9 +273,9 @@ def set_(
     if not any(values.values()):
         raise UsageError("nothing to set: give --country, --role, --policy, --sector or "
                          "--language")
-    from . import importing
+    from qda.imports import pipeline
     with _open() as project:
-        lines = importing.set_attributes(project, documents, values)
+        lines = pipeline.set_attributes(project, documents, values)
     for line in lines:
         out.print(line, highlight=False, markup=False)
 
@@ -344,7 +344,7 @@ def segments(
 
     [b]Example[/]: qda segments --country Peru --contains presupuesto
     """
-    from .ingest.metadata import canonical_country, canonical_role
+    from qda.ingest.metadata import canonical_country, canonical_role
     with _open() as project:
         frame = everything = project.segments_frame(include_interviewer=interviewer)
     for column, given, value in (("document", document, document),
@@ -410,7 +410,7 @@ def codebook_check(
 
     [b]Example[/]: qda codebook check
     """
-    from .coders import patterns
+    from qda.coders import patterns
     in_project = file is None
     if file is None:
         with _open() as project:
@@ -432,7 +432,7 @@ def codebook_check(
 def _warn_orphans(project: Project) -> None:
     """Codings left on codes the codebook lost (a theme renamed or merged in the file): the
     findings would silently leave them out."""
-    from .recode import orphans
+    from qda.codebook.edit import orphans
     for code in orphans(project):
         err.print(f"qda: warning: {code['codings']} coding(s) ({code['accepted']} accepted) and "
                   f"{code['memos']} memo(s) are on '{code['path']}', which the codebook no "
@@ -476,7 +476,7 @@ def codebook_rename(
 
     [b]Example[/]: qda codebook rename positive_factors/political_will positive_factors/leadership
     """
-    from .recode import rename_code
+    from qda.codebook.edit import rename_code
     with _open() as project:
         changed = rename_code(project, old, new)
         out.print(f"renamed {old} to {new} in {', '.join(changed)} and in the project",
@@ -499,7 +499,7 @@ def codebook_move(
 
     [b]Example[/]: qda codebook move positive_factors/political_will positive_factors/leadership
     """
-    from .recode import move_code
+    from qda.codebook.edit import move_code
     with _open() as project:
         moved = move_code(project, old, new)
         out.print(f"moved {moved.codings} coding(s) and {moved.memos} memo(s) from {old} to "
@@ -509,7 +509,7 @@ def codebook_move(
 
 
 def _retrain_hint(project: Project) -> None:
-    from .coders.training import MODEL_FILE, model_folder
+    from qda.coders.training import MODEL_FILE, model_folder
     if (model_folder(project) / MODEL_FILE).exists():
         out.print("run 'qda train' again: the saved model still knows the old code",
                   highlight=False)
@@ -530,7 +530,7 @@ def autocode(
 
     [b]Example[/]: qda autocode --coder both
     """
-    from .coders.autocode import CODERS, autocode as run
+    from qda.coders.autocode import CODERS, autocode as run
     if coder not in CODERS:
         raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
     with _open() as project:
@@ -551,7 +551,7 @@ def explain(
     [b]Example[/]: qda explain 42
     """
     from rich.text import Text
-    from .coders import RuleCoder, passages
+    from qda.coders import RuleCoder, passages
     with _open() as project:
         frame = passages(project)
         row = frame[frame.segment_id == segment]
@@ -629,7 +629,7 @@ def evaluate(
       qda evaluate --gold colleague.csv --coder rules
       qda evaluate --reference reference --learning-curve
     """
-    from .coders.evaluate import CODERS, LEVELS
+    from qda.coders.evaluate import CODERS, LEVELS
     if (reference is None) == (gold is None):
         raise UsageError("give one of --reference NAME or --gold FILE")
     if level not in LEVELS:
@@ -647,7 +647,7 @@ def evaluate(
 
 
 def _evaluate_reference(reference: str, coder: str, level: str, folds: int, json_: bool) -> None:
-    from .coders.evaluate import evaluate as run
+    from qda.coders.evaluate import evaluate as run
     with _open() as project:
         table, units = run(project, reference, coder, level, folds)
     if json_:
@@ -670,7 +670,7 @@ def _evaluate_reference(reference: str, coder: str, level: str, folds: int, json
 def _source_project() -> Path | None:
     """The project whose codebook a scratch project borrows: --project, the one around the
     current folder, or none (the packaged codebook)."""
-    from .project import find_root
+    from qda.project import find_root
     if _state["project"] is not None:
         return _state["project"]
     try:
@@ -682,7 +682,7 @@ def _source_project() -> Path | None:
 def _evaluate_gold(gold: Path, coder: str, json_: bool) -> None:
     from rich.text import Text
 
-    from .coders.evaluate import NONE, evaluate_gold
+    from qda.coders.evaluate import NONE, evaluate_gold
     found = evaluate_gold(gold, coder, _source_project())
     if json_:
         print(json.dumps({"file": str(gold), "coder": coder, **found.to_dict()}, indent=2,
@@ -729,7 +729,7 @@ def _evaluate_gold(gold: Path, coder: str, json_: bool) -> None:
 
 def _learning_curve(reference: str | None, gold: Path | None, learner: str, level: str,
                     repeats: int, json_: bool) -> None:
-    from .coders.evaluate import curve_table, gold_curve, reference_curve
+    from qda.coders.evaluate import curve_table, gold_curve, reference_curve
     if gold is not None:
         runs = gold_curve(gold, learner, _source_project(), repeats)
         metric, against = "top-axis kappa", str(gold)
@@ -774,7 +774,7 @@ def export_qdpx_cmd(
       qda export qdpx outputs/study.qdpx
       qda export qdpx outputs/study-with-suggestions.qdpx --include-suggested
     """
-    from .export.refi import write_qdpx
+    from qda.refi.writer import write_qdpx
     if output.suffix.lower() != ".qdpx":
         raise UsageError(f"the output must end in .qdpx, not '{output.name}'")
     with _open() as project:
@@ -802,8 +802,8 @@ def export_qdc_cmd(
 
     [b]Example[/]: qda export qdc outputs/codebook.qdc --lang en
     """
-    from .codebook import LANGS
-    from .export.refi import write_qdc
+    from qda.codebook.model import LANGS
+    from qda.refi.writer import write_qdc
     if output.suffix.lower() != ".qdc":
         raise UsageError(f"the output must end in .qdc, not '{output.name}'")
     if lang is not None and lang not in LANGS:
@@ -847,10 +847,10 @@ def _emit(format_: str, output: Path | None, tidy, sheets: dict, notes: list[str
             out.print(renderable)
         return
     if format_ == "xlsx":
-        from .export.workbook import write_workbook
+        from qda.export.workbook import write_workbook
         write_workbook(output, {**sheets, "Data": tidy}, notes)
     else:
-        from .export.cells import csv_text, write_text_file
+        from qda.export.cells import csv_text, write_text_file
         body = (csv_text(tidy) if format_ == "csv" else
                 tidy.to_json(orient="records", force_ascii=False, indent=2) + "\n")
         if output is None:
@@ -863,7 +863,7 @@ def _emit(format_: str, output: Path | None, tidy, sheets: dict, notes: list[str
 def _notes(command: str, cases, **options: object) -> list[str]:
     """What a written table holds, for the Notes sheet of a workbook."""
     from datetime import datetime
-    from . import __version__
+    from qda import __version__
     shown = ", ".join(f"{k}={v}" for k, v in options.items() if v not in (None, False, ()))
     return [f"qda {command}" + (f" ({shown})" if shown else ""),
             f"{len(cases.documents)} interviews, {len(cases.accepted)} accepted codings "
@@ -908,9 +908,9 @@ def summary(
       qda summary --unit segment --include-suggested
       qda summary --by policy -o outputs/summary.xlsx
     """
-    from .analysis.cases import load
-    from .analysis.frequencies import UNITS, frequencies, summary_table
-    from .export import terminal
+    from qda.analysis.cases import load
+    from qda.analysis.frequencies import UNITS, frequencies, summary_table
+    from qda.export import terminal
     fmt = _format(format_, json_, output)
     if unit not in UNITS:
         raise UsageError(f"--unit must be one of {', '.join(UNITS)}, not '{unit}'")
@@ -937,9 +937,9 @@ def study_cmd(format_: FormatOpt = None, output: OutputOpt = None, lang: LangOpt
 
     [b]Example[/]: qda study --lang es -o outputs/study.xlsx
     """
-    from .analysis.cases import load
-    from .analysis.study import study, study_table
-    from .export import terminal
+    from qda.analysis.cases import load
+    from qda.analysis.study import study, study_table
+    from qda.export import terminal
     fmt = _format(format_, json_, output)
     with _open() as project:
         cases = load(project)
@@ -972,10 +972,10 @@ def cooccur(
       qda cooccur --unit interview --level axis
       qda cooccur -o outputs/cooccurrence.csv
     """
-    from .analysis.cases import load
-    from .analysis.cooccurrence import cooccurrence
-    from .analysis.frequencies import UNITS
-    from .export import terminal
+    from qda.analysis.cases import load
+    from qda.analysis.cooccurrence import cooccurrence
+    from qda.analysis.frequencies import UNITS
+    from qda.export import terminal
     fmt = _format(format_, json_, output)
     if unit not in UNITS:
         raise UsageError(f"--unit must be one of {', '.join(UNITS)}, not '{unit}'")
@@ -1008,9 +1008,9 @@ def differences_cmd(
       qda differences
       qda differences --by role --lang es --json
     """
-    from .analysis.cases import load
-    from .analysis.differences import differences
-    from .export import terminal
+    from qda.analysis.cases import load
+    from qda.analysis.differences import differences
+    from qda.export import terminal
     fmt = _format(format_, json_, output)
     if not 0 < alpha < 1:
         raise UsageError(f"--alpha must be between 0 and 1, not {alpha}")
@@ -1037,9 +1037,9 @@ def saturation_cmd(
 
     [b]Example[/]: qda saturation --order import
     """
-    from .analysis.cases import load
-    from .analysis.saturation import saturation, saturation_points
-    from .export import terminal
+    from qda.analysis.cases import load
+    from qda.analysis.saturation import saturation, saturation_points
+    from qda.export import terminal
     fmt = _format(format_, json_, output)
     with _open() as project:
         cases = load(project)
@@ -1068,7 +1068,7 @@ def charts(
       qda charts
       qda charts --lang es --out outputs/
     """
-    from .export.charts import write_charts
+    from qda.export.charts import write_charts
     with _open() as project:
         written = write_charts(project, out_dir or project.root / "outputs", lang, order)
     for path in written:
@@ -1125,18 +1125,18 @@ def tui(
       qda tui --coder ana --lang es
       qda tui --coder bea --compare ana
     """
-    from .codebook import LANGS
+    from qda.codebook.model import LANGS
     if lang is not None and lang not in LANGS:
         raise UsageError(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("qda tui needs an interactive terminal; for scripts use the Python "
                          "API (qda.review.Review)")
-    from .tui.app import run
+    from qda.tui.app import run
     with _open() as project:
         run(project, coder or project.default_coder, lang or project.settings.language, compare)
 
 
-# -- reliability and privacy (qda/store.py backup, qda/reanchor.py, qda/anonymise.py) --------
+# -- reliability and privacy (qda/store.py backup, qda/imports/reanchor.py, qda/privacy/pseudonymise.py) --------
 @app.command()
 def backup(
     target: Annotated[Path, typer.Argument(metavar="OUT",
@@ -1178,7 +1178,7 @@ def flagged(
       qda flagged --json
       qda flagged --dismiss 12
     """
-    from .reanchor import flagged_rows
+    from qda.imports.reanchor import flagged_rows
     with _open() as project:
         if dismiss:
             with project.store.transaction():
@@ -1224,12 +1224,12 @@ def anonymise(
       qda anonymise --key ~/keys/study-key.json
       qda anonymise --reverse --key ~/keys/study-key.json
     """
-    from . import anonymise as anonymising
+    from qda.privacy import pseudonymise
     with _open() as project:
         if reverse:
-            report = anonymising.reverse(project, key)
+            report = pseudonymise.reverse(project, key)
         else:
-            report = anonymising.anonymise(project, key)
+            report = pseudonymise.anonymise(project, key)
     verb = "restored" if reverse else "anonymised"
     if not reverse and not report.documents:
         out.print("nothing to anonymise (every document already is); no key written")
@@ -1283,7 +1283,7 @@ def report(
       qda report outputs/hallazgos.docx --lang es --country Peru --country Chile
       qda report outputs/challenges.docx --axis challenges --include-suggested --appendix
     """
-    from .export.report import write_report
+    from qda.export.report import write_report
     with _open() as project:
         done = write_report(project, output, lang, axis, country, include_suggested, appendix)
         _warn_orphans(project)
@@ -1316,7 +1316,7 @@ def export_quotes_cmd(
       qda export quotes outputs/quotes.docx --lang es
       qda export quotes outputs/quotes.xlsx --include-suggested
     """
-    from .export.quotes import export_quotes
+    from qda.export.quotes import export_quotes
     with _open() as project:
         count = export_quotes(project, output, lang or project.settings.language,
                               include_suggested)
@@ -1337,7 +1337,7 @@ def train(
 
     [b]Example[/]: qda train
     """
-    from .coders.training import train as run
+    from qda.coders.training import train as run
     with _open() as project:
         trained = run(project, coder)
     meta = trained.meta
@@ -1375,7 +1375,7 @@ def next_(
 
     [b]Example[/]: qda next -n 20
     """
-    from .coders.active import ranked
+    from qda.coders.active import ranked
     with _open() as project:
         frame, source = ranked(project, n)
         nothing_yet = frame.empty and not project.store.segments(codable_only=True)
@@ -1426,7 +1426,7 @@ def agreement(
 
     [b]Example[/]: qda agreement --coder ana --coder bea --level theme
     """
-    from .analysis.agreement import compare
+    from qda.analysis.agreement import compare
     if len(coder) != 2:
         raise UsageError("give exactly two coders: --coder A --coder B")
     with _open() as project:

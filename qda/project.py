@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import codebook as codebook_mod
-from . import safeyaml
-from .codebook import Codebook
-from .errors import QdaError
-from .store import Store
+from qda.codebook import model as codebook_mod
+from qda.text import safeyaml
+from qda.codebook.model import Codebook
+from qda.errors import QdaError
+from qda.store import Store
 
 if TYPE_CHECKING:
     import pandas as pd

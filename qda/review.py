@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import QdaError
-from .project import Project
+from qda.errors import QdaError
+from qda.project import Project
 
 MACHINE_KINDS = ("rules", "model")
 LOCK_RETRIES = 5

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from .errors import QdaError
-from .models import Coding, Document, Segment
+from qda.errors import QdaError
+from qda.models import Coding, Document, Segment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,7 +110,7 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
-    # 2: edited transcripts (qda/reanchor.py). A coding whose passage is gone is kept in
+    # 2: edited transcripts (qda/imports/reanchor.py). A coding whose passage is gone is kept in
     # detached_codings with its old text until a person has dealt with it; a coding sent
     # back to review or a memo that lost its passage keeps a note (JSON: why, old text).
     """
@@ -631,7 +631,7 @@ class Store:
             " k.reviewer, k.run_id FROM codings k JOIN codes c ON c.id = k.code_id"
             " WHERE k.segment_id = ? ORDER BY c.position, k.coder", (segment_id,)))
 
-    # -- REFI-QDA exchange (qda/export/refi.py, qda/refi_import.py) ---------------------------
+    # -- REFI-QDA exchange (qda/refi/writer.py, qda/imports/refi.py) ---------------------------
     def exchange_codings(self, statuses: Sequence[str]) -> list[sqlite3.Row]:
         """Codings with these statuses and their segments' spans, in document order."""
         marks = ", ".join("?" for _ in statuses)
@@ -910,7 +910,7 @@ class Store:
             "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id"
             " WHERE s.is_interviewer = 0 ORDER BY d.name, s.position")]
 
-    # -- re-anchoring edited transcripts (qda/reanchor.py) -------------------------------------
+    # -- re-anchoring edited transcripts (qda/imports/reanchor.py) -------------------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:
         """Every coding in a document with its passage's old span and text, in order."""
         return [dict(r) for r in _rows(self.db.execute(
@@ -1038,7 +1038,7 @@ class Store:
             " WHERE m.anchor_note IS NOT NULL AND m.segment_id IS NULL ORDER BY d.name, m.id"))
         return {"detached": detached, "review": codings, "memos": memos}
 
-    # -- anonymisation (qda/anonymise.py) ------------------------------------------------------
+    # -- anonymisation (qda/privacy/pseudonymise.py) ------------------------------------------------------
     def documents_full(self) -> list[dict[str, Any]]:
         """Every document with its text and raw metadata columns, in id order."""
         return [dict(r) for r in _rows(self.db.execute(

@@ -1,4 +1,4 @@
-"""A hand-written fixture for the name finder (qda.names, qda.privacy): Spanish and English
+"""A hand-written fixture for the name finder (qda.privacy.names, qda.privacy.redact): Spanish and English
 interviews where every mention of a person is marked {{like this}}, in every form the finder
 must catch: names in the metadata and speaker labels, names after a title, the bare first
 name or surname of someone named elsewhere (with or without an article: "la {{Pamela}}"),

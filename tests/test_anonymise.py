@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from qda.anonymise import anonymise, name_forms, reverse
+from qda.privacy.pseudonymise import anonymise, name_forms, reverse
 from qda.coders.autocode import autocode
 from qda.errors import QdaError
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.models import Coding
-from qda.privacy import people
+from qda.privacy.redact import people
 from qda.project import open_project as qda_open
 
 from .conftest import run_qda, write_txt
@@ -224,7 +224,7 @@ def test_a_failed_anonymise_leaves_no_key_behind(project, tmp_path, monkeypatch)
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr("qda.anonymise.json.dump", full)
+    monkeypatch.setattr("qda.privacy.pseudonymise.json.dump", full)
     with pytest.raises(QdaError, match="disk is full"):
         anonymise(project, tmp_path / "k.json")
     assert not (tmp_path / "k.json").exists() and not list(tmp_path.glob(".k.json*"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qda import store as store_mod
 from qda.coders.autocode import autocode
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.store import Store
 
 from .conftest import SUBPROCESS_ENV, run_qda, write_txt

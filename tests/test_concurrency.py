@@ -14,7 +14,7 @@ import qda
 from bench.corpus import generate
 from qda.coders.autocode import autocode
 from qda.errors import QdaError
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.store import Store
 
 from .conftest import QDA, SUBPROCESS_ENV

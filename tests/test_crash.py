@@ -20,10 +20,10 @@ import pytest
 import qda
 from bench.corpus import generate
 from qda.coders.autocode import autocode
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.ingest import read_document
 from qda.project import DEFAULT_INTERVIEWERS
-from qda.segment import segment_document
+from qda.text.segment import segment_document
 from qda.store import SCHEMA_VERSION, Store
 
 from .conftest import QDA, SUBPROCESS_ENV

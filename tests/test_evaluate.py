@@ -17,7 +17,7 @@ from qda.coders.gold import read_gold
 from qda.coders.model import ModelCoder
 from qda.coders.rules import RuleCoder
 from qda.errors import QdaError
-from qda.importing import import_coded, import_codings, import_paths
+from qda.imports.pipeline import import_coded, import_codings, import_paths
 
 from .conftest import REPO, run_qda
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 import qda
 from qda.errors import QdaError
-from qda.importing import import_codings, import_paths
+from qda.imports.pipeline import import_codings, import_paths
 from qda.ingest import read_document
-from qda.segment import segment_document
+from qda.text.segment import segment_document
 
 from .conftest import run_qda, write_txt
 
@@ -187,7 +187,7 @@ def alias_bomb(levels: int = 9) -> str:
 def test_a_yaml_alias_bomb_is_refused_quickly_in_front_matter_and_codebook(project, tmp_path):
     import tracemalloc
 
-    from qda import codebook
+    from qda.codebook import model as codebook
     bomb = alias_bomb()
     assert len(bomb.encode()) < 1100
     folder = tmp_path / "in"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import zipfile
 
-from qda.importing import import_coded, import_codings, import_paths
+from qda.imports.pipeline import import_coded, import_codings, import_paths
 
 from .conftest import write_txt
 

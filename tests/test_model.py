@@ -18,7 +18,7 @@ from qda.coders.autocode import autocode
 from qda.coders.model import ModelCoder
 from qda.coders.training import load, model_folder, train, training_set
 from qda.errors import QdaError
-from qda.importing import import_codings, import_paths
+from qda.imports.pipeline import import_codings, import_paths
 
 from .conftest import REPO, run_qda, write_txt
 

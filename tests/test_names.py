@@ -1,12 +1,12 @@
-"""The one name finder (qda.names, qda.privacy) on a fixture of its own: recall and false
+"""The one name finder (qda.privacy.names, qda.privacy.redact) on a fixture of its own: recall and false
 positives as the issue's targets ask, and the forms it must catch."""
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
 
-from qda.names import addressed_names, full_names
-from qda.privacy import People
+from qda.privacy.names import addressed_names, full_names
+from qda.privacy.redact import People
 
 from .name_fixture import HELD_OUT, INTERVIEWS
 
@@ -54,7 +54,7 @@ def test_report_and_quote_exports_print_none_of_the_fixture_names(project, tmp_p
 
     from qda.export.quotes import export_quotes
     from qda.export.report import write_report
-    from qda.importing import import_paths
+    from qda.imports.pipeline import import_paths
     from qda.models import Coding
 
     from .conftest import write_txt

@@ -7,7 +7,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import qda
-from qda.importing import import_codings, import_paths
+from qda.imports.pipeline import import_codings, import_paths
 
 from .conftest import REPO
 

@@ -16,9 +16,9 @@ from qda.errors import QdaError
 from qda.export.cells import csv_safe, set_formula_guard
 from qda.export.tables import export_codings
 from qda.export.workbook import write_workbook
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.models import Coding
-from qda.textio import atomic_file, write_atomic
+from qda.text.files import atomic_file, write_atomic
 
 from .conftest import run_qda, write_txt
 

@@ -9,7 +9,7 @@ import pytest
 from qda.errors import QdaError
 from qda.ingest import read_document
 from qda.models import Document
-from qda.textio import decode
+from qda.text.files import decode
 
 INTERVIEWERS = {"ENT", "Entrevistadora", "Interviewer"}
 BODY = ("[00:00:05] ENT: Buenos días, ¿cómo está?\n\n"
@@ -273,7 +273,7 @@ def test_docx_table_rows_of_a_participante_are_kept(tmp_path):
 
 
 def test_headings_rules_and_page_footers_are_notes_kept_in_the_text(tmp_path):
-    from qda.segment import segment_document
+    from qda.text.segment import segment_document
     path = tmp_path / "manual.md"
     body = ("## **Manual de Checkpoints para Líderes**\n\n"
             "ENT: ¿Qué funcionó?\n\n"

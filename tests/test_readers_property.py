@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from qda.errors import QdaError
 from qda.ingest import read_document
-from qda.segment import segment_document
+from qda.text.segment import segment_document
 
 LINES = st.lists(st.one_of(
     st.text(max_size=80),

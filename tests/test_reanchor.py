@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from qda.importing import import_codings, import_paths
+from qda.imports.pipeline import import_codings, import_paths
 from qda.models import Coding
-from qda.reanchor import locate
+from qda.imports.reanchor import locate
 
 from .conftest import run_qda, write_txt
 

@@ -5,9 +5,9 @@ import pytest
 
 from qda.analysis import frequencies, load
 from qda.errors import QdaError, UsageError
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.models import Coding
-from qda.recode import move_code, orphans, rename_code
+from qda.codebook.edit import move_code, orphans, rename_code
 
 from .conftest import run_qda, write_txt
 

@@ -18,12 +18,13 @@ import pytest
 import xmlschema
 
 import qda
-from qda import archives, codebook
+from qda.codebook import model as codebook
+from qda.text import archives
 from qda.errors import QdaError
-from qda.export.refi import write_qdc, write_qdpx
-from qda.importing import import_codings, import_paths
+from qda.refi.writer import write_qdc, write_qdpx
+from qda.imports.pipeline import import_codings, import_paths
 from qda.models import Coding
-from qda.refi_import import import_codebook, import_project
+from qda.imports.refi import import_codebook, import_project
 
 from .conftest import REPO, run_qda
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qda.errors import QdaError
-from qda.refi_import import import_project
+from qda.imports.refi import import_project
 
 from .conftest import run_qda
 from .test_refi import ANA, QUOTES, TRAP_TEXT, guid, make_qdpx, project_xml, trap_project

@@ -24,9 +24,9 @@ from qda.errors import UsageError
 from qda.export.quotes import COLUMNS, export_quotes
 from qda.export.report import write_report
 from qda.export.report_words import ROLE_PEOPLE, Phrases, date_span, long_date, percent
-from qda.importing import import_codings, import_paths
+from qda.imports.pipeline import import_codings, import_paths
 from qda.models import Coding
-from qda.privacy import People, people
+from qda.privacy.redact import People, people
 
 from .conftest import REPO, run_qda, write_txt
 

@@ -9,7 +9,7 @@ import pytest
 
 from qda import open_project
 from qda.errors import QdaError
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.models import Coding
 from qda.review import Review
 

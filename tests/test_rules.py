@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
-from qda import codebook, init_project
+from qda import init_project
+from qda.codebook import model as codebook
 from qda.coders import RuleCoder, passages
 from qda.coders.autocode import autocode
 from qda.coders.patterns import Patterns, _compile
 from qda.coders.patterns import problems as pattern_problems
 from qda.coders.workers import suggest_encoded
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 
 from .conftest import REPO, run_qda, write_txt
 

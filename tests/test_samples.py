@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 import qda
-from qda import codebook
-from qda.importing import import_codings, import_paths
+from qda.codebook import model as codebook
+from qda.imports.pipeline import import_codings, import_paths
 from qda.ingest import coded
 
 from .conftest import REPO

@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from qda import progress
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.ingest import metadata
 
 from .conftest import QDA, SUBPROCESS_ENV, run_qda

@@ -6,8 +6,8 @@ import sqlite3
 import pytest
 
 from qda.models import Document, Paragraph, Segment
-from qda.nlp import detect_language, lemma
-from qda.segment import MAX_CHARS, segment_document
+from qda.text.nlp import detect_language, lemma
+from qda.text.segment import MAX_CHARS, segment_document
 from qda.store import SCHEMA_VERSION, Store
 
 

@@ -8,7 +8,7 @@ import openpyxl
 from rich.console import Console
 
 from qda import cli
-from qda.importing import import_paths, set_attributes, speaker_rows
+from qda.imports.pipeline import import_paths, set_attributes, speaker_rows
 from qda.ingest import read_document
 from qda.ingest.speakers import settle
 from qda.models import Coding

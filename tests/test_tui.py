@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from qda import open_project
-from qda.importing import import_paths
+from qda.imports.pipeline import import_paths
 from qda.models import Coding
 from qda.tui.app import QdaApp
 from qda.tui.screens.coding import CodingScreen
@@ -271,7 +271,7 @@ def brackets(project):
             Coding(first, "sustainability/budget", "rules", "rules", "suggested", 0.5, words),
             Coding(second, "positive_factors/political_will", "rules", "rules", "suggested",
                    0.7)])
-    from qda.recode import add_theme
+    from qda.codebook.edit import add_theme
     add_theme(project, "challenges/water", {"es": "Agua [sic]", "en": "Water [sic]"},
               "Falta de agua [risas].")
     return project, first, second
@@ -448,7 +448,7 @@ def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
     import zipfile
     from xml.etree import ElementTree
 
-    from qda.export.refi import write_qdpx
+    from qda.refi.writer import write_qdpx
     from qda.export.tables import export_codings
     project, (will, *_) = study
     segment = project.store.segment(will)

@@ -17,12 +17,12 @@ tables share one read of the store) and returns a DataFrame:
 Accepted codings count; pending machine suggestions only with `include_suggested`, and
 then in columns of their own.
 """
-from .cases import CaseData, load
-from .cooccurrence import cooccurrence
-from .differences import differences, freeman_halton, group_test
-from .frequencies import frequencies, ranked_codes, summary_table
-from .saturation import saturation, saturation_points
-from .study import study, study_table
+from qda.analysis.cases import CaseData, load
+from qda.analysis.cooccurrence import cooccurrence
+from qda.analysis.differences import differences, freeman_halton, group_test
+from qda.analysis.frequencies import frequencies, ranked_codes, summary_table
+from qda.analysis.saturation import saturation, saturation_points
+from qda.analysis.study import study, study_table
 
 __all__ = ["CaseData", "cooccurrence", "differences", "freeman_halton", "frequencies",
            "group_test", "load", "ranked_codes", "saturation", "saturation_points", "study",

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from ..errors import QdaError, UsageError
-from ..project import Project
+from qda.errors import QdaError, UsageError
+from qda.project import Project
 
 LEVELS = ("axis", "theme")
 UNITS = ("segment", "document")

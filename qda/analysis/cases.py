@@ -13,9 +13,9 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..codebook import Code, Codebook
-from ..project import Project
-from .labels import BY, NONE
+from qda.codebook.model import Code, Codebook
+from qda.project import Project
+from qda.analysis.labels import BY, NONE
 
 MACHINE_KINDS = ("rules", "model")
 DOCUMENT_COLUMNS = ["document", *BY, "language", "date", "order", "passages", "participants",

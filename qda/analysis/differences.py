@@ -15,10 +15,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..project import Project
-from .cases import CaseData, as_cases
-from .frequencies import ANY, frequencies, ranked_codes
-from .labels import (NONE, TOTAL, check_by, check_lang, noun, number, spanish_article,
+from qda.project import Project
+from qda.analysis.cases import CaseData, as_cases
+from qda.analysis.frequencies import ANY, frequencies, ranked_codes
+from qda.analysis.labels import (NONE, TOTAL, check_by, check_lang, noun, number, spanish_article,
                      text)
 
 MAX_TABLES = 200_000  # beyond this many tables, a seeded Monte Carlo estimate stands in

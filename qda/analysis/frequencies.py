@@ -13,10 +13,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..project import Project
-from .cases import CaseData, as_cases, axis_of
-from .labels import TOTAL, check_by, check_lang, group_label, group_order, text
+from qda.errors import UsageError
+from qda.project import Project
+from qda.analysis.cases import CaseData, as_cases, axis_of
+from qda.analysis.labels import TOTAL, check_by, check_lang, group_label, group_order, text
 
 ANY = "*"  # the row of interviews and passages with any code at all
 UNITS = ("interview", "segment")

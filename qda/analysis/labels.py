@@ -6,9 +6,9 @@ speaks the language asked for with `--lang`.
 """
 from __future__ import annotations
 
-from ..codebook import LANGS
-from ..errors import UsageError
-from ..models import ROLES
+from qda.codebook.model import LANGS
+from qda.errors import UsageError
+from qda.models import ROLES
 
 BY = ("country", "role", "policy", "sector")
 NONE = "(none)"  # the group of interviews without a value for the attribute

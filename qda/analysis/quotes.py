@@ -21,8 +21,8 @@ from typing import Callable, Iterable
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..errors import QdaError
-from ..privacy import People
+from qda.errors import QdaError
+from qda.privacy.redact import People
 
 READABLE = (120, 520)  # characters: a quote a reader takes in at once
 MAX_CHARS = 700        # a passage without a clear carrying sentence is cut here
@@ -118,7 +118,7 @@ class Alignment:
 
 def attribution(role: str | None, country: str | None, lang: str) -> str:
     """'(Designer and Implementer, Peru)' or '(Persona experta, Perú)'; never a name."""
-    from ..export.report_words import attribution as said
+    from qda.export.report_words import attribution as said
     return said(role, country, lang)
 
 
@@ -217,7 +217,7 @@ class Fit:
     def __init__(self, codebook=None):
         self._coder = None
         if codebook is not None:
-            from ..coders.rules import RuleCoder
+            from qda.coders.rules import RuleCoder
             try:
                 self._coder = RuleCoder(codebook)
             except QdaError:  # broken pattern files: fit falls back to stored evidence

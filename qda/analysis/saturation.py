@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..project import Project
-from .cases import CaseData, as_cases
-from .labels import check_lang, group_label, group_order, text
+from qda.errors import UsageError
+from qda.project import Project
+from qda.analysis.cases import CaseData, as_cases
+from qda.analysis.labels import check_lang, group_label, group_order, text
 
 ORDERS = ("date", "import")
 ALL = "all"

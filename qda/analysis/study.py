@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..project import Project
-from .cases import CaseData, as_cases
-from .labels import NONE, TOTAL, check_lang, group_label, group_order, text
+from qda.project import Project
+from qda.analysis.cases import CaseData, as_cases
+from qda.analysis.labels import NONE, TOTAL, check_lang, group_label, group_order, text
 
 MEASURES = ("policies", "interviews", "participants")
 

@@ -1,5 +1,5 @@
 """Coders that suggest codes for passages, all with the interface in `base.py`."""
-from .base import Coder, Suggestion, passages
-from .rules import RuleCoder
+from qda.coders.base import Coder, Suggestion, passages
+from qda.coders.rules import RuleCoder
 
 __all__ = ["Coder", "RuleCoder", "Suggestion", "passages"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import QdaError
-from ..project import Project
-from .base import passages
-from .training import load, model_folder, MODEL_FILE
+from qda.errors import QdaError
+from qda.project import Project
+from qda.coders.base import passages
+from qda.coders.training import load, model_folder, MODEL_FILE
 
 
 def ranked(project: Project, limit: int | None = None, coder: str | None = None

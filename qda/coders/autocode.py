@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..project import Project
-from . import patterns
-from .base import passages
-from .rules import RuleCoder
-from .workers import suggest_encoded
+from qda.project import Project
+from qda.coders import patterns
+from qda.coders.base import passages
+from qda.coders.rules import RuleCoder
+from qda.coders.workers import suggest_encoded
 
 if TYPE_CHECKING:
-    from .model import ModelCoder
+    from qda.coders.model import ModelCoder
 
 CODERS = ("rules", "model", "both")
 # Whose pending suggestions a run replaces: the ensemble supersedes both of its parts.
@@ -32,7 +32,7 @@ def make_coder(project: Project, name: str) -> tuple[RuleCoder | ModelCoder, lis
     if name == "rules":
         return RuleCoder(project.codebook), []
     # scikit-learn and skops take a second to import: not for rules
-    from .training import MODEL_FILE, bootstrap, load, model_folder
+    from qda.coders.training import MODEL_FILE, bootstrap, load, model_folder
     if not (model_folder(project) / MODEL_FILE).exists():
         # nobody ran 'qda train': the model learns now from the rules' confident decisions
         # over this project's passages (and any decisions people made)

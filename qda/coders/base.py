@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from ..project import Project
+from qda.project import Project
 
 PASSAGE_COLUMNS = ["segment_id", "document", "text", "language", "question", "previous_question",
                    "place"]

@@ -21,16 +21,16 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from .. import progress
-from ..errors import QdaError
-from ..models import AXES
-from ..project import Project
-from .autocode import autocode
-from .base import Coder, Suggestion, passages
-from .gold import GOLD_CODER, GoldPassage, load_gold, read_gold, scratch_project
-from .model import ModelCoder
-from .rules import RuleCoder
-from .training import training_set
+from qda import progress
+from qda.errors import QdaError
+from qda.models import AXES
+from qda.project import Project
+from qda.coders.autocode import autocode
+from qda.coders.base import Coder, Suggestion, passages
+from qda.coders.gold import GOLD_CODER, GoldPassage, load_gold, read_gold, scratch_project
+from qda.coders.model import ModelCoder
+from qda.coders.rules import RuleCoder
+from qda.coders.training import training_set
 
 LEVELS = ("axis", "theme")
 CODERS = ("rules", "model", "both")

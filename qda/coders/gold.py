@@ -15,14 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook
-from ..codebook import load as load_codebook
-from ..errors import QdaError
-from ..importing import ImportReport, add_coded_document
-from ..ingest import coded
-from ..ingest.metadata import _slug, normalise_attributes
-from ..models import AXES, CASE_ATTRIBUTES, Coding
-from ..project import SETTINGS_FILE, Project, Settings, init_project
+from qda.codebook.model import Codebook
+from qda.codebook.model import load as load_codebook
+from qda.errors import QdaError
+from qda.imports.pipeline import ImportReport, add_coded_document
+from qda.ingest import coded
+from qda.ingest.metadata import _slug, normalise_attributes
+from qda.models import AXES, CASE_ATTRIBUTES, Coding
+from qda.project import SETTINGS_FILE, Project, Settings, init_project
 
 REQUIRED = ("text", "axis")
 GOLD_CODER = "gold"  # whose codings the gold labels become when a learner trains on them

@@ -28,15 +28,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from .. import progress
-from ..codebook import Codebook
-from ..errors import QdaError
-from ..models import AXES
-from ..nlp import lemma
-from . import patterns as pattern_data
-from .base import Suggestion
-from .rules import RuleCoder
-from .workers import suggest_encoded
+from qda import progress
+from qda.codebook.model import Codebook
+from qda.errors import QdaError
+from qda.models import AXES
+from qda.text.nlp import lemma
+from qda.coders import patterns as pattern_data
+from qda.coders.base import Suggestion
+from qda.coders.rules import RuleCoder
+from qda.coders.workers import suggest_encoded
 
 MIN_POSITIVES = 6  # fewer accepted examples than this: the code is left to the rules
 MIN_DOCUMENTS = 2  # ... and they must come from more than one interview

@@ -23,11 +23,11 @@ import yaml
 from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher
 
-from .. import codebook as codebook_mod
-from ..codebook import Codebook, _LineLoader, strip_lines
-from ..errors import QdaError
-from ..models import AXES
-from ..nlp import LANGUAGES, lemma, lemma_table, pipeline
+from qda.codebook import model as codebook_mod
+from qda.codebook.model import Codebook, _LineLoader, strip_lines
+from qda.errors import QdaError
+from qda.models import AXES
+from qda.text.nlp import LANGUAGES, lemma, lemma_table, pipeline
 
 FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
 FUZZY_CUTOFF = 88.0

@@ -21,11 +21,11 @@ from typing import Any, NamedTuple
 import pandas as pd
 from spacy.tokens import Doc
 
-from ..codebook import Codebook
-from ..models import AXES
-from . import patterns as pattern_data
-from .base import Suggestion
-from .patterns import Patterns, Phrase, Word, fold
+from qda.codebook.model import Codebook
+from qda.models import AXES
+from qda.coders import patterns as pattern_data
+from qda.coders.base import Suggestion
+from qda.coders.patterns import Patterns, Phrase, Word, fold
 
 CUE_WEIGHT = 1.0
 TOKEN_WEIGHT = 1.0

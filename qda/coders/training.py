@@ -21,15 +21,15 @@ import numpy as np
 import pandas as pd
 import skops.io as sio
 
-from ..codebook import Codebook
-from ..errors import QdaError
-from ..project import Project
-from ..textio import write_atomic
-from .base import Suggestion
-from .base import passages as all_passages
-from .model import CodeModel, ModelCoder, rule_suggestions
-from .patterns import patterns_hash
-from .rules import RuleCoder
+from qda.codebook.model import Codebook
+from qda.errors import QdaError
+from qda.project import Project
+from qda.text.files import write_atomic
+from qda.coders.base import Suggestion
+from qda.coders.base import passages as all_passages
+from qda.coders.model import CodeModel, ModelCoder, rule_suggestions
+from qda.coders.patterns import patterns_hash
+from qda.coders.rules import RuleCoder
 
 WEAK_MIN_CONFIDENCE = 0.3  # a rule decision this sure teaches the model (chosen on data)
 HUMAN_WEIGHT = 4.0  # a person's decision counts this many times a rule decision

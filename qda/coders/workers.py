@@ -18,8 +18,8 @@ import orjson
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .. import progress
-from .base import Coder
+from qda import progress
+from qda.coders.base import Coder
 
 PROCESSES = 2
 PARALLEL_MIN_CHARS = 2_000_000  # about 300k words: below this, forking costs more than it saves

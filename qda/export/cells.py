@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..textio import atomic_file
+from qda.text.files import atomic_file
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _guard = {"on": True}

@@ -18,13 +18,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from ..analysis.cases import CaseData, as_cases
-from ..analysis.frequencies import ANY, frequencies, ranked_codes
-from ..analysis.labels import TOTAL, check_lang, noun, text
-from ..analysis.saturation import ALL, saturation
-from ..errors import QdaError
-from ..project import Project
-from ..textio import atomic_file
+from qda.analysis.cases import CaseData, as_cases
+from qda.analysis.frequencies import ANY, frequencies, ranked_codes
+from qda.analysis.labels import TOTAL, check_lang, noun, text
+from qda.analysis.saturation import ALL, saturation
+from qda.errors import QdaError
+from qda.project import Project
+from qda.text.files import atomic_file
 
 FORMATS = ("png", "svg")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")

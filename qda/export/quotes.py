@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__, progress
-from ..analysis.labels import check_lang, group_label
-from ..analysis.quotes import attribution
-from ..errors import UsageError
-from ..privacy import MARKS, People, people, safe_document_name
-from ..project import Project
-from . import word
-from .cells import write_csv
-from .report_words import QUOTE_MARKS, long_date, words
-from .workbook import write_workbook
+from qda import __version__, progress
+from qda.analysis.labels import check_lang, group_label
+from qda.analysis.quotes import attribution
+from qda.errors import UsageError
+from qda.privacy.redact import MARKS, People, people, safe_document_name
+from qda.project import Project
+from qda.export import word
+from qda.export.cells import write_csv
+from qda.export.report_words import QUOTE_MARKS, long_date, words
+from qda.export.workbook import write_workbook
 
 COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
            "language", "document", "segment_id", "start", "end", "text", "attribution",

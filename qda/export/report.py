@@ -22,19 +22,19 @@ import pandas as pd
 from docx.document import Document
 from docx.text.paragraph import Paragraph
 
-from .. import __version__, progress
-from ..analysis.cases import CaseData, load
-from ..analysis.differences import differences
-from ..analysis.frequencies import ANY, frequencies, ranked_codes
-from ..analysis.labels import NONE, TOTAL, check_lang, group_label, group_order, text
-from ..analysis.quotes import CANDIDATE_COLUMNS, Fit, LeftOut, Quote, QuoteChooser
-from ..analysis.study import study
-from ..errors import QdaError, UsageError
-from ..privacy import people
-from ..project import Project
-from . import word
-from .charts import heatmap
-from .report_words import (LARGE_GROUP, QUOTE_MARKS, Phrases, attribution, capital, count,
+from qda import __version__, progress
+from qda.analysis.cases import CaseData, load
+from qda.analysis.differences import differences
+from qda.analysis.frequencies import ANY, frequencies, ranked_codes
+from qda.analysis.labels import NONE, TOTAL, check_lang, group_label, group_order, text
+from qda.analysis.quotes import CANDIDATE_COLUMNS, Fit, LeftOut, Quote, QuoteChooser
+from qda.analysis.study import study
+from qda.errors import QdaError, UsageError
+from qda.privacy.redact import people
+from qda.project import Project
+from qda.export import word
+from qda.export.charts import heatmap
+from qda.export.report_words import (LARGE_GROUP, QUOTE_MARKS, Phrases, attribution, capital, count,
                            date_span, decimal, listing, long_date, lower, number_word, percent,
                            person, words)
 
@@ -334,7 +334,7 @@ class _Chapter:
 
     def _agreement(self) -> None:
         """Agreement figures when two people coded the same passages."""
-        from ..analysis.agreement import compare, human_coders
+        from qda.analysis.agreement import compare, human_coders
         coders = human_coders(self.project)
         if len(coders) < 2:
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from ..analysis.labels import NONE, group_label
+from qda.analysis.labels import NONE, group_label
 
 Pattern = str | tuple[str, ...]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
-from ..project import Project
-from .cells import write_csv
+from qda.errors import UsageError
+from qda.project import Project
+from qda.export.cells import write_csv
 
 CODING_COLUMNS = ["document", "segment_id", "start", "end", "text", "code", "axis", "theme",
                   "coder", "kind", "confidence", "status", "country", "role", "policy",
@@ -23,7 +23,7 @@ def export_codings(project: Project, out: Path, status: str | None = None) -> in
                          f"name the file .csv or .xlsx")
     frame = project.codings_frame(status=status)[CODING_COLUMNS]
     if suffix == ".xlsx":
-        from .workbook import write_workbook
+        from qda.export.workbook import write_workbook
         write_workbook(out, {"Codings": frame}, [
             f"One row per coding{f' with status {status}' if status else ''}: "
             f"{len(frame)} rows. start and end are character offsets into the transcript."])

@@ -15,8 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.frequencies import ANY, TOTAL, ranked_codes
-from ..analysis.labels import noun, text
+from qda.analysis.frequencies import ANY, TOTAL, ranked_codes
+from qda.analysis.labels import noun, text
 
 LABEL_MIN = 18
 GAP = 2  # the space rich leaves between two columns of these tables

@@ -23,8 +23,8 @@ from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from ..errors import QdaError
-from ..textio import atomic_file
+from qda.errors import QdaError
+from qda.text.files import atomic_file
 
 TABLE_STYLE = "Light Grid Accent 1"
 TEXT_WIDTH = 6.0  # inches between the margins of the default page

@@ -10,9 +10,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import progress
-from ..textio import atomic_file
-from .cells import guarding, risky
+from qda import progress
+from qda.text.files import atomic_file
+from qda.export.cells import guarding, risky
 
 MAX_WIDTH = 60
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..errors import QdaError
-from ..models import Document
-from . import docx, subtitles, text
-from .metadata import SIDECAR, Sidecars, merge
-from .transcript import label_key
+from qda.errors import QdaError
+from qda.models import Document
+from qda.ingest import docx, subtitles, text
+from qda.ingest.metadata import SIDECAR, Sidecars, merge
+from qda.ingest.transcript import label_key
 
 Reader = Callable[[Path, set[str]], tuple[Document, dict]]
 READERS: dict[str, Reader] = {

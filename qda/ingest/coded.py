@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import QdaError
-from ..textio import csv_delimiter, decode, normalise, read_bytes
+from qda.errors import QdaError
+from qda.text.files import csv_delimiter, decode, normalise, read_bytes
 
 REQUIRED = ("document", "text", "codes")
 

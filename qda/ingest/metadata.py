@@ -10,11 +10,11 @@ from typing import Any
 
 import yaml
 
-from .. import safeyaml
-from ..errors import QdaError
-from ..models import ROLES
-from ..nlp import LANGUAGES
-from ..textio import csv_delimiter, decode, normalise, read_bytes
+from qda.text import safeyaml
+from qda.errors import QdaError
+from qda.models import ROLES
+from qda.text.nlp import LANGUAGES
+from qda.text.files import csv_delimiter, decode, normalise, read_bytes
 
 SIDECAR = "interviews.csv"
 _ROLE_ALIASES = {

@@ -12,10 +12,10 @@ from pathlib import Path
 import srt
 import webvtt
 
-from ..errors import QdaError
-from ..models import Document
-from ..textio import normalise, read_text
-from .transcript import TURN_LINE, Turn, label_key, match_turn, render, speaker_keys
+from qda.errors import QdaError
+from qda.models import Document
+from qda.text.files import normalise, read_text
+from qda.ingest.transcript import TURN_LINE, Turn, label_key, match_turn, render, speaker_keys
 
 _TAG = re.compile(r"</?[^>]+>")
 

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..models import Document, Paragraph
-from ..textio import content_hash
+from qda.models import Document, Paragraph
+from qda.text.files import content_hash
 
 # `[00:01:02] LABEL: text` at the start of a line; the label is a short name or tag.
 TURN_LINE = re.compile(

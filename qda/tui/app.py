@@ -15,18 +15,18 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from ..codebook import Codebook
-from ..errors import QdaError
-from ..project import Project, open_project
-from ..review import MACHINE_KINDS, Review, StoreGone
-from ..ui_labels import ui
-from .app_text import translate_bindings
-from .screens.codebook import CodebookScreen
-from .screens.coding import CodingScreen
-from .screens.dialogs import CodeIndex, HelpScreen, topic_words
-from .screens.interviews import InterviewsScreen
-from .screens.memos import MemosScreen
-from .screens.summary import SummaryScreen
+from qda.codebook.model import Codebook
+from qda.errors import QdaError
+from qda.project import Project, open_project
+from qda.review import MACHINE_KINDS, Review, StoreGone
+from qda.ui_labels import ui
+from qda.tui.app_text import translate_bindings
+from qda.tui.screens.codebook import CodebookScreen
+from qda.tui.screens.coding import CodingScreen
+from qda.tui.screens.dialogs import CodeIndex, HelpScreen, topic_words
+from qda.tui.screens.interviews import InterviewsScreen
+from qda.tui.screens.memos import MemosScreen
+from qda.tui.screens.summary import SummaryScreen
 
 LANGS = ("es", "en")
 STORE_CHECK_S = 2.0  # how often the store file is checked to still be the project's
@@ -116,7 +116,7 @@ class QdaApp(App):
     # -- the review queue (`qda next` order for me), read on a thread with its own connection
     @work(thread=True, exclusive=True, group="queue")
     def fill_queue(self) -> None:
-        from ..coders.active import next_segments  # here: the model's libraries load aside
+        from qda.coders.active import next_segments  # here: the model's libraries load aside
         try:
             with open_project(self.project.root) as own:
                 order = next_segments(own, coder=self.review.coder)

@@ -14,16 +14,16 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...errors import QdaError
-from ...models import AXES, ROLES
-from ...review import Action, PassageView, StoreGone, view_of
-from ..app_text import translated
-from ..widgets.passage_panel import PassagePanel, axis_colour, code_label
-from ..widgets.transcript import Mark, Transcript
-from .dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
+from qda.errors import QdaError
+from qda.models import AXES, ROLES
+from qda.review import Action, PassageView, StoreGone, view_of
+from qda.tui.app_text import translated
+from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label
+from qda.tui.widgets.transcript import Mark, Transcript
+from qda.tui.screens.dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
 
 if TYPE_CHECKING:
-    from ..app import QdaApp
+    from qda.tui.app import QdaApp
 
 AXIS_LETTERS = {axis: axis[0].upper() for axis in AXES}  # P C S L R
 _WORD = re.compile(r"\S+")
@@ -133,7 +133,7 @@ class CodingScreen(Screen):
                 self.qda.tr("This interview has no respondent passages."))
 
     def _mark(self, view: PassageView) -> Mark:
-        book = self.qda.codebook
+        book = self.qda.codebook.model
         axes = []
         for code in view.codes:
             axis = code.split("/")[0]
@@ -190,7 +190,7 @@ class CodingScreen(Screen):
             position += f" · {segment.time}"
         selection = self.texts[sid][self.selection[0]:self.selection[1]] \
             if self.selection else None
-        self.query_one(PassagePanel).show(view, book=self.qda.codebook, lang=self.qda.lang,
+        self.query_one(PassagePanel).show(view, book=self.qda.codebook.model, lang=self.qda.lang,
                                           position=position, selected=self.selected,
                                           compare=compare, other=other, base=base,
                                           text=self.texts[sid], selection=selection)
@@ -379,7 +379,7 @@ class CodingScreen(Screen):
 
         def done(code: str | None) -> None:
             if code and code.startswith(NEW):
-                from .codebook import NewCodeDialog
+                from qda.tui.screens.codebook import NewCodeDialog
                 self.app.push_screen(NewCodeDialog(code[len(NEW):]),
                                      lambda made: made and done(made))
             elif code:
@@ -395,7 +395,7 @@ class CodingScreen(Screen):
         if not view or not view.codes:
             self.notify(self.qda.tr("this passage has no code of yours to remove"), timeout=3)
             return
-        book, lang = self.qda.codebook, self.qda.lang
+        book, lang = self.qda.codebook.model, self.qda.lang
 
         def done(code: str | None) -> None:
             if code:

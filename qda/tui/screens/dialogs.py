@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...codebook import Code
-from ...ui_labels import ui
+from qda.codebook.model import Code
+from qda.ui_labels import ui
 
 PICKER_LIMIT = 40
 NEW = "\x00new:"  # the picker's answer when the person asks for a new code

@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ...models import ROLES
-from ..app_text import translated
+from qda.models import ROLES
+from qda.tui.app_text import translated
 
 if TYPE_CHECKING:
-    from ..app import QdaApp
+    from qda.tui.app import QdaApp
 
 COLUMNS = [("name", "ID"), ("country", "Country"), ("role", "Role"), ("policy", "Policy"),
            ("language", "Lang"), ("passages", "Passages"), ("share", "Reviewed")]

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..app_text import plain, translated
+from qda.tui.app_text import plain, translated
 
 if TYPE_CHECKING:
-    from ..app import QdaApp
+    from qda.tui.app import QdaApp
 
 
 class MemosScreen(Screen):
@@ -76,7 +76,7 @@ class MemosScreen(Screen):
         if memo["document_id"] is not None:
             self.qda.open_interview(memo["document_id"], memo["segment_id"])
         elif memo["code"]:
-            from .codebook import CodebookScreen
+            from qda.tui.screens.codebook import CodebookScreen
             self.app.push_screen(CodebookScreen())
             self.app.call_after_refresh(lambda: self.app.screen.fill(memo["code"]))
 

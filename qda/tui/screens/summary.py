@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..app_text import translated
+from qda.tui.app_text import translated
 
 if TYPE_CHECKING:
-    from ..app import QdaApp
+    from qda.tui.app import QdaApp
 
 
 class SummaryScreen(Screen):
@@ -47,8 +47,8 @@ class SummaryScreen(Screen):
     def draw(self) -> None:
         """Count accepted codings (and, when asked, pending suggestions) as `qda summary`
         does, and draw its table at this width."""
-        from ...analysis.frequencies import frequencies  # pandas loads when first asked for
-        from ...export import terminal
+        from qda.analysis.frequencies import frequencies  # pandas loads when first asked for
+        from qda.export import terminal
         freq = frequencies(self.qda.project, self.by, self.qda.lang, self.include_suggested)
         body = self.query_one("#summary", Static)
         if freq.empty or freq["group_interviews"].max() == 0:
@@ -59,7 +59,7 @@ class SummaryScreen(Screen):
         body.update(Group(*terminal.summary(freq, self.unit, width)))
 
     def action_group(self) -> None:
-        from ...analysis.labels import BY
+        from qda.analysis.labels import BY
         self.by = BY[(BY.index(self.by) + 1) % len(BY)]
         self.draw()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from ...codebook import Codebook
-from ...review import PassageView
-from ...ui_labels import ui
+from qda.codebook.model import Codebook
+from qda.review import PassageView
+from qda.ui_labels import ui
 
 
 def code_label(book: Codebook, code: str, lang: str) -> str:

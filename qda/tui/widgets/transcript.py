@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...models import Segment
+from qda.models import Segment
 
 GUTTER = 5  # marker, up to three axis letters, a space
 _WORD = re.compile(r"\S+\s*")

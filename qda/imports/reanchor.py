@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .models import Document, Segment
-from .store import Store, now
+from qda.models import Document, Segment
+from qda.store import Store, now
 
 PLACED_SCORE = 90.0  # a passage aligned at least this well is the same passage, edited
 MIN_FUZZY_CHARS = 20  # shorter passages are placed only by their exact text

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from .ingest.transcript import label_key
-from .project import DEFAULT_INTERVIEWERS
+from qda.ingest.transcript import label_key
+from qda.project import DEFAULT_INTERVIEWERS
 
 # metadata keys (lower-cased, as stored) that hold people's names, by who they are
 PARTICIPANT_KEYS = ("participant", "participants", "participante", "participantes",
@@ -197,7 +197,7 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
     surnames ("Travis Gardner", "María José Quispe de la Cruz"). A surname is a known one, or
     a capitalised word that is no common word of the text's language (`lang`, else told
     from the text)."""
-    from .nlp import detect_language
+    from qda.text.nlp import detect_language
 
     lang = lang or detect_language(text)
     found: list[str] = [m.group(1) for m in _ARTICLE_NAME.finditer(text)
@@ -293,7 +293,7 @@ def addressed_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]
             if m:
                 offices.append(m)
     if offices:
-        from .nlp import detect_language
+        from qda.text.nlp import detect_language
 
         lang = lang or detect_language(text)
         for m in offices:

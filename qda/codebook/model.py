@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from .errors import QdaError
-from .models import AXES
-from .safeyaml import SafeLoader
+from qda.errors import QdaError
+from qda.models import AXES
+from qda.text.safeyaml import SafeLoader
 
 LANGS = ("es", "en")
 
@@ -70,7 +70,7 @@ class Codebook:
 
 
 class _LineLoader(SafeLoader):
-    """Safe YAML loader (no alias bombs, see qda.safeyaml) that remembers the line of each
+    """Safe YAML loader (no alias bombs, see qda.text.safeyaml) that remembers the line of each
     mapping and refuses duplicate keys."""
 
     def construct_mapping(self, node, deep=False):

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .names import HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, addressed_spans, \
+from qda.privacy.names import HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, addressed_spans, \
     full_names, is_generic_label, metadata_names, values
-from .project import Project
+from qda.project import Project
 
 MARK = "[name]"
 MARKS = {"en": MARK, "es": "[nombre]"}  # what a name reads in outputs in each language

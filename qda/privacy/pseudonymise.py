@@ -2,7 +2,7 @@
 
 Names come from the metadata (front matter or `interviews.csv` fields such as `participant`,
 `participante`, `name`, `mencionados`, and `interviewer` when it holds a name rather than a
-tag; `qda.names` lists them, the same ones reports keep out of print) and from speaker labels
+tag; `qda.privacy.names` lists them, the same ones reports keep out of print) and from speaker labels
 that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"),
 and from the text itself wherever a title introduces a name ("la profe Yaneth").
 Each person gets a pseudonym built from the interview's id (an interview named by no id,
@@ -33,14 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import progress
-from .errors import QdaError
-from .names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
+from qda import progress
+from qda.errors import QdaError
+from qda.privacy.names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
     addressed_names, first_names, full_names, is_generic_label, metadata_names
-from .privacy import trie_alternation
-from .project import Project
-from .store import Store, now
-from .textio import content_hash, os_problem
+from qda.privacy.redact import trie_alternation
+from qda.project import Project
+from qda.store import Store, now
+from qda.text.files import content_hash, os_problem
 
 KEY_FORMAT = "qda-anonymise-key/1"
 MARK = "anonymised"  # documents.extra key holding the key id of the run that anonymised it
@@ -443,7 +443,7 @@ def earlier_outputs(project: Project) -> list[Path]:
 def remove_model(project: Project) -> list[Path]:
     """Delete the trained model: it learned words of the original texts, names among
     them ("pamela", "solis"), and cannot unlearn them. `qda train` makes a new one."""
-    from .coders.training import model_folder
+    from qda.coders.training import model_folder
 
     folder = model_folder(project)
     removed = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []

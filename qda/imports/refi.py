@@ -22,20 +22,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import foreign_codes
-from .errors import QdaError
-from .ingest import refi
-from .ingest.metadata import normalise_attributes
-from .ingest.text import parse_turns
-from .ingest.transcript import label_key
-from .models import Coding, Document, Segment
-from .nlp import detect_language
-from .project import Project
-from .segment import segment_document
-from .textio import content_hash
+from qda.refi import codes as refi_codes
+from qda.errors import QdaError
+from qda.refi import reader
+from qda.ingest.metadata import normalise_attributes
+from qda.ingest.text import parse_turns
+from qda.ingest.transcript import label_key
+from qda.models import Coding, Document, Segment
+from qda.text.nlp import detect_language
+from qda.project import Project
+from qda.text.segment import segment_document
+from qda.text.files import content_hash
 
 if TYPE_CHECKING:
-    from .importing import ImportReport
+    from qda.imports.pipeline import ImportReport
 
 SUFFIXES = (".qdpx", ".qdc")
 # Variable names other tools use for qda's case attributes (compared as plain words).
@@ -88,7 +88,7 @@ class RefiImport:
                          + (f", {self.codings_existing} already there"
                             if self.codings_existing else ""))
             parts.append(f"{self.memos_added} memos added")
-            if self.offsets != refi.UNITS[0].describe():
+            if self.offsets != reader.UNITS[0].describe():
                 parts.append(f"offsets read as {self.offsets}")
         return f"{self.path.name}: " + "; ".join(parts)
 
@@ -111,11 +111,11 @@ def import_file(project: Project, path: Path, report: ImportReport,
 
 def import_codebook(project: Project, path: Path) -> RefiImport:
     """Codes of another tool's `.qdc`: matched onto the codebook or appended to its file."""
-    book = refi.read_codebook(path)
+    book = reader.read_codebook(path)
     result = RefiImport(path, book.origin)
-    plan = foreign_codes.plan(project.codebook, book.codes, path.name)
+    plan = refi_codes.plan(project.codebook, book.codes, path.name)
     _record_plan(result, plan, book)
-    if foreign_codes.append(project.root / project.settings.codebook, plan.entries, path.name,
+    if refi_codes.append(project.root / project.settings.codebook, plan.entries, path.name,
                             book.origin):
         project.reload_codebook()
     return result
@@ -125,10 +125,10 @@ def import_project(project: Project, path: Path,
                    overrides: dict[str, str | None] | None = None) -> RefiImport:
     """A `.qdpx`: codes, then sources as documents with their attributes, codings and memos.
     `overrides` (country, role...) replace the attributes the file gives every source."""
-    qdpx = refi.read_project(path)
+    qdpx = reader.read_project(path)
     given = normalise_attributes({k: v for k, v in (overrides or {}).items() if v}, path)
     result = RefiImport(path, qdpx.origin, offsets=qdpx.offsets)
-    plan = foreign_codes.plan(project.codebook, qdpx.codes, path.name)
+    plan = refi_codes.plan(project.codebook, qdpx.codes, path.name)
     _record_plan(result, plan, qdpx)
     coders = _Coders(qdpx, path, result)
     prepared: list[_Prepared] = []
@@ -142,7 +142,7 @@ def import_project(project: Project, path: Path,
     codebook_file = project.root / project.settings.codebook
     before = codebook_file.read_bytes()
     try:
-        if foreign_codes.append(codebook_file, plan.entries, path.name, qdpx.origin):
+        if refi_codes.append(codebook_file, plan.entries, path.name, qdpx.origin):
             project.reload_codebook()
         with project.store.transaction():
             _write(project, qdpx, plan, prepared, coders, result)
@@ -155,7 +155,7 @@ def import_project(project: Project, path: Path,
     return result
 
 
-def _record_plan(result: RefiImport, plan: foreign_codes.CodePlan, read: refi.RefiCodebook
+def _record_plan(result: RefiImport, plan: refi_codes.CodePlan, read: reader.RefiCodebook
                  ) -> None:
     result.codes_added = [e["code"] for e in plan.entries]
     result.codes_matched = plan.matched
@@ -166,14 +166,14 @@ def _record_plan(result: RefiImport, plan: foreign_codes.CodePlan, read: refi.Re
 # -- sources -------------------------------------------------------------------------------------
 @dataclass
 class _Prepared:
-    source: refi.ForeignSource
+    source: reader.ForeignSource
     document: Document | None  # None when the text is already a document
     document_id: int | None
     segments: list[Segment]
     twin: _Prepared | None = None  # an earlier source of this file with the same text
 
 
-def _prepare(project: Project, path: Path, source: refi.ForeignSource, given: dict[str, str],
+def _prepare(project: Project, path: Path, source: reader.ForeignSource, given: dict[str, str],
              result: RefiImport) -> _Prepared | None:
     """The document a source becomes (or already is), segmented; None if it cannot be."""
     what = f"source '{source.name}'"
@@ -211,13 +211,13 @@ def _prepare(project: Project, path: Path, source: refi.ForeignSource, given: di
     return _Prepared(source, doc, None, segments)
 
 
-def _attributes(source: refi.ForeignSource, path: Path, result: RefiImport
+def _attributes(source: reader.ForeignSource, path: Path, result: RefiImport
                 ) -> tuple[dict[str, str], list[str]]:
     """qda's case attributes from the source's variables; others kept under their own name."""
     attributes: dict[str, str] = {}
     interviewers: list[str] = []
     for name, value in source.attributes.items():
-        key = _ATTRIBUTES.get(foreign_codes.name_key(name))
+        key = _ATTRIBUTES.get(refi_codes.name_key(name))
         if key == "interviewer":
             interviewers = [x.strip() for x in value.split(";") if x.strip()]
         elif key is None:
@@ -236,12 +236,12 @@ def _attributes(source: refi.ForeignSource, path: Path, result: RefiImport
 class _Coders:
     """Coder name and kind for each user of the file."""
 
-    def __init__(self, qdpx: refi.RefiProject, path: Path, result: RefiImport):
+    def __init__(self, qdpx: reader.RefiProject, path: Path, result: RefiImport):
         self.by_guid: dict[str, tuple[str, str]] = {}
         for guid, user in qdpx.users.items():
             if user.machine:
                 self.by_guid[guid] = (user.name, user.machine)
-            elif user.name in refi.MACHINE_KINDS:
+            elif user.name in reader.MACHINE_KINDS:
                 renamed = f"{user.name} ({path.stem})"
                 result.notes.append(f"user '{user.name}' has the name of a qda machine coder; "
                                     f"their codings are recorded as coder '{renamed}'")
@@ -270,7 +270,7 @@ class _Coders:
 
 
 # -- writing -------------------------------------------------------------------------------------
-def _write(project: Project, qdpx: refi.RefiProject, plan: foreign_codes.CodePlan,
+def _write(project: Project, qdpx: reader.RefiProject, plan: refi_codes.CodePlan,
            prepared: list[_Prepared], coders: _Coders, result: RefiImport) -> None:
     """Documents, codings and memos; call inside a transaction."""
     store = project.store
@@ -328,7 +328,7 @@ def _write(project: Project, qdpx: refi.RefiProject, plan: foreign_codes.CodePla
     _write_memos(project, qdpx, memos, coders, result)
 
 
-def _write_memos(project: Project, qdpx: refi.RefiProject,
+def _write_memos(project: Project, qdpx: reader.RefiProject,
                  memos: list[tuple[str, int | None, int | None, str | None]], coders: _Coders,
                  result: RefiImport) -> None:
     code_ids = project.store.code_ids()
@@ -362,7 +362,7 @@ def _stamp(value: str | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def _all_notes(sel: refi.ForeignSelection) -> list[str]:
+def _all_notes(sel: reader.ForeignSelection) -> list[str]:
     return sel.notes + [n for c in sel.codings for n in c.notes]
 
 

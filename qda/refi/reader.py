@@ -30,10 +30,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 from rapidfuzz import fuzz
 
-from ..archives import open_zip, read_member
-from ..errors import QdaError
-from ..qdaxml import MACHINE_USER_PREFIX, colour, kid, kids, local, make_guid, parse
-from ..textio import MAX_FILE_BYTES, decode, normalise, read_bytes
+from qda.text.archives import open_zip, read_member
+from qda.errors import QdaError
+from qda.refi.xml import MACHINE_USER_PREFIX, colour, kid, kids, local, make_guid, parse
+from qda.text.files import MAX_FILE_BYTES, decode, normalise, read_bytes
 
 MAX_XML_BYTES = 256 * 1024 * 1024
 MACHINE_KINDS = ("rules", "model")

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-from .errors import QdaError
+from qda.errors import QdaError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 _AT_FDCWD, _AT_EMPTY_PATH = -100, 0x1000  # linkat(2) on Linux

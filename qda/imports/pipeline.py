@@ -13,17 +13,18 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from . import anonymise, refi_import
-from .errors import QdaError, UsageError
-from .ingest import READABLE, coded, read_document, speakers, walk
-from .ingest.metadata import Sidecars, normalise_attributes
-from .ingest.transcript import Turn, label_key, render
-from .models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
-from .nlp import detect_language
-from .project import Project
-from .reanchor import ReanchorReport, reanchor_document
-from .segment import segment_document
-from .textio import content_hash
+from qda.imports import refi as refi_import
+from qda.privacy import pseudonymise
+from qda.errors import QdaError, UsageError
+from qda.ingest import READABLE, coded, read_document, speakers, walk
+from qda.ingest.metadata import Sidecars, normalise_attributes
+from qda.ingest.transcript import Turn, label_key, render
+from qda.models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
+from qda.text.nlp import detect_language
+from qda.project import Project
+from qda.imports.reanchor import ReanchorReport, reanchor_document
+from qda.text.segment import segment_document
+from qda.text.files import content_hash
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _store_document(project: Project, doc: Document, report: ImportReport,
             return
     segments = segment_document(doc, lang)
     _check_respondents(doc, segments)
-    if existing is not None and anonymise.is_anonymised(project.store, existing["id"]):
+    if existing is not None and pseudonymise.is_anonymised(project.store, existing["id"]):
         raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
                        "been anonymised; run 'qda anonymise --reverse --key FILE', import "
                        "it, then anonymise again", doc.source_path)
@@ -225,7 +226,7 @@ def resegment(project: Project, document_id: int, doc: Document, segments: list[
     """New segments for a document whose text stayed (its turns changed hands): codings,
     reviews and memos follow their passages' text; a coding whose passage became an
     interviewer turn is kept detached, listed by `qda flagged`."""
-    if anonymise.is_anonymised(project.store, document_id):
+    if pseudonymise.is_anonymised(project.store, document_id):
         raise QdaError(f"{doc.name} has been anonymised; run 'qda anonymise --reverse --key "
                        "FILE' first, then anonymise again", doc.source_path)
     moved = reanchor_document(project.store, document_id, doc.name, doc, segments)

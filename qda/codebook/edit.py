@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import QdaError, UsageError
-from .project import Project
-from .textio import write_atomic
+from qda.errors import QdaError, UsageError
+from qda.project import Project
+from qda.text.files import write_atomic
 
 
 @dataclass
@@ -53,7 +53,7 @@ def rename_code(project: Project, old: str, new: str) -> list[str]:
     wherever a definition mentions it) and in the store, so every coding and memo follows.
     Returns the files changed. The files are checked before the store commits; on any
     problem both are left as they were."""
-    from .coders.patterns import codebook_problems, pattern_files
+    from qda.coders.patterns import codebook_problems, pattern_files
 
     book = project.codebook
     if old not in book or book[old].theme is None:
@@ -91,7 +91,7 @@ def add_theme(project: Project, path: str, labels: dict[str, str], definition: s
     """Add theme `path` (axis/theme) to the codebook file, after its axis's last theme, with
     its label in each language and a definition (in both, until someone translates it).
     The codebook is checked before it is saved: an invalid result changes nothing."""
-    from . import codebook as codebook_mod
+    from qda.codebook import model as codebook_mod
 
     book = project.codebook
     axis, _, theme = path.partition("/")
@@ -122,7 +122,7 @@ def add_theme(project: Project, path: str, labels: dict[str, str], definition: s
 def remove_theme(project: Project, path: str) -> str:
     """Take theme `path` out of the codebook file (its codings stay in the store, on a code
     the codebook lost, until moved); returns the file's text before, for an undo."""
-    from . import codebook as codebook_mod
+    from qda.codebook import model as codebook_mod
 
     book = project.codebook
     if path not in book or book[path].theme is None:

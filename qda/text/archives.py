@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from .errors import QdaError
+from qda.errors import QdaError
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 100  # a member that expands more than this is a bomb, not a document

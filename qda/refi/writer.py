@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from .. import __version__, progress
-from ..codebook import Code, Codebook
-from ..foreign_codes import DEEPER
-from ..models import CASE_ATTRIBUTES, ROLES
-from ..project import Project
-from ..qdaxml import CODEBOOK_NS, MACHINE_USER_PREFIX, PROJECT_NS, code_guid, colour, make_guid
-from ..textio import atomic_file, content_hash
+from qda import __version__, progress
+from qda.codebook.model import Code, Codebook
+from qda.refi.codes import DEEPER
+from qda.models import CASE_ATTRIBUTES, ROLES
+from qda.project import Project
+from qda.refi.xml import CODEBOOK_NS, MACHINE_USER_PREFIX, PROJECT_NS, code_guid, colour, make_guid
+from qda.text.files import atomic_file, content_hash
 
 ORIGIN = f"qda {__version__}"
 EXPORTED_ATTRIBUTES = (*CASE_ATTRIBUTES, "interviewer")

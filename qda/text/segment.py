@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .models import Document, Segment
-from .nlp import sentence_spans
+from qda.models import Document, Segment
+from qda.text.nlp import sentence_spans
 
 MAX_CHARS = 1200
 TARGET_CHARS = 800

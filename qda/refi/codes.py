@@ -28,12 +28,12 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
-from . import codebook as codebook_mod
-from .codebook import Codebook
-from .errors import QdaError
-from .ingest.refi import ForeignCode
-from .models import AXES
-from .qdaxml import code_guid, colour
+from qda.codebook import model as codebook_mod
+from qda.codebook.model import Codebook
+from qda.errors import QdaError
+from qda.refi.reader import ForeignCode
+from qda.models import AXES
+from qda.refi.xml import code_guid, colour
 
 ORIGIN = "refi"
 DEEPER = "__"  # joins the keys of a foreign code's ancestors below its root
