@@ -28,6 +28,7 @@ READABLE = (120, 520)  # characters: a quote a reader takes in at once
 MAX_CHARS = 700        # a passage without a clear carrying sentence is cut here
 MIN_CHARS = 50         # shorter quotes rarely illustrate anything
 PER_CODE = (2, 3)      # two quotes, a third only if it adds a country or a role
+_TRIM_MAX = 4.0 + 2.0  # the most fit (capped at 4) and length (at most 1, doubled) can add
 GAP = " […] "
 ELLIPSIS = " […]"
 CANDIDATE_COLUMNS = ["segment_id", "document", "document_id", "code", "text", "start", "end",
@@ -406,13 +407,14 @@ class QuoteChooser:
         chosen: list[Quote] = []
         while len(chosen) < per[1] and rows:
             extra = len(chosen) >= per[0]  # beyond the minimum only for variety
-            scored = [(self._score(r, chosen, keys), -r.segment_id, i) for i, r in
-                      enumerate(rows) if r.segment_id not in self.used
-                      and r.segment_id not in self._bad
-                      and not (extra and not self._adds_variety(r, chosen, keys))]
-            if not scored:
+            best = self._best(rows, [i for i, r in enumerate(rows)
+                                     if r.segment_id not in self.used
+                                     and r.segment_id not in self._bad
+                                     and not (extra and not self._adds_variety(r, chosen, keys))],
+                              chosen, keys)
+            if best is None:
                 break
-            row = rows.pop(max(scored)[2])
+            row = rows.pop(best)
             quote = self._verified(row)
             if quote is not None:
                 chosen.append(quote)
@@ -420,15 +422,39 @@ class QuoteChooser:
                 self._quoted.update([quote.document, quote.country, quote.role])
         return chosen
 
+    def _best(self, rows: list, open_rows: list[int], chosen: list[Quote],
+              keys: tuple[str, ...]) -> int | None:
+        """Index of the row with the highest score (ties: lowest segment id, then first).
+
+        Trimming a passage is the costly part of its score and adds at most `_TRIM_MAX`, so
+        rows are scored best bound first and the search stops at the first bound below the
+        best score found: the same choice as scoring every row, in a fraction of the time
+        on a study with thousands of candidates.
+        """
+        bounds = sorted(((self._score_untrimmed(rows[i], chosen, keys) + _TRIM_MAX, i)
+                         for i in open_rows), reverse=True)
+        best: tuple[float, int, int] | None = None
+        for bound, i in bounds:
+            if best is not None and bound + 1e-9 < best[0]:
+                break
+            row = rows[i]
+            candidate = (self._score(row, chosen, keys), -row.segment_id, i)
+            best = candidate if best is None else max(best, candidate)
+        return None if best is None else best[2]
+
     def _score(self, row, chosen: list[Quote], keys: tuple[str, ...]) -> float:
         trimmed = self.trimmed(row)
         score = 4.0 * min(trimmed.fit, 4.0) / 4.0 + 2 * length_score(trimmed.length)
-        score += 0.5 / max(1, row.codes_on_passage)
+        if trimmed.back_reference:
+            score -= 1.5
+        return score + self._score_untrimmed(row, chosen, keys)
+
+    def _score_untrimmed(self, row, chosen: list[Quote], keys: tuple[str, ...]) -> float:
+        """The part of a row's score known without trimming it: status, language, variety."""
+        score = 0.5 / max(1, row.codes_on_passage)
         score += 0.5 if row.status == "accepted" else 0.0
         if self.lang and row.language and row.language != self.lang:
             score -= 3.0  # the chapter's language first; another when it fits much better
-        if trimmed.back_reference:
-            score -= 1.5
         for weight, key in zip((3.0, 1.5, 1.0), keys):
             if all(getattr(q, key) != getattr(row, key) for q in chosen):
                 score += weight
