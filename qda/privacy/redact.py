@@ -126,9 +126,10 @@ def people(project: Project) -> People:
         names += values(json.loads(row["interviewers"] or "[]"))
         extra = json.loads(row["extra"] or "{}")
         names += metadata_names(extra)
+        lang = row["language"] or None  # as imported: telling it again per string is slow
         for text in [project.store.document_text(row["id"]), row["name"],
                      *(v for v in extra.values() if isinstance(v, str))]:  # a docx title...
-            names += addressed_names(text) + full_names(text)
+            names += addressed_names(text) + full_names(text, lang)
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
     names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
     return People.of(names)
