@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from qda.imports import refi as refi_import
 from qda.privacy import pseudonymise
 from qda.errors import QdaError, UsageError
@@ -25,6 +23,7 @@ from qda.project import Project
 from qda.imports.reanchor import ReanchorReport, reanchor_document
 from qda.text.segment import segment_document
 from qda.text.files import content_hash
+from qda.text.locate import locate
 
 
 @dataclass
@@ -382,12 +381,12 @@ def _locate_codings(project: Project, path: Path, codebook) -> dict[int, list[st
         if unknown:
             problems.append(f"line {line}: unknown code(s) {', '.join(unknown)}")
             continue
-        span = _find(text, str(row["text"]))
+        span = locate(str(row["text"]), text, cutoff=95, squeeze=True)
         if span is None:
             problems.append(f"line {line}: passage not found in {name}: "
                             f"'{str(row['text'])[:60]}…'")
             continue
-        covered = [s for s in segments if s.start < span[1] and span[0] < s.end]
+        covered = [s for s in segments if s.start < span.end and span.start < s.end]
         if not covered:
             problems.append(f"line {line}: the passage is in an interviewer turn of {name}")
             continue
@@ -398,18 +397,6 @@ def _locate_codings(project: Project, path: Path, codebook) -> dict[int, list[st
         raise QdaError(f"{len(problems)} row(s) could not be placed; nothing from this file "
                        "was written:\n" + "\n".join(f"  {p}" for p in problems), path)
     return decisions
-
-
-def _find(text: str, passage: str) -> tuple[int, int] | None:
-    """Exact position of a passage, else its best alignment if nearly identical."""
-    at = text.find(passage)
-    if at >= 0:
-        return at, at + len(passage)
-    squeezed = " ".join(passage.split())
-    if not squeezed:
-        return None
-    match = fuzz.partial_ratio_alignment(squeezed, text, score_cutoff=95)
-    return (match.dest_start, match.dest_end) if match else None
 
 
 # -- speakers and attributes of documents already imported (qda speakers, qda set) ---------
