@@ -474,6 +474,25 @@ def test_nvivo_text_comes_from_the_docx_when_the_txt_is_near_empty(project, tmp_
     assert list(zip(codings.code, codings.text)) == [("lessons_learned/evidence", quote)]
 
 
+def test_sources_are_stored_like_any_transcript(project, tmp_path):
+    """A source goes through the import pipeline: one without respondent passages is refused
+    as a transcript file would be (listed, nothing written); the others are segmented."""
+    body = (f'<Sources><TextSource guid="{guid(2)}" name="Solo preguntas" '
+            f'plainTextPath="internal://{guid(2)}.txt"/><TextSource guid="{guid(3)}" '
+            f'name="Entrevista 3" plainTextPath="internal://{guid(3)}.txt"/></Sources>')
+    path = make_qdpx(tmp_path / "q.qdpx", project_xml(body), {
+        f"sources/{guid(2)}.txt": "ENT: ¿Qué funcionó?\n\nENT: ¿Y qué no?\n".encode(),
+        f"sources/{guid(3)}.txt": "ENT: ¿Qué funcionó?\n\nP1: La voluntad política.\n".encode()})
+    result = import_project(project, path)
+    assert result.documents == [("Entrevista 3", 1)]
+    assert [d["name"] for d in project.store.documents()] == ["Entrevista 3"]
+    assert result.skipped == ["source 'Solo preguntas': has no respondent passages to code "
+                              "(every turn is an interviewer's or a note); check the speaker "
+                              "labels and the 'interviewer' metadata; not imported"]
+    row = project.documents_frame().iloc[0]
+    assert row.language == "es"
+
+
 # -- round trip ----------------------------------------------------------------------------------
 def test_round_trip_gives_the_same_project(demo, tmp_path):
     out = tmp_path / "study.qdpx"
