@@ -103,8 +103,8 @@ def prepare_document(project: Project, doc: Document, replace: bool = False) -> 
         raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
                        "been anonymised; run 'qda anonymise --reverse --key FILE', import "
                        "it, then anonymise again", doc.source_path)
-    if existing is not None and not replace and not _same_file(existing["source_path"],
-                                                               doc.source_path):
+    if existing is not None and not replace and not same_file(existing["source_path"],
+                                                              doc.source_path):
         raise QdaError(f"its id '{doc.name}' is already the id of the interview imported from "
                        f"{existing['source_path']}; give this file another id, or pass "
                        "--replace to replace that interview (its codings are re-anchored)",
@@ -186,7 +186,7 @@ def attribute_changes(stored: dict, given: dict) -> list[str]:
     return changes
 
 
-def _same_file(stored: str | None, new: str | None) -> bool:
+def same_file(stored: str | None, new: str | None) -> bool:
     """Whether a file is the one an interview came from: same name (the project folder may
     have moved since), or no source recorded."""
     return not stored or not new or Path(stored).name == Path(new).name

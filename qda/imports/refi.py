@@ -24,7 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from qda.errors import QdaError
-from qda.imports.documents import ImportReport, Incoming, prepare_document, write_document
+from qda.imports.documents import (ImportReport, Incoming, prepare_document, same_file,
+                                   write_document)
 from qda.ingest import text as text_reader
 from qda.ingest.metadata import normalise_attributes
 from qda.ingest.transcript import label_key
@@ -54,7 +55,8 @@ class RefiImport:
 
     path: Path
     origin: str = ""
-    documents: list[tuple[str, int]] = field(default_factory=list)  # new: name, passages
+    documents: list[tuple[str, int]] = field(default_factory=list)  # name, passages
+    reimported: list[str] = field(default_factory=list)  # of which edited, re-anchored
     existing: list[tuple[str, str]] = field(default_factory=list)  # source, document it matched
     codes_added: list[str] = field(default_factory=list)
     codes_matched: list[tuple[str, str, str]] = field(default_factory=list)  # name, path, how
@@ -76,7 +78,9 @@ class RefiImport:
         parts = [f"{len(self.codes_added) + len(self.codes_matched)} codes "
                  f"({len(self.codes_matched)} matched the codebook, {added})"]
         if self.path.suffix.lower() == ".qdpx":
-            parts.append(f"{len(self.documents)} new documents")
+            parts.append(f"{len(self.documents) - len(self.reimported)} new documents"
+                         + (f", {len(self.reimported)} re-imported with their text edited"
+                            if self.reimported else ""))
             parts.append("no codings" if not self.codings_read else
                          f"{self.codings_read} codings by {', '.join(self.coders)} "
                          f"on {self.selections} selections"
@@ -175,9 +179,11 @@ def _prepare(project: Project, path: Path, source: reader.ForeignSource, given: 
     """The document a source becomes (or already is), segmented; None if it cannot be.
 
     A source whose text the project already holds, under any name, is that document (its
-    codings go there). A new text whose name the project (or an earlier source of this
-    file) already uses is imported as 'name (file)': another tool's project names its
-    sources freely, so a clash is not taken as a re-import of that document."""
+    codings go there). A source imported before from a file of this name, its text edited
+    since, is re-imported as an edited transcript is: its codings re-anchored. A new text
+    whose name the project (or an earlier source of this file) already uses is imported as
+    'name (file)': another tool's project names its sources freely, so a clash with another
+    file's document is not taken as a re-import of it."""
     what = f"source '{source.name}'"
     attributes, interviewers = _attributes(source, path, result)
     attributes.update(given)
@@ -185,9 +191,11 @@ def _prepare(project: Project, path: Path, source: reader.ForeignSource, given: 
     if twin is not None:
         result.existing.append((source.name, twin["name"]))
         return _Prepared(source, None, twin["id"], project.store.segments(twin["id"]))
-    name = source.name
+    name, source_path = source.name, f"{path}#{source.name}"
     taken = {n for n, _ in result.documents}
-    if project.store.find_document(name) is not None or name in taken:
+    stored = project.store.find_document(name)
+    if name in taken or (stored is not None
+                         and not same_file(stored["source_path"], source_path)):
         name = f"{source.name} ({path.stem})"
         if project.store.find_document(name) is not None or name in taken:
             result.skipped.append(f"{what}: the project already has a different document "
@@ -198,13 +206,15 @@ def _prepare(project: Project, path: Path, source: reader.ForeignSource, given: 
     labels = {label_key(x) for x in project.interviewer_labels | set(interviewers)}
     doc = text_reader.document(name, source.text, labels)
     doc.attributes, doc.interviewers = attributes, interviewers
-    doc.source_path = f"{path}#{source.name}"
+    doc.source_path = source_path
     try:
         incoming = prepare_document(project, doc)
     except QdaError as exc:
         result.skipped.append(f"{what}: {exc.message}; not imported")
         return None
     result.documents.append((name, incoming.passages))
+    if incoming.action == "reanchor":
+        result.reimported.append(name)
     return _Prepared(source, incoming, None, incoming.segments)
 
 
@@ -276,8 +286,10 @@ def _write(project: Project, qdpx: reader.RefiProject, plan: refi_codes.CodePlan
     memos: list[tuple[str, int | None, int | None, str | None]] = []  # note, seg, doc, code
     for p in prepared:
         if p.incoming is not None:
-            p.document_id = write_document(project, p.incoming, None)
+            written = ImportReport()
+            p.document_id = write_document(project, p.incoming, written)
             p.segments = store.segments(p.document_id)
+            result.notes += [note for _, note in written.changed + written.notes]
         document_id, segments = (p.twin or p).document_id, (p.twin or p).segments
         memos += [(n, None, document_id, None) for n in p.source.notes]
         for sel in p.source.selections:
