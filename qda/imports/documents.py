@@ -11,9 +11,9 @@ documents first (a `.qdpx`) prepares them all before writing any. `store_documen
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from qda.errors import QdaError
 from qda.imports.reanchor import ReanchorReport, reanchor_document
@@ -50,7 +50,7 @@ class Incoming:
     doc: Document
     action: str  # add | reanchor (edited text) | resegment (new turns) | attributes | unchanged
     segments: list[Segment] = field(default_factory=list)
-    existing: Any = None  # the stored document with this id (a store row), if any
+    existing: sqlite3.Row | None = None  # the stored document with this id, if any
     changes: list[str] = field(default_factory=list)  # 'country A -> B' of attributes
     why: str = ""  # unchanged: why nothing is added
 
