@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import generate  # noqa: E402
 from qda import init_project  # noqa: E402
-from qda.imports import pipeline  # noqa: E402
+from qda.imports import documents  # noqa: E402
 from qda.imports.pipeline import import_paths  # noqa: E402
 from qda.models import Coding  # noqa: E402
 
@@ -70,7 +70,7 @@ def main() -> None:
             target.write_text(edit(path.read_text(encoding="utf-8"), rng), encoding="utf-8")
             edited.append(target)
         spent = 0.0
-        real = pipeline.reanchor_document
+        real = documents.reanchor_document
 
         def timed(*a, **k):
             nonlocal spent
@@ -79,11 +79,11 @@ def main() -> None:
                 return real(*a, **k)
             finally:
                 spent += time.perf_counter() - start
-        pipeline.reanchor_document = timed
+        documents.reanchor_document = timed
         start = time.perf_counter()
         report = import_paths(project, edited)
         whole = time.perf_counter() - start
-        pipeline.reanchor_document = real
+        documents.reanchor_document = real
         assert report.ok, report.failed
         stayed = sum(r.stayed for r in report.reanchored)
         moved = sum(r.moved for r in report.reanchored)

@@ -117,3 +117,32 @@ def test_import_codings_places_passages_on_segments(project, tmp_path):
     bad.write_text("document,text,codes\nA1,Un texto que no está,challenges\n", encoding="utf-8")
     report = import_codings(project, [bad], "reference")
     assert not report.ok and "passage not found" in str(report.failed[0])
+
+
+def test_one_pipeline_below_the_dispatch_and_no_cycle():
+    """pipeline.py dispatches every import; store_document (documents.py) and the REFI import
+    sit below it and never import it back; the REFI writer borrows nothing from the import."""
+    import ast
+
+    from .conftest import REPO
+
+    def imported(path):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        return found
+
+    imports = {p.stem: imported(p) for p in (REPO / "qda" / "imports").glob("*.py")}
+    assert "qda.imports.pipeline" not in imports["documents"] | imports["refi"] | imports[
+        "reanchor"]
+    assert "qda.imports.refi" not in imports["documents"] | imports["reanchor"]
+    assert "qda.imports.documents" in imports["refi"] and "qda.imports.documents" in imports[
+        "pipeline"]
+    writer = imported(REPO / "qda" / "refi" / "writer.py")
+    assert not any(m.startswith(("qda.refi.codes", "qda.refi.reader", "qda.imports"))
+                   for m in writer)

@@ -5,7 +5,7 @@ import json
 
 from qda.imports.pipeline import import_codings, import_paths
 from qda.models import Coding
-from qda.imports.reanchor import locate
+from qda.text.locate import locate
 
 from .conftest import run_qda, write_txt
 

@@ -474,6 +474,66 @@ def test_nvivo_text_comes_from_the_docx_when_the_txt_is_near_empty(project, tmp_
     assert list(zip(codings.code, codings.text)) == [("lessons_learned/evidence", quote)]
 
 
+def test_sources_are_stored_like_any_transcript(project, tmp_path):
+    """A source goes through the import pipeline: one without respondent passages is refused
+    as a transcript file would be (listed, nothing written); the others are segmented."""
+    body = (f'<Sources><TextSource guid="{guid(2)}" name="Solo preguntas" '
+            f'plainTextPath="internal://{guid(2)}.txt"/><TextSource guid="{guid(3)}" '
+            f'name="Entrevista 3" plainTextPath="internal://{guid(3)}.txt"/></Sources>')
+    path = make_qdpx(tmp_path / "q.qdpx", project_xml(body), {
+        f"sources/{guid(2)}.txt": "ENT: ¿Qué funcionó?\n\nENT: ¿Y qué no?\n".encode(),
+        f"sources/{guid(3)}.txt": "ENT: ¿Qué funcionó?\n\nP1: La voluntad política.\n".encode()})
+    result = import_project(project, path)
+    assert result.documents == [("Entrevista 3", 1)]
+    assert [d["name"] for d in project.store.documents()] == ["Entrevista 3"]
+    assert result.skipped == ["source 'Solo preguntas': has no respondent passages to code "
+                              "(every turn is an interviewer's or a note); check the speaker "
+                              "labels and the 'interviewer' metadata; not imported"]
+    row = project.documents_frame().iloc[0]
+    assert row.language == "es"
+
+
+def one_source(path: Path, text: str, quote: str) -> Path:
+    """A .qdpx with one source, 'Entrevista 1', and one coded selection of `quote`."""
+    a = text.index(quote)
+    body = (f'<CodeBook><Codes><Code guid="{guid(300)}" name="Voluntad política" '
+            f'isCodable="true"/></Codes></CodeBook><Sources><TextSource guid="{guid(600)}" '
+            f'name="Entrevista 1" plainTextPath="internal://{guid(600)}.txt">'
+            f'<PlainTextSelection guid="{guid(100)}" name="{quote[:24]}…" startPosition="{a}" '
+            f'endPosition="{a + len(quote)}"><Coding guid="{guid(200)}" creatingUser="{ANA}">'
+            f'<CodeRef targetGUID="{guid(300)}"/></Coding></PlainTextSelection></TextSource>'
+            '</Sources>')
+    return make_qdpx(path, project_xml(body), {f"sources/{guid(600)}.txt": text.encode()})
+
+
+def test_an_edited_source_of_the_same_file_is_reanchored_like_a_transcript(project, tmp_path):
+    text = ("ENT: ¿Qué funcionó?\n\nP1: La voluntad política de la alcaldesa fue clave para "
+            "todo.\n\nENT: ¿Y qué no?\n\nP1: Faltó presupuesto y la rotación de personal nos "
+            "golpeó fuerte.\n")
+    first = import_project(project, one_source(tmp_path / "s.qdpx", text, QUOTES[0]))
+    assert first.documents == [("Entrevista 1", 2)]
+    budget = next(s for s in project.store.segments(codable_only=True) if "Faltó" in s.text)
+    with project.store.transaction():
+        project.store.upsert_human_codings(
+            [Coding(budget.id, "challenges/budget", "bea", "human", "accepted")])
+    edited = text.replace("nos golpeó fuerte", "nos golpeó muy fuerte")
+    again = import_project(project, one_source(tmp_path / "s.qdpx", edited, QUOTES[0]))
+    (doc,) = project.store.documents()
+    assert doc["name"] == "Entrevista 1" and project.store.document_text(doc["id"]) == edited
+    assert again.reimported == ["Entrevista 1"] and "0 new documents, 1 re-imported" in \
+        again.summary("codebook.yaml")
+    assert any(n.startswith("re-imported Entrevista 1 (its text changed): codings 1 stayed, "
+                            "1 moved, 0 need review") for n in again.notes)
+    codings = project.codings_frame()
+    assert sorted(zip(codings.coder, codings.text)) == [
+        ("Ana", "La voluntad política de la alcaldesa fue clave para todo."),
+        ("bea", "Faltó presupuesto y la rotación de personal nos golpeó muy fuerte.")]
+    assert again.codings_added == 0 and again.codings_existing == 1
+    # the same source name from another file is another document, under a new name
+    other = import_project(project, one_source(tmp_path / "other.qdpx", text, QUOTES[0]))
+    assert other.documents == [("Entrevista 1 (other)", 2)] and not other.reimported
+
+
 # -- round trip ----------------------------------------------------------------------------------
 def test_round_trip_gives_the_same_project(demo, tmp_path):
     out = tmp_path / "study.qdpx"

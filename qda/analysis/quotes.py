@@ -7,7 +7,7 @@ then spread over countries, roles and interviews, in the chapter's language when
 choice. A passage is trimmed to the sentences that carry the code, with […] where words are
 cut, and without an opening answer word, connector or back-reference ("Sí,", "Second,",
 "como le dije"). No passage is quoted twice, and a passage that says a person's name is never
-quoted. Every piece is aligned against its document's text (rapidfuzz) as the report is
+quoted. Every piece is aligned against its document's text (`qda.text.locate`) as the report is
 built; a quote that no longer matches is left out and listed.
 """
 from __future__ import annotations
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import pandas as pd
-from rapidfuzz import fuzz
 
 from qda.errors import QdaError
 from qda.privacy.redact import People
+from qda.text.locate import locate
 
 READABLE = (120, 520)  # characters: a quote a reader takes in at once
 MAX_CHARS = 700        # a passage without a clear carrying sentence is cut here
@@ -127,22 +127,10 @@ def align(quote: str, document_text: str, start: int, end: int) -> Alignment:
     """Find the quote in the document: at its stored offsets, else nearby or anywhere
     verbatim (offsets drift when a transcript is re-segmented), else the closest fuzzy
     alignment, whose score says how far the text has moved from the quote."""
-    if document_text[start:start + len(quote)] == quote:
-        return Alignment(True, start, start + len(quote), 100.0)
-    found = document_text.find(quote, max(0, start - 2 * len(quote)))
-    if found < 0:
-        found = document_text.find(quote)
-    if found >= 0:
-        return Alignment(True, found, found + len(quote), 100.0)
-    lo, hi = max(0, start - len(quote)), min(len(document_text), end + len(quote))
-    near = fuzz.partial_ratio_alignment(quote, document_text[lo:hi], processor=None)
-    best = near
-    if near is None or near.score < 90:
-        best = fuzz.partial_ratio_alignment(quote, document_text, processor=None)
-        lo = 0
-    if best is None:
+    found = locate(quote, document_text, start, reach=len(quote), floor=0)
+    if found is None:
         return Alignment(False, start, end, 0.0)
-    return Alignment(False, lo + best.dest_start, lo + best.dest_end, round(best.score, 1))
+    return Alignment(found.exact, found.start, found.end, round(found.score, 1))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -2,48 +2,28 @@
 
 Each file is read and segmented outside any transaction, then written in one transaction:
 a file that fails leaves nothing in the store, and one bad file never stops the others.
+Every document, whatever its source (a transcript file, a coded spreadsheet, a REFI-QDA
+source in `refi.py`), is stored by `documents.store_document`; this module dispatches.
 """
 from __future__ import annotations
 
 import json
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
-from qda.imports import refi as refi_import
-from qda.privacy import pseudonymise
 from qda.errors import QdaError, UsageError
+from qda.imports import refi as refi_import
+from qda.imports.documents import (ImportReport, attribute_changes, check_respondents, cuts,
+                                   resegment, store_document)
 from qda.ingest import READABLE, coded, read_document, speakers, walk
 from qda.ingest.metadata import Sidecars, normalise_attributes
 from qda.ingest.transcript import Turn, label_key, render
 from qda.models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
-from qda.text.nlp import detect_language
 from qda.project import Project
-from qda.imports.reanchor import ReanchorReport, reanchor_document
-from qda.text.segment import segment_document
 from qda.text.files import content_hash
-
-
-@dataclass
-class ImportReport:
-    """What happened to each file; the CLI prints it and exits 1 when anything failed."""
-
-    imported: list[tuple[str, str, int]] = field(default_factory=list)  # path, name, segments
-    unchanged: list[tuple[str, str]] = field(default_factory=list)  # path, why nothing was added
-    failed: list[QdaError] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # path, what else it brought
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # path, what was left and why
-    reanchored: list[ReanchorReport] = field(default_factory=list)  # edited transcripts
-    speakers: list[tuple[str, str, bool]] = field(default_factory=list)  # name, who asks, sure
-    changed: list[tuple[str, str]] = field(default_factory=list)  # path, "CL-03: country A -> B"
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # path, what to check
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
+from qda.text.locate import locate
+from qda.text.segment import segment_document
 
 
 Progress = Callable[[str], None]
@@ -84,7 +64,7 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
         try:
             decision = _settle_speakers(project, doc)
             before = len(report.imported) + len(report.changed)
-            _store_document(project, doc, report, replace)
+            store_document(project, doc, report, replace)
             if len(report.imported) + len(report.changed) > before:
                 report.speakers.append((doc.name, decision.message(doc.name),
                                         decision.sure))
@@ -150,111 +130,6 @@ def _one_file_per_id(docs: list[Document], report: ImportReport) -> list[Documen
     return [doc for doc in docs if len(files[doc.name]) == 1]
 
 
-def _store_document(project: Project, doc: Document, report: ImportReport,
-                    replace: bool = False) -> None:
-    given = dict(doc.attributes)
-    changes: list[str] = []
-    lang = doc.attributes.get("language") or detect_language(
-        " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if not p.is_interviewer),
-        project.settings.language)
-    doc.attributes["language"] = lang
-    existing = project.store.find_document(doc.name)
-    if existing is not None:
-        # what the files or options say now wins; what they no longer say is kept
-        stored = project.store.document_attributes(existing["id"])
-        changes = attribute_changes(stored, given)
-        doc.attributes = {**stored, **given}
-        doc.attributes.setdefault("language", lang)
-        lang = doc.attributes["language"]
-    if existing is not None and existing["content_hash"] == doc.content_hash:
-        segments = segment_document(doc, lang)
-        if _cuts(segments) != _cuts(project.store.segments(existing["id"])):
-            # the same text with other turns: interviewer metadata or speaker labels changed
-            _check_respondents(doc, segments)
-            resegment(project, existing["id"], doc, segments, report)
-        elif changes:
-            with project.store.transaction():
-                project.store.update_document_attributes(existing["id"], doc.attributes)
-        else:
-            report.unchanged.append((doc.source_path, f"already imported as {doc.name}"))
-        report.changed += [(doc.source_path, f"{doc.name}: {change}") for change in changes]
-        return
-    if existing is None:
-        twin = project.store.find_document_by_hash(doc.content_hash)
-        if twin is not None:
-            report.unchanged.append((doc.source_path,
-                                     f"same text as {twin['name']}, already imported"))
-            return
-    segments = segment_document(doc, lang)
-    _check_respondents(doc, segments)
-    if existing is not None and pseudonymise.is_anonymised(project.store, existing["id"]):
-        raise QdaError(f"its text changed since it was imported as {doc.name}, which has "
-                       "been anonymised; run 'qda anonymise --reverse --key FILE', import "
-                       "it, then anonymise again", doc.source_path)
-    if existing is not None and not replace and not _same_file(existing["source_path"],
-                                                               doc.source_path):
-        raise QdaError(f"its id '{doc.name}' is already the id of the interview imported from "
-                       f"{existing['source_path']}; give this file another id, or pass "
-                       "--replace to replace that interview (its codings are re-anchored)",
-                       doc.source_path)
-    if existing is not None:  # an edited transcript: carry its coding over to the new text
-        report.changed += [(doc.source_path, f"{doc.name}: {change}") for change in changes]
-        moved = reanchor_document(project.store, existing["id"], doc.name, doc, segments)
-        report.imported.append((doc.source_path, doc.name,
-                                sum(not s.is_interviewer for s in segments)))
-        report.notes.append((doc.source_path, moved.summary()))
-        report.reanchored.append(moved)
-        return
-    with project.store.transaction():
-        project.store.add_document(doc, segments)
-    report.imported.append((doc.source_path, doc.name, sum(not s.is_interviewer for s in segments)))
-
-
-def _check_respondents(doc: Document, segments: list[Segment]) -> None:
-    if not any(not s.is_interviewer for s in segments):
-        raise QdaError("has no respondent passages to code (every turn is an interviewer's "
-                       "or a note); check the speaker labels and the 'interviewer' metadata",
-                       doc.source_path)
-
-
-def _cuts(segments: list[Segment]) -> list[tuple[int, int, bool]]:
-    return [(s.start, s.end, bool(s.is_interviewer)) for s in segments]
-
-
-def resegment(project: Project, document_id: int, doc: Document, segments: list[Segment],
-              report: ImportReport) -> None:
-    """New segments for a document whose text stayed (its turns changed hands): codings,
-    reviews and memos follow their passages' text; a coding whose passage became an
-    interviewer turn is kept detached, listed by `qda flagged`."""
-    if pseudonymise.is_anonymised(project.store, document_id):
-        raise QdaError(f"{doc.name} has been anonymised; run 'qda anonymise --reverse --key "
-                       "FILE' first, then anonymise again", doc.source_path)
-    moved = reanchor_document(project.store, document_id, doc.name, doc, segments)
-    report.imported.append((doc.source_path, doc.name,
-                            sum(not s.is_interviewer for s in segments)))
-    report.notes.append((doc.source_path, moved.summary().replace("its text changed",
-                                                                  "its turns changed")))
-    report.reanchored.append(moved)
-
-
-def attribute_changes(stored: dict, given: dict) -> list[str]:
-    """'country Chile -> Peru' for every attribute the files or options now set otherwise."""
-    changes = []
-    for key, value in given.items():
-        if key in ("interviewer", "id"):
-            continue
-        old = stored.get(key)
-        if value not in (None, "") and str(value) != str(old if old is not None else ""):
-            changes.append(f"{key} {old if old not in (None, '') else '(none)'} -> {value}")
-    return changes
-
-
-def _same_file(stored: str | None, new: str | None) -> bool:
-    """Whether a file is the one an interview came from: same name (the project folder may
-    have moved since), or no source recorded."""
-    return not stored or not new or Path(stored).name == Path(new).name
-
-
 def import_coded(project: Project, path: Path, coder: str, unreviewed: bool = False
                  ) -> ImportReport:
     """Ready-cut passages: each `document` becomes a document, each passage one segment,
@@ -307,7 +182,7 @@ def add_coded_document(project: Project, name: str, passages: list[dict], path: 
     one is cut in pieces), or None when the document was already there."""
     doc = _coded_document(name, passages, path)
     before = len(report.imported)
-    _store_document(project, doc, report)
+    store_document(project, doc, report)
     if len(report.imported) == before:
         return None
     segments = project.store.segments(project.store.find_document(name)["id"])
@@ -382,12 +257,12 @@ def _locate_codings(project: Project, path: Path, codebook) -> dict[int, list[st
         if unknown:
             problems.append(f"line {line}: unknown code(s) {', '.join(unknown)}")
             continue
-        span = _find(text, str(row["text"]))
+        span = locate(str(row["text"]), text, cutoff=95, squeeze=True)
         if span is None:
             problems.append(f"line {line}: passage not found in {name}: "
                             f"'{str(row['text'])[:60]}…'")
             continue
-        covered = [s for s in segments if s.start < span[1] and span[0] < s.end]
+        covered = [s for s in segments if s.start < span.end and span.start < s.end]
         if not covered:
             problems.append(f"line {line}: the passage is in an interviewer turn of {name}")
             continue
@@ -398,18 +273,6 @@ def _locate_codings(project: Project, path: Path, codebook) -> dict[int, list[st
         raise QdaError(f"{len(problems)} row(s) could not be placed; nothing from this file "
                        "was written:\n" + "\n".join(f"  {p}" for p in problems), path)
     return decisions
-
-
-def _find(text: str, passage: str) -> tuple[int, int] | None:
-    """Exact position of a passage, else its best alignment if nearly identical."""
-    at = text.find(passage)
-    if at >= 0:
-        return at, at + len(passage)
-    squeezed = " ".join(passage.split())
-    if not squeezed:
-        return None
-    match = fuzz.partial_ratio_alignment(squeezed, text, score_cutoff=95)
-    return (match.dest_start, match.dest_end) if match else None
 
 
 # -- speakers and attributes of documents already imported (qda speakers, qda set) ---------
@@ -471,9 +334,9 @@ def set_interviewer(project: Project, name: str, labels: list[str]) -> ImportRep
                    content_hash=found["content_hash"],
                    interviewers=json.loads(row["interviewers"] or "[]"))
     new = segment_document(doc, doc.attributes.get("language") or project.settings.language)
-    _check_respondents(doc, new)
+    check_respondents(doc, new)
     report = ImportReport()
-    if _cuts(new) == _cuts(segments):
+    if cuts(new) == cuts(segments):
         report.unchanged.append((name, f"{', '.join(labels)} already the interviewer"))
     else:
         resegment(project, found["id"], doc, new, report)

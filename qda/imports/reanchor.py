@@ -4,7 +4,8 @@ When a transcript's text changes (a typo fixed, a turn added, a passage re-trans
 the document keeps its id and gets the new text and new segments; every coding, review and
 memo on the old segments is then re-anchored by its passage's text: first the exact text
 nearest its old place (shifted by how far the passages before it moved), then the best
-fuzzy alignment (rapidfuzz `partial_ratio_alignment`) near there, then anywhere.
+fuzzy alignment (rapidfuzz `partial_ratio_alignment`) near there, then anywhere
+(`qda.text.locate`).
 
 - A coding whose passage is found is put on the new passage(s) covering that text: it
   *stayed* when the passage is there word for word (wherever it now is), else it *moved*
@@ -26,21 +27,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from qda.models import Document, Segment
 from qda.store import Store, now
+from qda.text.locate import Span, locate
 
-PLACED_SCORE = 90.0  # a passage aligned at least this well is the same passage, edited
 MIN_FUZZY_CHARS = 20  # shorter passages are placed only by their exact text
-NEAR = 2000  # characters either side of the expected place searched first
-
-
-@dataclass
-class Placement:
-    start: int
-    end: int
-    score: float
 
 
 @dataclass
@@ -69,46 +60,6 @@ class ReanchorReport:
         if self.flagged:
             text += " — listed by 'qda flagged':\n" + "\n".join(f"  {f}" for f in self.flagged)
         return text
-
-
-def locate(old: str, text: str, expected: int) -> Placement | None:
-    """Where passage `old` is in `text`: exact nearest `expected`, else fuzzy near, else
-    fuzzy anywhere; None when nothing aligns at PLACED_SCORE."""
-    if not old:
-        return None
-    at = _nearest_exact(old, text, expected)
-    if at is not None:
-        return Placement(at, at + len(old), 100.0)
-    if len(old) < MIN_FUZZY_CHARS:
-        return None
-    reach = max(NEAR, 2 * len(old))
-    lo, hi = max(0, expected - reach), expected + len(old) + reach
-    windows = [(lo, text[lo:hi])]
-    if lo > 0 or hi < len(text):
-        windows.append((0, text))
-    for start, window in windows:
-        if len(window) < len(old):  # rapidfuzz would align the window inside the passage
-            continue
-        match = fuzz.partial_ratio_alignment(old, window, score_cutoff=PLACED_SCORE)
-        if match is not None:
-            return Placement(start + match.dest_start, start + match.dest_end, match.score)
-    return None
-
-
-def _nearest_exact(old: str, text: str, expected: int) -> int | None:
-    """The occurrence of `old` closest to `expected` (scanning outwards a window at a time)."""
-    best = None
-    reach = NEAR
-    while True:
-        lo, hi = max(0, expected - reach), min(len(text), expected + len(old) + reach)
-        at = text.find(old, lo, hi)
-        while at >= 0:
-            if best is None or abs(at - expected) < abs(best - expected):
-                best = at
-            at = text.find(old, at + 1, hi)
-        if best is not None or (lo == 0 and hi == len(text)):
-            return best
-        reach *= 4
 
 
 def reanchor_document(store: Store, document_id: int, name: str, doc: Document,
@@ -153,7 +104,7 @@ def _place_segments(old: list[Segment], new: list[Segment], text: str) -> Places
     places: Places = {}
     shift = 0
     for seg in old:
-        found = locate(seg.text, text, max(0, seg.start + shift))
+        found = locate(seg.text, text, max(0, seg.start + shift), min_fuzzy=MIN_FUZZY_CHARS)
         targets: list[Segment] = []
         if found is not None:
             shift = found.start - seg.start
@@ -164,7 +115,7 @@ def _place_segments(old: list[Segment], new: list[Segment], text: str) -> Places
     return places
 
 
-def _covering(codable: list[Segment], starts: list[int], span: Placement) -> list[Segment]:
+def _covering(codable: list[Segment], starts: list[int], span: Span) -> list[Segment]:
     """Codable segments holding most of the span, or most of themselves inside it."""
     i = max(0, bisect.bisect_right(starts, span.start) - 1)
     overlaps = []

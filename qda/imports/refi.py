@@ -1,9 +1,11 @@
 """Bringing REFI-QDA files from other tools into a project: a `.qdc` codebook or a `.qdpx`.
 
 Order of work, so a refused file leaves nothing behind: the file is read and checked whole
-(`ingest.refi`), its codes are planned onto the codebook (`foreign_codes`), its sources are
-segmented, and only then are the new codes appended to the codebook file and documents,
-codings and memos written in one transaction (the codebook file is restored if that fails).
+(`refi.reader`), its codes are planned onto the codebook (`refi.codes`), its sources are
+prepared as every imported document is (`documents.prepare_document`: language, passages,
+respondents to code), and only then are the new codes appended to the codebook file and
+documents (`documents.write_document`), codings and memos written in one transaction (the
+codebook file is restored if that fails).
 
 Sources become documents segmented like any transcript (respondent paragraphs; interviewer
 turns are context). A selection is recorded on every respondent passage it covers; when it
@@ -20,22 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from qda.refi import codes as refi_codes
 from qda.errors import QdaError
-from qda.refi import reader
+from qda.imports.documents import (ImportReport, Incoming, prepare_document, same_file,
+                                   write_document)
+from qda.ingest import text as text_reader
 from qda.ingest.metadata import normalise_attributes
-from qda.ingest.text import parse_turns
 from qda.ingest.transcript import label_key
-from qda.models import Coding, Document, Segment
-from qda.text.nlp import detect_language
+from qda.models import Coding, Segment
 from qda.project import Project
-from qda.text.segment import segment_document
+from qda.refi import codes as refi_codes
+from qda.refi import reader
 from qda.text.files import content_hash
-
-if TYPE_CHECKING:
-    from qda.imports.pipeline import ImportReport
 
 SUFFIXES = (".qdpx", ".qdc")
 # Variable names other tools use for qda's case attributes (compared as plain words).
@@ -57,7 +55,8 @@ class RefiImport:
 
     path: Path
     origin: str = ""
-    documents: list[tuple[str, int]] = field(default_factory=list)  # new: name, passages
+    documents: list[tuple[str, int]] = field(default_factory=list)  # name, passages
+    reimported: list[str] = field(default_factory=list)  # of which edited, re-anchored
     existing: list[tuple[str, str]] = field(default_factory=list)  # source, document it matched
     codes_added: list[str] = field(default_factory=list)
     codes_matched: list[tuple[str, str, str]] = field(default_factory=list)  # name, path, how
@@ -79,7 +78,9 @@ class RefiImport:
         parts = [f"{len(self.codes_added) + len(self.codes_matched)} codes "
                  f"({len(self.codes_matched)} matched the codebook, {added})"]
         if self.path.suffix.lower() == ".qdpx":
-            parts.append(f"{len(self.documents)} new documents")
+            parts.append(f"{len(self.documents) - len(self.reimported)} new documents"
+                         + (f", {len(self.reimported)} re-imported with their text edited"
+                            if self.reimported else ""))
             parts.append("no codings" if not self.codings_read else
                          f"{self.codings_read} codings by {', '.join(self.coders)} "
                          f"on {self.selections} selections"
@@ -167,7 +168,7 @@ def _record_plan(result: RefiImport, plan: refi_codes.CodePlan, read: reader.Ref
 @dataclass
 class _Prepared:
     source: reader.ForeignSource
-    document: Document | None  # None when the text is already a document
+    incoming: Incoming | None  # None when the text is already a document
     document_id: int | None
     segments: list[Segment]
     twin: _Prepared | None = None  # an earlier source of this file with the same text
@@ -175,18 +176,26 @@ class _Prepared:
 
 def _prepare(project: Project, path: Path, source: reader.ForeignSource, given: dict[str, str],
              result: RefiImport) -> _Prepared | None:
-    """The document a source becomes (or already is), segmented; None if it cannot be."""
+    """The document a source becomes (or already is), segmented; None if it cannot be.
+
+    A source whose text the project already holds, under any name, is that document (its
+    codings go there). A source imported before from a file of this name, its text edited
+    since, is re-imported as an edited transcript is: its codings re-anchored. A new text
+    whose name the project (or an earlier source of this file) already uses is imported as
+    'name (file)': another tool's project names its sources freely, so a clash with another
+    file's document is not taken as a re-import of it."""
     what = f"source '{source.name}'"
     attributes, interviewers = _attributes(source, path, result)
     attributes.update(given)
-    text_hash = content_hash(source.text)
-    twin = project.store.find_document_by_hash(text_hash)
+    twin = project.store.find_document_by_hash(content_hash(source.text))
     if twin is not None:
         result.existing.append((source.name, twin["name"]))
         return _Prepared(source, None, twin["id"], project.store.segments(twin["id"]))
-    name = source.name
+    name, source_path = source.name, f"{path}#{source.name}"
     taken = {n for n, _ in result.documents}
-    if project.store.find_document(name) is not None or name in taken:
+    stored = project.store.find_document(name)
+    if name in taken or (stored is not None
+                         and not same_file(stored["source_path"], source_path)):
         name = f"{source.name} ({path.stem})"
         if project.store.find_document(name) is not None or name in taken:
             result.skipped.append(f"{what}: the project already has a different document "
@@ -195,20 +204,18 @@ def _prepare(project: Project, path: Path, source: reader.ForeignSource, given: 
         result.notes.append(f"{what}: the project already has a different document named "
                             f"'{source.name}'; imported as '{name}'")
     labels = {label_key(x) for x in project.interviewer_labels | set(interviewers)}
-    doc = Document(name=name, text=source.text, paragraphs=parse_turns(source.text, labels),
-                   attributes=attributes, source_path=f"{path}#{source.name}",
-                   content_hash=text_hash, interviewers=interviewers)
-    lang = attributes.get("language") or detect_language(
-        " ".join(source.text[p.start:p.end] for p in doc.paragraphs if not p.is_interviewer),
-        project.settings.language)
-    doc.attributes["language"] = lang
-    segments = segment_document(doc, lang)
-    if not any(not s.is_interviewer for s in segments):
-        result.skipped.append(f"{what} has no respondent passages (every turn is an "
-                              "interviewer's); not imported")
+    doc = text_reader.document(name, source.text, labels)
+    doc.attributes, doc.interviewers = attributes, interviewers
+    doc.source_path = source_path
+    try:
+        incoming = prepare_document(project, doc)
+    except QdaError as exc:
+        result.skipped.append(f"{what}: {exc.message}; not imported")
         return None
-    result.documents.append((name, sum(not s.is_interviewer for s in segments)))
-    return _Prepared(source, doc, None, segments)
+    result.documents.append((name, incoming.passages))
+    if incoming.action == "reanchor":
+        result.reimported.append(name)
+    return _Prepared(source, incoming, None, incoming.segments)
 
 
 def _attributes(source: reader.ForeignSource, path: Path, result: RefiImport
@@ -278,9 +285,11 @@ def _write(project: Project, qdpx: reader.RefiProject, plan: refi_codes.CodePlan
     reviewed: dict[str, set[int]] = {}
     memos: list[tuple[str, int | None, int | None, str | None]] = []  # note, seg, doc, code
     for p in prepared:
-        if p.document is not None:
-            p.document_id = store.add_document(p.document, p.segments)
+        if p.incoming is not None:
+            written = ImportReport()
+            p.document_id = write_document(project, p.incoming, written)
             p.segments = store.segments(p.document_id)
+            result.notes += [note for _, note in written.changed + written.notes]
         document_id, segments = (p.twin or p).document_id, (p.twin or p).segments
         memos += [(n, None, document_id, None) for n in p.source.notes]
         for sel in p.source.selections:

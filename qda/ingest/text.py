@@ -37,10 +37,14 @@ def read(path: Path, interviewers: set[str]) -> tuple[Document, dict]:
     if isinstance(declared, str):
         declared = [declared]
     interviewers = interviewers | {label_key(str(x)) for x in declared}
-    doc = Document(name=str(front.get("id") or path.stem), text=body,
-                   paragraphs=parse_turns(body, interviewers),
-                   content_hash=content_hash(body))
-    return doc, front
+    return document(str(front.get("id") or path.stem), body, interviewers), front
+
+
+def document(name: str, text: str, interviewers: set[str]) -> Document:
+    """A transcript given as text (a file's body, another tool's source): its turns, its
+    hash; `interviewers` are the label keys of the interviewer's turns."""
+    return Document(name=name, text=text, paragraphs=parse_turns(text, interviewers),
+                    content_hash=content_hash(text))
 
 
 def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:

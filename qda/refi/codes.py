@@ -33,10 +33,9 @@ from qda.codebook.model import Codebook
 from qda.errors import QdaError
 from qda.refi.reader import ForeignCode
 from qda.models import AXES
-from qda.refi.xml import code_guid, colour
+from qda.refi.xml import DEEPER, code_guid, colour
 
 ORIGIN = "refi"
-DEEPER = "__"  # joins the keys of a foreign code's ancestors below its root
 NEAR = 90  # rapidfuzz ratio for a near match of names; short names must match exactly
 NEAR_MIN_CHARS = 6
 

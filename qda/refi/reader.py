@@ -34,6 +34,7 @@ from qda.text.archives import open_zip, read_member
 from qda.errors import QdaError
 from qda.refi.xml import MACHINE_USER_PREFIX, colour, kid, kids, local, make_guid, parse
 from qda.text.files import MAX_FILE_BYTES, decode, normalise, read_bytes
+from qda.text.locate import locate
 
 MAX_XML_BYTES = 256 * 1024 * 1024
 MACHINE_KINDS = ("rules", "model")
@@ -624,23 +625,10 @@ def _refind(name: str, text: str, near: int | None, length: int | None
     """Where the selection's name occurs in the text, nearest its old place."""
     core = name.rstrip("…").rstrip(".").strip()
     truncated = core != name.strip()
-    hits = [m.start() for m in re.finditer(re.escape(core), text)]
-    if hits:
-        start = min(hits, key=lambda h: abs(h - (near or 0)))
-        end = start + len(core)
-    else:
-        match = None
-        if near is not None:
-            lo = max(0, near - 2000)
-            match = fuzz.partial_ratio_alignment(core, text[lo:near + 2000 + len(core)],
-                                                 score_cutoff=90)
-            if match:
-                start, end = lo + match.dest_start, lo + match.dest_end
-        if match is None:
-            match = fuzz.partial_ratio_alignment(core, text, score_cutoff=90)
-            if match is None:
-                return None
-            start, end = match.dest_start, match.dest_end
+    found = locate(core, text, near)
+    if found is None:
+        return None
+    start, end = found.start, found.end
     if truncated and length and length > end - start:
         end = min(len(text), start + length)
     return start, end

@@ -24,6 +24,10 @@ GUID_NAMESPACE = uuid.UUID("5d0c1f0e-3b7a-5c47-9a51-7a0d6c1f2e41")
 # Users whose codings are machine suggestions carry this id prefix (`qda:rules`, `qda:model`);
 # the importer reads their codings back as suggestions, never as human decisions.
 MACHINE_USER_PREFIX = "qda:"
+# The codebook has two levels: a foreign code deeper than a theme is imported as a theme whose
+# key joins its ancestors' keys with this (`rq1/competencies__programming`), and the writer
+# rebuilds the tree from it.
+DEEPER = "__"
 
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,[^)]*)?\)$")
