@@ -24,7 +24,7 @@ from qda.errors import QdaError, UsageError
 from qda.store import store_problem
 from qda.text.files import os_problem
 from qda.export.tables import export_codings
-from qda.models import ROLES
+from qda.vocab import ROLES
 from qda.project import Project, init_project, open_project
 
 if TYPE_CHECKING:
@@ -802,7 +802,7 @@ def export_qdc_cmd(
 
     [b]Example[/]: qda export qdc outputs/codebook.qdc --lang en
     """
-    from qda.codebook.model import LANGS
+    from qda.vocab import LANGS
     from qda.refi.writer import write_qdc
     if output.suffix.lower() != ".qdc":
         raise UsageError(f"the output must end in .qdc, not '{output.name}'")
@@ -1125,7 +1125,7 @@ def tui(
       qda tui --coder ana --lang es
       qda tui --coder bea --compare ana
     """
-    from qda.codebook.model import LANGS
+    from qda.vocab import LANGS
     if lang is not None and lang not in LANGS:
         raise UsageError(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
     if not sys.stdin.isatty() or not sys.stdout.isatty():

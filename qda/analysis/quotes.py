@@ -22,7 +22,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from qda.errors import QdaError
-from qda.privacy.redact import People
+from qda.privacy.redact import HiddenNames
 
 READABLE = (120, 520)  # characters: a quote a reader takes in at once
 MAX_CHARS = 700        # a passage without a clear carrying sentence is cut here
@@ -118,7 +118,7 @@ class Alignment:
 
 def attribution(role: str | None, country: str | None, lang: str) -> str:
     """'(Designer and Implementer, Peru)' or '(Persona experta, Perú)'; never a name."""
-    from qda.export.report_words import attribution as said
+    from qda.lang.prose import attribution as said
     return said(role, country, lang)
 
 
@@ -365,7 +365,7 @@ class QuoteChooser:
 
     candidates: pd.DataFrame
     text_of: Callable[[int], str]
-    who: People
+    who: HiddenNames
     fit: Fit = field(default_factory=Fit)
     lang: str | None = None
     used: set[int] = field(default_factory=set)

@@ -26,8 +26,8 @@ from spacy.matcher import Matcher
 from qda.codebook import model as codebook_mod
 from qda.codebook.model import Codebook, _LineLoader, strip_lines
 from qda.errors import QdaError
-from qda.models import AXES
-from qda.text.nlp import LANGUAGES, lemma, lemma_table, pipeline
+from qda.vocab import AXES, LANGS
+from qda.text.nlp import lemma, lemma_table, pipeline
 
 FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
 FUZZY_CUTOFF = 88.0
@@ -255,8 +255,8 @@ def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError
     errors: list[QdaError] = []
     line = data.get("__line__")
     lang = data.get("language")
-    if lang not in LANGUAGES:
-        errors.append(QdaError(f"'language' must be one of {', '.join(LANGUAGES)}", path, line))
+    if lang not in LANGS:
+        errors.append(QdaError(f"'language' must be one of {', '.join(LANGS)}", path, line))
         return errors
     for section in ("cues", "questions"):
         block = data.get(section) or {}

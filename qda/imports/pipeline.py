@@ -19,7 +19,8 @@ from qda.errors import QdaError, UsageError
 from qda.ingest import READABLE, coded, read_document, speakers, walk
 from qda.ingest.metadata import Sidecars, normalise_attributes
 from qda.ingest.transcript import Turn, label_key, render
-from qda.models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
+from qda.models import Coding, Document, Paragraph, Segment
+from qda.vocab import CASE_ATTRIBUTES
 from qda.text.nlp import detect_language
 from qda.project import Project
 from qda.imports.reanchor import ReanchorReport, reanchor_document

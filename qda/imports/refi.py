@@ -32,7 +32,8 @@ from qda.models import Coding, Document, Segment
 from qda.text.nlp import detect_language
 from qda.project import Project
 from qda.text.segment import segment_document
-from qda.text.files import content_hash
+from qda.text.files import content_hash, write_atomic
+from qda.vocab import MACHINE_KINDS
 
 if TYPE_CHECKING:
     from qda.imports.pipeline import ImportReport
@@ -148,7 +149,7 @@ def import_project(project: Project, path: Path,
             _write(project, qdpx, plan, prepared, coders, result)
     except BaseException:
         if codebook_file.read_bytes() != before:
-            codebook_file.write_bytes(before)
+            write_atomic(codebook_file, before)
             project.reload_codebook()
         raise
     result.coders = sorted(coders.used)
@@ -241,7 +242,7 @@ class _Coders:
         for guid, user in qdpx.users.items():
             if user.machine:
                 self.by_guid[guid] = (user.name, user.machine)
-            elif user.name in reader.MACHINE_KINDS:
+            elif user.name in MACHINE_KINDS:
                 renamed = f"{user.name} ({path.stem})"
                 result.notes.append(f"user '{user.name}' has the name of a qda machine coder; "
                                     f"their codings are recorded as coder '{renamed}'")

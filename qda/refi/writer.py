@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 from qda import __version__, progress
 from qda.codebook.model import Code, Codebook
 from qda.refi.codes import DEEPER
-from qda.models import CASE_ATTRIBUTES, ROLES
+from qda.vocab import CASE_ATTRIBUTES, ROLES
 from qda.project import Project
 from qda.refi.xml import CODEBOOK_NS, MACHINE_USER_PREFIX, PROJECT_NS, code_guid, colour, make_guid
 from qda.text.files import atomic_file, content_hash
