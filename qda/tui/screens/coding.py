@@ -133,7 +133,7 @@ class CodingScreen(Screen):
                 self.qda.tr("This interview has no respondent passages."))
 
     def _mark(self, view: PassageView) -> Mark:
-        book = self.qda.codebook.model
+        book = self.qda.codebook
         axes = []
         for code in view.codes:
             axis = code.split("/")[0]
@@ -190,7 +190,7 @@ class CodingScreen(Screen):
             position += f" · {segment.time}"
         selection = self.texts[sid][self.selection[0]:self.selection[1]] \
             if self.selection else None
-        self.query_one(PassagePanel).show(view, book=self.qda.codebook.model, lang=self.qda.lang,
+        self.query_one(PassagePanel).show(view, book=self.qda.codebook, lang=self.qda.lang,
                                           position=position, selected=self.selected,
                                           compare=compare, other=other, base=base,
                                           text=self.texts[sid], selection=selection)
@@ -395,7 +395,7 @@ class CodingScreen(Screen):
         if not view or not view.codes:
             self.notify(self.qda.tr("this passage has no code of yours to remove"), timeout=3)
             return
-        book, lang = self.qda.codebook.model, self.qda.lang
+        book, lang = self.qda.codebook, self.qda.lang
 
         def done(code: str | None) -> None:
             if code:
