@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from qda.errors import QdaError
 from qda.models import Coding, Document, Segment
 from qda.text.files import atomic_path
+from qda.vocab import CASE_ATTRIBUTES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -364,7 +365,7 @@ class Store:
         """Insert a document and its segments; call inside `transaction()`."""
         attrs = doc.attributes
         extra = {k: v for k, v in attrs.items()
-                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+                 if k not in CASE_ATTRIBUTES}
         cur = self.db.execute(
             "INSERT INTO documents (name, source_path, content_hash, text, country, role, policy,"
             " sector, language, date, interviewers, extra, imported_at)"
@@ -392,7 +393,7 @@ class Store:
     def update_document_attributes(self, document_id: int, attrs: dict[str, Any]) -> None:
         """Correct a document's case attributes (text and segments stay); in a transaction."""
         extra = {k: v for k, v in attrs.items()
-                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+                 if k not in CASE_ATTRIBUTES}
         self.db.execute(
             "UPDATE documents SET country = ?, role = ?, policy = ?, sector = ?, language = ?,"
             " date = ?, extra = ? WHERE id = ?",
@@ -941,7 +942,7 @@ class Store:
                         (document_id, document_id))
         attrs = doc.attributes
         extra = {k: v for k, v in attrs.items()
-                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+                 if k not in CASE_ATTRIBUTES}
         self.db.execute(
             "UPDATE documents SET source_path = ?, content_hash = ?, text = ?, country = ?,"
             " role = ?, policy = ?, sector = ?, language = ?, date = ?, interviewers = ?,"

@@ -13,11 +13,11 @@ import yaml
 from qda.text import safeyaml
 from qda.errors import QdaError
 from qda.text.files import csv_delimiter, decode, normalise, read_bytes
-from qda.vocab import LANGS, LANGUAGE_ALIASES, ROLE_ALIASES, ROLES
+from qda.vocab import CASE_ATTRIBUTES, LANGS, LANGUAGE_ALIASES, ROLE_ALIASES, ROLES
 
 SIDECAR = "interviews.csv"
 # case attributes that summaries group by: one value each
-ONE_VALUE = ("id", "country", "role", "policy", "sector", "language", "date")
+ONE_VALUE = ("id", *CASE_ATTRIBUTES)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
