@@ -409,19 +409,19 @@ def codebook_check(
 
     [b]Example[/]: qda codebook check
     """
-    from qda.coders import patterns
+    from qda.codebook import check
     in_project = file is None
     if file is None:
         with _open() as project:
             file = project.root / project.settings.codebook
-    book, found = patterns.codebook_problems(file)
+    book, found = check.codebook_problems(file)
     for problem in found:
         err.print(f"qda: error: {problem}", highlight=False, markup=False)
     if found:
         err.print(f"{len(found)} problem(s)", highlight=False)
         raise typer.Exit(1)
     out.print(f"{file}: {len(book.codes)} codes, patterns for "
-              f"{', '.join(p.stem for p in patterns.pattern_files(file)) or 'no language'}: ok",
+              f"{', '.join(p.stem for p in check.pattern_files(file)) or 'no language'}: ok",
               highlight=False)
     if in_project:
         with _open() as project:
@@ -508,8 +508,8 @@ def codebook_move(
 
 
 def _retrain_hint(project: Project) -> None:
-    from qda.coders.training import MODEL_FILE, model_folder
-    if (model_folder(project) / MODEL_FILE).exists():
+    from qda.coders.training import MODEL_FILE
+    if (project.model_dir / MODEL_FILE).exists():
         out.print("run 'qda train' again: the saved model still knows the old code",
                   highlight=False)
 

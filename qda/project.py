@@ -109,6 +109,11 @@ class Project:
         return self.codebook
 
     @property
+    def model_dir(self) -> Path:
+        """Where `qda train` keeps the model: beside the store, so a backup holds both."""
+        return self.store.path.parent / "models"
+
+    @property
     def default_coder(self) -> str:
         return self.settings.coder or getpass.getuser()
 

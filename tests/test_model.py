@@ -16,7 +16,7 @@ from qda.coders import evaluate as evaluation
 from qda.coders.active import next_segments, ranked
 from qda.coders.autocode import autocode
 from qda.coders.model import ModelCoder
-from qda.coders.training import load, model_folder, train, training_set
+from qda.coders.training import load, train, training_set
 from qda.errors import QdaError
 from qda.imports.pipeline import import_codings, import_paths
 
@@ -56,7 +56,7 @@ def test_training_set_uses_reviewed_passages_and_accepted_codes(trained):
 
 
 def test_train_writes_skops_model_and_card(trained):
-    folder = model_folder(open_project(trained))
+    folder = open_project(trained).model_dir
     card = (folder / "model-card.md").read_text(encoding="utf-8")
     meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     assert (folder / "model.skops").read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
@@ -88,7 +88,7 @@ def test_skops_round_trip_gives_the_same_predictions(trained):
 
 def test_model_file_with_untrusted_types_is_refused(project_copy):
     import skops.io as sio
-    path = model_folder(project_copy) / "model.skops"
+    path = project_copy.model_dir / "model.skops"
     path.write_bytes(sio.dumps({"model": pd.Timestamp("2020-01-01")}))
     with pytest.raises(QdaError, match="does not trust"):
         load(project_copy, "model")
@@ -356,7 +356,7 @@ def test_both_works_in_a_fresh_project_without_any_human_coding(project, tmp_pat
     for evidence in coded.evidence:  # each explained by the rules, the model or both
         found = json.loads(evidence)
         assert found["sources"] and (found.get("rules") or found.get("model"))
-    assert not (model_folder(project) / "model.skops").exists()  # nothing saved
+    assert not (project.model_dir / "model.skops").exists()  # nothing saved
 
 
 def test_peoples_decisions_weigh_more_than_the_rules(project, tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ from qda.codebook import model as codebook
 from qda.coders import RuleCoder, passages
 from qda.coders.autocode import autocode
 from qda.coders.patterns import Patterns, _compile
-from qda.coders.patterns import problems as pattern_problems
+from qda.codebook.check import file_problems
 from qda.coders.workers import suggest_encoded
 from qda.imports.pipeline import import_paths
 
@@ -248,7 +248,7 @@ def test_broken_codebook_gives_line_numbered_messages(tmp_path):
 def test_pattern_that_does_not_compile_is_reported(tmp_path):
     path, _ = broken_codebook(tmp_path)
     book = codebook.load(REPO / "qda" / "data" / "codebook" / "codebook.yaml")
-    found = [str(p) for p in pattern_problems(path.parent / "patterns" / "es.yaml", book)]
+    found = [str(p) for p in file_problems(path.parent / "patterns" / "es.yaml", book)]
     assert len(found) == 1 and "es.bad does not compile" in found[0]
     assert "es.yaml:" in found[0]
 

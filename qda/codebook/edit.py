@@ -53,7 +53,7 @@ def rename_code(project: Project, old: str, new: str) -> list[str]:
     wherever a definition mentions it) and in the store, so every coding and memo follows.
     Returns the files changed. The files are checked before the store commits; on any
     problem both are left as they were."""
-    from qda.coders.patterns import codebook_problems, pattern_files
+    from qda.codebook.check import codebook_problems, pattern_files
 
     book = project.codebook
     if old not in book or book[old].theme is None:

@@ -68,7 +68,7 @@ class Codebook:
                 for c in self.codes]
 
 
-class _LineLoader(SafeLoader):
+class LineLoader(SafeLoader):
     """Safe YAML loader (no alias bombs, see qda.text.safeyaml) that remembers the line of each
     mapping and refuses duplicate keys."""
 
@@ -99,7 +99,7 @@ def _parse(path: Path) -> tuple[bytes, Any, list[QdaError]]:
     except (OSError, UnicodeDecodeError) as exc:
         return b"", None, [QdaError(f"cannot read the codebook ({exc})", path)]
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -177,7 +177,7 @@ def load(path: Path) -> Codebook:
 
 
 def strip_lines(value: Any) -> Any:
-    """Drop the line markers `_LineLoader` adds, leaving plain data."""
+    """Drop the line markers `LineLoader` adds, leaving plain data."""
     if isinstance(value, dict):
         return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
     if isinstance(value, list):

@@ -12,7 +12,7 @@ import pandas as pd
 from qda.errors import QdaError
 from qda.project import Project
 from qda.coders.base import passages
-from qda.coders.training import load, model_folder, MODEL_FILE
+from qda.coders.training import MODEL_FILE, load
 
 
 def ranked(project: Project, limit: int | None = None, coder: str | None = None
@@ -25,7 +25,7 @@ def ranked(project: Project, limit: int | None = None, coder: str | None = None
     else:
         frame = frame[~frame.segment_id.isin(project.store.reviewed_segment_ids(coder))]
     frame = frame.reset_index(drop=True)
-    if frame.empty or not (model_folder(project) / MODEL_FILE).exists():
+    if frame.empty or not (project.model_dir / MODEL_FILE).exists():
         return _top(frame.assign(margin=float("nan")), limit), "document"
     coder, _ = load(project, "model")  # a model that cannot be read is an error worth seeing
     if not coder.codes_:

@@ -32,8 +32,8 @@ def make_coder(project: Project, name: str) -> tuple[RuleCoder | ModelCoder, lis
     if name == "rules":
         return RuleCoder(project.codebook), []
     # scikit-learn and skops take a second to import: not for rules
-    from qda.coders.training import MODEL_FILE, bootstrap, load, model_folder
-    if not (model_folder(project) / MODEL_FILE).exists():
+    from qda.coders.training import MODEL_FILE, bootstrap, load
+    if not (project.model_dir / MODEL_FILE).exists():
         # nobody ran 'qda train': the model learns now from the rules' confident decisions
         # over this project's passages (and any decisions people made)
         coder = bootstrap(project, name=name)

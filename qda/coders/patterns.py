@@ -16,17 +16,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
 from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher
 
-from qda.codebook import model as codebook_mod
-from qda.codebook.model import Codebook, _LineLoader, strip_lines
+from qda.codebook.check import pattern_files, read_patterns
+from qda.codebook.model import Codebook, strip_lines
 from qda.errors import QdaError
-from qda.vocab import AXES, LANGS
 from qda.text.nlp import lemma, lemma_table, pipeline
 
 FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
@@ -209,11 +206,6 @@ def verbs(lang: str) -> frozenset[str]:
                      and (lang != "es" or base.endswith(("ar", "er", "ir", "ír"))))
 
 
-def pattern_files(codebook_path: Path) -> list[Path]:
-    folder = codebook_path.parent / "patterns"
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-
-
 def patterns_hash(codebook: Codebook) -> str:
     """Hash of the codebook and its pattern files: what a coding run depended on."""
     digest = hashlib.sha256(codebook.hash.encode())
@@ -222,95 +214,6 @@ def patterns_hash(codebook: Codebook) -> str:
     return digest.hexdigest()[:16]
 
 
-def problems(path: Path, codebook: Codebook | None) -> list[QdaError]:
-    """Every problem of one pattern file, each with its line."""
-    return _parse(path, codebook)[1]
-
-
-def codebook_problems(codebook_path: Path) -> tuple[Codebook | None, list[QdaError]]:
-    """The codebook (None if it is broken) and every problem of it and its pattern files."""
-    found = codebook_mod.problems(codebook_path)
-    book = None if found else codebook_mod.load(codebook_path)
-    for path in pattern_files(codebook_path):
-        found += problems(path, book)
-    return book, found
-
-
-def _parse(path: Path, codebook: Codebook | None) -> tuple[Any, list[QdaError]]:
-    """Read and validate a pattern file once: (data with line marks, problems)."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader)  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [QdaError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
-                               mark.line + 1 if mark else None)]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [QdaError(f"cannot read ({exc})", path)]
-    return data, _validate(data, path, codebook)
-
-
-def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError]:
-    if not isinstance(data, dict):
-        return [QdaError("a pattern file is a mapping with cues, questions, topics", path, 1)]
-    errors: list[QdaError] = []
-    line = data.get("__line__")
-    lang = data.get("language")
-    if lang not in LANGS:
-        errors.append(QdaError(f"'language' must be one of {', '.join(LANGS)}", path, line))
-        return errors
-    for section in ("cues", "questions"):
-        block = data.get(section) or {}
-        for axis in block:
-            if axis != "__line__" and axis not in AXES:
-                errors.append(QdaError(f"{section}: '{axis}' is not an axis ({', '.join(AXES)})",
-                                       path, block.get("__line__")))
-    if not isinstance(data.get("neutral") or [], list):
-        errors.append(QdaError("'neutral' is a list of phrases", path, line))
-    for axis, lead in (data.get("openings") or {}).items():
-        if axis == "__line__":
-            continue
-        where = lead.get("__line__") if isinstance(lead, dict) else line
-        if axis not in AXES:
-            errors.append(QdaError(f"openings: '{axis}' is not an axis ({', '.join(AXES)})",
-                                   path, where))
-        elif not isinstance(lead, dict) or set(lead) - _LEAD_KEYS:
-            errors.append(QdaError(f"openings: '{axis}' takes {', '.join(sorted(_LEAD_KEYS))}",
-                                   path, where))
-    known = set(AXES) | ({c.path for c in codebook.codes} if codebook else set())
-    for name, topic in (data.get("topics") or {}).items():
-        if name == "__line__":
-            continue
-        if not isinstance(topic, dict) or not topic.get("words") or not topic.get("codes"):
-            errors.append(QdaError(f"topic '{name}' needs 'codes' and 'words'", path,
-                                   getattr(topic, "get", lambda _: line)("__line__")))
-            continue
-        for code in topic["codes"]:
-            if codebook and code not in known:
-                errors.append(QdaError(f"topic '{name}': unknown code '{code}'", path,
-                                       topic.get("__line__")))
-    for code in data.get("vetoes") or {}:
-        if code != "__line__" and codebook and code not in known:
-            errors.append(QdaError(f"vetoes: unknown code '{code}'", path,
-                                   data["vetoes"].get("__line__")))
-    nlp = pipeline(lang)
-    for entry in data.get("tokens") or []:
-        where = entry.get("__line__") if isinstance(entry, dict) else line
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("pattern"):
-            errors.append(QdaError("a token pattern needs 'id', 'code' and 'pattern'", path, where))
-            continue
-        if codebook and entry.get("code") not in known:
-            errors.append(QdaError(f"token pattern {entry['id']}: unknown code "
-                                   f"'{entry.get('code')}'", path, where))
-        try:
-            Matcher(nlp.vocab, validate=True).add(entry["id"], [strip_lines(entry["pattern"])])
-        except (ValueError, TypeError, KeyError) as exc:
-            first = str(exc).strip().splitlines()[0][:160]
-            errors.append(QdaError(f"token pattern {entry['id']} does not compile: {first}",
-                                   path, where))
-    return errors
-
-
-_LEAD_KEYS = {"verbs", "words", "except", "not_next", "gerunds", "__line__"}
 _LOADED: dict[str, dict[str, Patterns]] = {}  # by patterns_hash, the last few
 _LOADED_KEEP = 4
 
@@ -326,7 +229,7 @@ def load(codebook: Codebook) -> dict[str, Patterns]:
         return _LOADED[key]
     found: dict[str, Patterns] = {}
     for path in pattern_files(codebook.path):
-        marked, errors = _parse(path, codebook)
+        marked, errors = read_patterns(path, codebook)
         if errors:
             raise QdaError(f"{len(errors)} problem(s) in the rule patterns; run 'qda codebook "
                            "check':\n" + "\n".join(f"  {e}" for e in errors))

@@ -49,10 +49,6 @@ class Trained:
     folder: Path
 
 
-def model_folder(project: Project) -> Path:
-    return project.store.path.parent / "models"
-
-
 def training_set(project: Project, coder: str | None = None
                  ) -> tuple[pd.DataFrame, pd.Series]:
     """Passages people reviewed (or one person, `coder`) and the codes they accepted there.
@@ -101,7 +97,7 @@ def train(project: Project, coder: str | None = None) -> Trained:
         "libraries": library_versions(),
         "learners": {name: _learner_meta(c) for name, c in coders.items()},
     }
-    folder = model_folder(project)
+    folder = project.model_dir
     save(coders, meta, folder)
     for c in coders.values():
         c.version = stamp
@@ -161,7 +157,7 @@ def save(coders: dict[str, ModelCoder], meta: dict[str, Any], folder: Path) -> N
 def load(project: Project, name: str) -> tuple[ModelCoder, list[str]]:
     """The saved learner `name` ('model' or 'both') and the codes dropped because their
     definition changed since training."""
-    folder = model_folder(project)
+    folder = project.model_dir
     path, meta_path = folder / MODEL_FILE, folder / META_FILE
     if not path.exists() or not meta_path.exists():
         raise QdaError(f"no trained model in {folder}; run 'qda train' first")

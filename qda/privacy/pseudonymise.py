@@ -437,9 +437,7 @@ def earlier_outputs(project: Project) -> list[Path]:
 def remove_model(project: Project) -> list[Path]:
     """Delete the trained model: it learned words of the original texts, names among
     them ("pamela", "solis"), and cannot unlearn them. `qda train` makes a new one."""
-    from qda.coders.training import model_folder
-
-    folder = model_folder(project)
+    folder = project.model_dir
     removed = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
     for path in removed:
         path.unlink()
