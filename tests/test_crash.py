@@ -229,8 +229,8 @@ def test_report_killed_in_the_middle_of_writing_leaves_the_previous_file(coded):
     """Deterministic: SIGKILL when half of the new .docx is written. The previous report is
     byte for byte intact and nothing is left beside it: the new bytes go to an unnamed
     (O_TMPFILE) file in the same folder, so there is no temp file to clean up afterwards."""
-    args = ["-p", str(coded), "report", "report/findings.docx"]
     out = coded / "report" / "findings.docx"
+    args = ["-p", str(coded), "report", str(out)]
     assert subprocess.run([str(QDA), *args], env=SUBPROCESS_ENV, capture_output=True,
                           timeout=300).returncode == 0
     previous = out.read_bytes()
@@ -241,6 +241,9 @@ def test_report_killed_in_the_middle_of_writing_leaves_the_previous_file(coded):
         assert proc.stdout.readline().strip() == "half written", proc.stderr.read()
         assert os.listdir(out.parent) == [out.name]  # the half-written file has no name
         assert out.read_bytes() == previous
+        fds = Path(f"/proc/{proc.pid}/fd")
+        held = [os.readlink(fd) for fd in fds.iterdir()] if fds.is_dir() else [str(out.parent)]
+        assert any(link.startswith(str(out.parent)) for link in held)  # it is writing there
     finally:
         proc.kill()
         proc.communicate(timeout=30)
