@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qda.privacy.names import addressed_names, full_names, is_generic_label, metadata_names  # noqa: E402
-from qda.privacy.redact import People  # noqa: E402
+from qda.privacy.redact import HiddenNames  # noqa: E402
 from tests.name_fixture import HELD_OUT, INTERVIEWS, parse  # noqa: E402
 
 CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ][^\W\d_]*")
@@ -22,7 +22,7 @@ LABEL = re.compile(r"^([^:\n]{1,40}):", re.MULTILINE)
 GENERIC = ["ENT", "I", "Interviewer", "Respondent"]
 
 
-def people(interviews: list[dict]) -> People:
+def people(interviews: list[dict]) -> HiddenNames:
     """Everyone the metadata, speaker labels and texts name, as qda.privacy.redact.people."""
     names: list[str] = []
     for interview in interviews:
@@ -30,10 +30,10 @@ def people(interviews: list[dict]) -> People:
         names += metadata_names(interview["meta"])
         names += [label for label in LABEL.findall(text) if not is_generic_label(label, GENERIC)]
         names += addressed_names(text) + full_names(text)
-    return People.of(names)
+    return HiddenNames.of(names)
 
 
-def measure(interviews: list[dict], who: People) -> dict:
+def measure(interviews: list[dict], who: HiddenNames) -> dict:
     """Recall on marked names, false positives on the other capitalised words; and each
     miss and each word blanked by mistake."""
     found = total = flagged = capitalised = 0

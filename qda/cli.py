@@ -24,7 +24,7 @@ from qda.errors import QdaError, UsageError
 from qda.store import store_problem
 from qda.text.files import os_problem
 from qda.export.tables import export_codings
-from qda.models import ROLES
+from qda.vocab import ROLES, SHORT_ROLES
 from qda.project import Project, init_project, open_project
 
 if TYPE_CHECKING:
@@ -280,8 +280,7 @@ def set_(
         out.print(line, highlight=False, markup=False)
 
 
-_SHORT_ROLES = {"designer_implementer": "Des./Impl.", "designer": "Designer",
-                "implementer": "Implem.", "expert": "Expert", "beneficiary": "Benef."}
+_SHORT_ROLES = SHORT_ROLES["en"]
 
 
 @app.command()
@@ -326,8 +325,8 @@ def status(json_: JsonOpt = False) -> None:
                                if row["policy"] and (row["country"] or "") == country})),
                       str(sum(row["segments"] or 0 for row in mine)))
     out.print(table)
-    out.print("Des./Impl.: designer and implementer; Implem.: implementer; Benef.: beneficiary;"
-              " Passages: respondent passages to code.", style="dim", highlight=False)
+    out.print("Design+Impl.: designer and implementer; Passages: respondent passages to code.",
+              style="dim", highlight=False)
 
 
 @app.command()
@@ -802,7 +801,7 @@ def export_qdc_cmd(
 
     [b]Example[/]: qda export qdc outputs/codebook.qdc --lang en
     """
-    from qda.codebook.model import LANGS
+    from qda.vocab import LANGS
     from qda.refi.writer import write_qdc
     if output.suffix.lower() != ".qdc":
         raise UsageError(f"the output must end in .qdc, not '{output.name}'")
@@ -1125,7 +1124,7 @@ def tui(
       qda tui --coder ana --lang es
       qda tui --coder bea --compare ana
     """
-    from qda.codebook.model import LANGS
+    from qda.vocab import LANGS
     if lang is not None and lang not in LANGS:
         raise UsageError(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
     if not sys.stdin.isatty() or not sys.stdout.isatty():

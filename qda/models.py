@@ -4,25 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-AXES: tuple[str, ...] = (
-    "positive_factors",
-    "challenges",
-    "sustainability",
-    "lessons_learned",
-    "recommendations",
-)
-
-ROLES: dict[str, dict[str, str]] = {
-    "designer_implementer": {"en": "Designer and Implementer", "es": "Diseño e implementación"},
-    "designer": {"en": "Designer", "es": "Diseño"},
-    "implementer": {"en": "Implementer", "es": "Implementación"},
-    "expert": {"en": "Expert", "es": "Experta/o"},
-    "beneficiary": {"en": "Beneficiary", "es": "Beneficiaria/o"},
-}
-
-# Case attributes with a column of their own; anything else in the metadata is kept as extra.
-CASE_ATTRIBUTES: tuple[str, ...] = ("country", "role", "policy", "sector", "language", "date")
-
 
 @dataclass
 class Paragraph:

@@ -18,6 +18,8 @@ from qda.text import safeyaml
 from qda.codebook.model import Codebook
 from qda.errors import QdaError
 from qda.store import Store
+from qda.text.files import write_atomic
+from qda.vocab import DEFAULT_INTERVIEWERS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,9 +27,6 @@ if TYPE_CHECKING:
 SETTINGS_FILE = "qda.yaml"
 # written once the project has a store: from then on a missing or empty store is an error
 STORE_MARKER = ".qda/store-created"
-DEFAULT_INTERVIEWERS = ["ENT", "ENT1", "ENT2", "ENT3", "E", "I", "INT", "Entrevistador",
-                        "Entrevistadora", "Entrevistadores", "Interviewer", "Moderador",
-                        "Moderadora", "Moderator"]
 
 
 @dataclass
@@ -58,7 +57,7 @@ class Settings:
     def write(self, path: Path) -> None:
         header = "# qda project settings; paths are relative to this folder.\n"
         body = yaml.safe_dump(self.__dict__, allow_unicode=True, sort_keys=False)
-        path.write_text(header + body, encoding="utf-8")
+        write_atomic(path, (header + body).encode("utf-8"))
 
 
 class Project:

@@ -25,8 +25,8 @@ from typing import Any
 
 from qda.errors import QdaError
 from qda.project import Project
+from qda.vocab import MACHINE_KINDS
 
-MACHINE_KINDS = ("rules", "model")
 LOCK_RETRIES = 5
 CodingKey = tuple[int, str, str]  # (segment_id, code, coder)
 Span = tuple[int, int]  # start and end of a coded part, as offsets in the document's text
@@ -47,7 +47,7 @@ def file_identity(path: os.PathLike[str] | str) -> tuple[int, int] | None:
 
 
 @dataclass
-class Suggestion:
+class MergedSuggestion:
     """A code the machine coders propose for a passage, merged over rules and model."""
 
     code: str
@@ -88,7 +88,7 @@ class PassageView:
     segment_id: int
     codes: list[str]
     rejected: list[str]
-    suggestions: list[Suggestion]
+    suggestions: list[MergedSuggestion]
     reviewed: bool
     memo: str | None
     spans: dict[str, Span] = field(default_factory=dict)  # my codes on part of the passage
@@ -119,8 +119,9 @@ def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id:
             continue
         evidence = [json.loads(r["evidence"]) if r["evidence"] else {} for r in found]
         confidences = [r["confidence"] for r in found if r["confidence"] is not None]
-        suggestions.append(Suggestion(code, tuple(sorted({r["coder"] for r in found})),
-                                      max(confidences) if confidences else None, evidence))
+        suggestions.append(MergedSuggestion(code, tuple(sorted({r["coder"] for r in found})),
+                                            max(confidences) if confidences else None,
+                                            evidence))
     suggestions.sort(key=lambda s: -(s.confidence or 0))
     codes = [c for c, s in decided.items() if s == "accepted"]
     return PassageView(segment_id, codes, [c for c, s in decided.items() if s == "rejected"],

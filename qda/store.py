@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from qda.errors import QdaError
 from qda.models import Coding, Document, Segment
+from qda.text.files import atomic_path
+from qda.vocab import CASE_ATTRIBUTES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -313,24 +315,21 @@ class Store:
         if out.resolve() == self.path.resolve():
             raise QdaError("a backup cannot overwrite the store it copies; choose another file",
                            out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
         try:
-            target = sqlite3.connect(partial)
-            try:
-                self.db.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")
-                ok = target.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                target.close()
-            if ok != "ok":
-                raise QdaError(f"the copy failed its integrity check ({ok}); the store itself "
-                               "may be damaged: keep it and earlier backups", self.path)
-            os.replace(partial, out)
-        except (sqlite3.Error, OSError) as exc:
+            with atomic_path(out) as partial:
+                target = sqlite3.connect(partial)
+                try:
+                    self.db.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")
+                    ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+                finally:
+                    target.close()
+                if ok != "ok":
+                    raise QdaError(f"the copy failed its integrity check ({ok}); the store "
+                                   "itself may be damaged: keep it and earlier backups",
+                                   self.path)
+        except sqlite3.Error as exc:
             raise QdaError(f"cannot write the backup ({exc})", out) from None
-        finally:
-            partial.unlink(missing_ok=True)
         return out
 
     def secure_delete(self, on: bool) -> None:
@@ -366,7 +365,7 @@ class Store:
         """Insert a document and its segments; call inside `transaction()`."""
         attrs = doc.attributes
         extra = {k: v for k, v in attrs.items()
-                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+                 if k not in CASE_ATTRIBUTES}
         cur = self.db.execute(
             "INSERT INTO documents (name, source_path, content_hash, text, country, role, policy,"
             " sector, language, date, interviewers, extra, imported_at)"
@@ -394,7 +393,7 @@ class Store:
     def update_document_attributes(self, document_id: int, attrs: dict[str, Any]) -> None:
         """Correct a document's case attributes (text and segments stay); in a transaction."""
         extra = {k: v for k, v in attrs.items()
-                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+                 if k not in CASE_ATTRIBUTES}
         self.db.execute(
             "UPDATE documents SET country = ?, role = ?, policy = ?, sector = ?, language = ?,"
             " date = ?, extra = ? WHERE id = ?",
@@ -943,7 +942,7 @@ class Store:
                         (document_id, document_id))
         attrs = doc.attributes
         extra = {k: v for k, v in attrs.items()
-                 if k not in ("country", "role", "policy", "sector", "language", "date")}
+                 if k not in CASE_ATTRIBUTES}
         self.db.execute(
             "UPDATE documents SET source_path = ?, content_hash = ?, text = ?, country = ?,"
             " role = ?, policy = ?, sector = ?, language = ?, date = ?, interviewers = ?,"

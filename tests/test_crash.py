@@ -23,7 +23,7 @@ from bench.corpus import generate
 from qda.coders.autocode import autocode
 from qda.imports.pipeline import import_paths
 from qda.ingest import read_document
-from qda.project import DEFAULT_INTERVIEWERS
+from qda.vocab import DEFAULT_INTERVIEWERS
 from qda.text.segment import segment_document
 from qda.store import SCHEMA_VERSION, Store
 
@@ -200,3 +200,75 @@ def test_killed_exports_leave_the_previous_file_whole(coded, what):
         if now != previous:  # the new file was in place before the kill (or the end)
             assert _whole(out)
             previous = now
+
+
+# `qda report` whose Word save stops half way through writing the file (the real bytes, cut in
+# two), says so on stdout and waits to be killed: a kill at a known moment of the write.
+HALF_WRITTEN_REPORT = """
+import io, sys, time
+import docx.document
+from qda.cli import main
+
+real_save = docx.document.Document.save
+
+def save(self, stream):
+    whole = io.BytesIO()
+    real_save(self, whole)
+    stream.write(whole.getvalue()[:len(whole.getvalue()) // 2])
+    stream.flush()
+    print("half written", flush=True)
+    time.sleep(600)
+
+docx.document.Document.save = save
+sys.argv = ["qda", *sys.argv[1:]]
+main()
+"""
+
+
+def test_report_killed_in_the_middle_of_writing_leaves_the_previous_file(coded):
+    """Deterministic: SIGKILL when half of the new .docx is written. The previous report is
+    byte for byte intact and nothing is left beside it: the new bytes go to an unnamed
+    (O_TMPFILE) file in the same folder, so there is no temp file to clean up afterwards."""
+    out = coded / "report" / "findings.docx"
+    args = ["-p", str(coded), "report", str(out)]
+    assert subprocess.run([str(QDA), *args], env=SUBPROCESS_ENV, capture_output=True,
+                          timeout=300).returncode == 0
+    previous = out.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", HALF_WRITTEN_REPORT, *args],
+                            env=SUBPROCESS_ENV, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline().strip() == "half written", proc.stderr.read()
+        assert os.listdir(out.parent) == [out.name]  # the half-written file has no name
+        assert out.read_bytes() == previous
+        fds = Path(f"/proc/{proc.pid}/fd")
+        held = [os.readlink(fd) for fd in fds.iterdir()] if fds.is_dir() else [str(out.parent)]
+        assert any(link.startswith(str(out.parent)) for link in held)  # it is writing there
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert out.read_bytes() == previous and _whole(out)
+    assert os.listdir(out.parent) == [out.name]
+    again = subprocess.run([str(QDA), *args], env=SUBPROCESS_ENV, capture_output=True,
+                           timeout=300)
+    assert again.returncode == 0 and _whole(out)
+
+
+def test_a_failed_write_keeps_the_previous_file_and_removes_its_temp_file(tmp_path,
+                                                                          monkeypatch):
+    """Where the OS has no unnamed temp files the writer uses a named one beside the target:
+    an error while writing leaves the previous file and removes the temp file."""
+    from qda.errors import QdaError
+    from qda.text import files
+
+    target = tmp_path / "findings.docx"
+    target.write_bytes(b"previous")
+    monkeypatch.delattr(files.os, "O_TMPFILE", raising=False)
+    with pytest.raises(QdaError, match="disk is full"):
+        with files.atomic_file(target) as fh:
+            fh.write(b"half of the new")
+            assert len(list(tmp_path.iterdir())) == 2  # the target and a named temp file
+            raise OSError(28, "No space left on device")
+    assert target.read_bytes() == b"previous"
+    assert list(tmp_path.iterdir()) == [target]

@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from qda.privacy.names import addressed_names, full_names
-from qda.privacy.redact import People
+from qda.privacy.redact import HiddenNames
 
 from .name_fixture import HELD_OUT, INTERVIEWS
 
@@ -25,7 +25,7 @@ def test_recall_and_false_positives_on_the_fixture():
 
 
 def test_bare_mentions_with_an_article_and_titles():
-    who = People.of(["Rosa Quispe Mamani"])
+    who = HiddenNames.of(["Rosa Quispe Mamani"])
     text = ("La señorita Pamela dijo que la Pamela y Rosa vinieron; ROSA QUISPE también. "
             "Luego la profe Yaneth y el lonko Aniceto.")
     assert who.redact(text, "es") == (

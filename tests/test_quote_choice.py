@@ -6,7 +6,7 @@ import random
 import pandas as pd
 
 from qda.analysis.quotes import CANDIDATE_COLUMNS, QuoteChooser
-from qda.privacy.redact import People
+from qda.privacy.redact import HiddenNames
 
 WORDS = ("el presupuesto del programa no alcanzó para las regiones y la voluntad política "
          "fue clave durante la implementación porque las mujeres participaron en cada mesa "
@@ -45,7 +45,7 @@ def test_bounded_choice_equals_scoring_every_candidate() -> None:
         frame, texts = _candidates(seed)
         picks = []
         for kind in (QuoteChooser, Exhaustive):
-            chooser = kind(frame, texts.__getitem__, People.of([]), lang="es")
+            chooser = kind(frame, texts.__getitem__, HiddenNames.of([]), lang="es")
             picks.append([[q.segment_id for q in chooser.choose(code)]
                           for code in ("challenges/budget", "positive_factors/political_will")])
         assert picks[0] == picks[1], seed

@@ -23,10 +23,11 @@ from qda.analysis.quotes import align, attribution, cut, opening, trim
 from qda.errors import UsageError
 from qda.export.quotes import COLUMNS, export_quotes
 from qda.export.report import write_report
-from qda.export.report_words import ROLE_PEOPLE, Phrases, date_span, long_date, percent
+from qda.lang import ROLE_PEOPLE
+from qda.lang.prose import Phrases, date_span, long_date, percent
 from qda.imports.pipeline import import_codings, import_paths
 from qda.models import Coding
-from qda.privacy.redact import People, people
+from qda.privacy.redact import HiddenNames, people
 
 from .conftest import REPO, run_qda, write_txt
 
@@ -367,7 +368,7 @@ def test_align_and_cut():
 
 
 def test_people_match_whole_names_and_capitalised_parts():
-    who = People.of(["Luz Marina Rojas", "P1", "Dr. Mariana Solís", "Entrevistadora", "ENT2"])
+    who = HiddenNames.of(["Luz Marina Rojas", "P1", "Dr. Mariana Solís", "Entrevistadora", "ENT2"])
     assert who.named_in("y doña Luz Marina me dijo") and who.named_in("MARIANA SOLÍS habló")
     assert not who.named_in("banderas rojas y a la luz del día")
     assert not who.named_in("el participante P1 y la Entrevistadora")
@@ -376,7 +377,7 @@ def test_people_match_whole_names_and_capitalised_parts():
 
 def test_people_nobody_listed_are_caught_after_a_title():
     """A mayor or a teacher a participant mentions is in no metadata: the title gives her away."""
-    who = People.of([])
+    who = HiddenNames.of([])
     said = {"la alcaldesa, doña Gloria Amparo, se puso la camiseta": "doña [name],",
             "la profe Yaneth vino casa por casa": "la profe [name] vino",
             "el Sr. Quispe y la Sra. María de la Cruz": "el Sr. [name] y la Sra. [name]",

@@ -547,7 +547,7 @@ def tui_words() -> set[str]:
 
 
 def test_spanish_interface_and_every_string_translated(study):
-    from qda.ui_labels import ES
+    from qda.lang.es import UI as ES
     used = tui_words()
     assert len(used) > 100
     assert not sorted(used - set(ES)), sorted(used - set(ES))

@@ -2,11 +2,14 @@
 
     python tests/writers.py PROJECT REVIEWER SEED [SHARE OF [LIMIT]]
 
-Accepts or rejects the project's machine suggestions one by one through
-`Store.review_coding` (the method the TUI's decisions go through), in a random order, and
-prints each decision as a JSON line only after its transaction committed. With SHARE and
-OF it takes only the suggestions whose segment id % OF == SHARE, so two reviewers can work
-side by side on disjoint passages; with LIMIT it stops after that many decisions.
+Goes through the passages with machine suggestions in a random order and, like a person in
+the TUI, accepts or rejects each pending suggestion through `qda.review.Review` (the class
+every TUI decision goes through: one transaction per decision, retried while another
+process holds the lock; the passage counts as reviewed once nothing is left pending). After
+each decision committed it prints every coding it changed as a JSON line
+[segment_id, code, coder, status]. With SHARE and OF it takes only the passages whose
+segment id % OF == SHARE, so two reviewers can work side by side on disjoint passages; with
+LIMIT it stops after the passage on which it reached that many decisions.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qda import open_project  # noqa: E402
-from qda.errors import QdaError  # noqa: E402
+from qda.review import Review  # noqa: E402
 
 
 def main(root: str, reviewer: str, seed: int, share: int = 0, of: int = 1,
@@ -26,18 +29,21 @@ def main(root: str, reviewer: str, seed: int, share: int = 0, of: int = 1,
     rng = random.Random(seed)
     with open_project(root) as project:
         frame = project.codings_frame(status="suggested")
-        todo = [(int(r.segment_id), r.code, r.coder) for r in frame.itertuples()
-                if r.kind != "human" and r.segment_id % of == share]
-        rng.shuffle(todo)
-        if limit:
-            todo = todo[:limit]
-        for segment_id, code, coder in todo:
-            status = rng.choice(("accepted", "rejected"))
-            try:
-                project.store.review_coding(segment_id, code, coder, status, reviewer)
-            except QdaError:
-                continue  # an autocode run replaced that suggestion meanwhile
-            print(json.dumps([segment_id, code, coder, status]), flush=True)
+        passages = sorted({int(r.segment_id) for r in frame.itertuples()
+                           if r.kind != "human" and r.segment_id % of == share})
+        rng.shuffle(passages)
+        review = Review(project, reviewer)
+        decisions = 0
+        for segment_id in passages:
+            for suggestion in review.passage(segment_id).suggestions:
+                decide = rng.choice((review.accept, review.reject))
+                action = decide(segment_id, suggestion.code)
+                decisions += 1
+                for change in action.changes:
+                    if change.what == "coding" and change.after is not None:
+                        print(json.dumps([*change.key, change.after["status"]]), flush=True)
+            if limit and decisions >= limit:
+                break
 
 
 if __name__ == "__main__":

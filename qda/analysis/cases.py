@@ -15,9 +15,9 @@ import pandas as pd
 
 from qda.codebook.model import Code, Codebook
 from qda.project import Project
-from qda.analysis.labels import BY, NONE
+from qda.analysis.labels import BY
+from qda.vocab import MACHINE_KINDS, NONE
 
-MACHINE_KINDS = ("rules", "model")
 DOCUMENT_COLUMNS = ["document", *BY, "language", "date", "order", "passages", "participants",
                     "participant_ids"]
 CODING_COLUMNS = ["document", "segment_id", "code", "status"]

@@ -12,7 +12,7 @@ import pandas as pd
 from qda.errors import UsageError
 from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases, axis_of
-from qda.analysis.labels import check_lang
+from qda.lang import check_lang
 
 LEVELS = ("code", "axis")
 COLUMNS = ["code_a", "code_b", "label_a", "label_b", "passages", "passages_a", "passages_b",

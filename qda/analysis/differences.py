@@ -18,21 +18,12 @@ import pandas as pd
 from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases
 from qda.analysis.frequencies import ANY, frequencies, ranked_codes
-from qda.analysis.labels import (NONE, TOTAL, check_by, check_lang, noun, number, spanish_article,
-                     text)
+from qda.analysis.labels import check_by
+from qda.lang import check_lang, integer, noun, number, spanish_article, text
+from qda.vocab import NONE, TOTAL
 
 MAX_TABLES = 200_000  # beyond this many tables, a seeded Monte Carlo estimate stands in
 MONTE_CARLO_TABLES = 9_999
-TESTS = {
-    "fisher": {"en": "Fisher's exact test", "es": "prueba exacta de Fisher"},
-    "freeman_halton": {"en": "Freeman-Halton exact test",
-                       "es": "prueba exacta de Freeman-Halton"},
-    "monte_carlo": {"en": f"Monte Carlo exact test ({MONTE_CARLO_TABLES:,} random tables)",
-                    "es": f"prueba exacta por Monte Carlo ({MONTE_CARLO_TABLES:,} tablas "
-                          "aleatorias)".replace(",", ".")},
-    "chi_square": {"en": "chi-square test", "es": "prueba de chi cuadrado"},
-    "none": {"en": "no test", "es": "sin prueba"},
-}
 
 
 def group_test(raised: Sequence[int], sizes: Sequence[int]) -> tuple[str, float, bool]:
@@ -138,7 +129,8 @@ def differences(source: Project | CaseData, by: str = "country", lang: str = "en
                "interviews": int(total["interviews"]), "of": int(total["group_interviews"]),
                "groups_raising": len(raising), "groups": len(groups),
                "raised_in": ", ".join(raising["group_label"]),
-               "test": test, "test_name": TESTS[test][lang], "p_value": p,
+               "test": test, "p_value": p,
+               "test_name": text(f"test_{test}", lang, tables=integer(MONTE_CARLO_TABLES, lang)),
                "small_counts": small, "significant": bool(not np.isnan(p) and p < alpha)}
         row.update(_concentration(groups))
         row["spread"] = ("none" if not len(raising) else "one" if len(raising) == 1 else

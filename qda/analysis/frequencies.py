@@ -16,7 +16,9 @@ import pandas as pd
 from qda.errors import UsageError
 from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases, axis_of
-from qda.analysis.labels import TOTAL, check_by, check_lang, group_label, group_order, text
+from qda.analysis.labels import check_by, group_order
+from qda.lang import check_lang, group_label, text
+from qda.vocab import TOTAL
 
 ANY = "*"  # the row of interviews and passages with any code at all
 UNITS = ("interview", "segment")

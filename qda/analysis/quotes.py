@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from qda.errors import QdaError
-from qda.privacy.redact import People
+from qda.privacy.redact import HiddenNames
 from qda.text.locate import locate
 
 READABLE = (120, 520)  # characters: a quote a reader takes in at once
@@ -119,7 +119,7 @@ class Alignment:
 
 def attribution(role: str | None, country: str | None, lang: str) -> str:
     """'(Designer and Implementer, Peru)' or '(Persona experta, Perú)'; never a name."""
-    from qda.export.report_words import attribution as said
+    from qda.lang.prose import attribution as said
     return said(role, country, lang)
 
 
@@ -354,7 +354,7 @@ class QuoteChooser:
 
     candidates: pd.DataFrame
     text_of: Callable[[int], str]
-    who: People
+    who: HiddenNames
     fit: Fit = field(default_factory=Fit)
     lang: str | None = None
     used: set[int] = field(default_factory=set)

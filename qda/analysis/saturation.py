@@ -11,7 +11,8 @@ import pandas as pd
 from qda.errors import UsageError
 from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases
-from qda.analysis.labels import check_lang, group_label, group_order, text
+from qda.analysis.labels import group_order
+from qda.lang import check_lang, group_label, text
 
 ORDERS = ("date", "import")
 ALL = "all"

@@ -10,7 +10,9 @@ import pandas as pd
 
 from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases
-from qda.analysis.labels import NONE, TOTAL, check_lang, group_label, group_order, text
+from qda.analysis.labels import group_order
+from qda.lang import check_lang, group_label, text
+from qda.vocab import NONE, TOTAL
 
 MEASURES = ("policies", "interviews", "participants")
 

@@ -14,8 +14,8 @@ from spacy.matcher import Matcher
 from qda.codebook import model as codebook_mod
 from qda.codebook.model import Codebook, LineLoader, strip_lines
 from qda.errors import QdaError
-from qda.models import AXES
-from qda.text.nlp import LANGUAGES, pipeline
+from qda.text.nlp import pipeline
+from qda.vocab import AXES, LANGS
 
 # what an opening may hold
 _LEAD_KEYS = {"verbs", "words", "except", "not_next", "gerunds", "__line__"}
@@ -59,8 +59,8 @@ def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError
     errors: list[QdaError] = []
     line = data.get("__line__")
     lang = data.get("language")
-    if lang not in LANGUAGES:
-        errors.append(QdaError(f"'language' must be one of {', '.join(LANGUAGES)}", path, line))
+    if lang not in LANGS:
+        errors.append(QdaError(f"'language' must be one of {', '.join(LANGS)}", path, line))
         return errors
     for section in ("cues", "questions"):
         block = data.get(section) or {}

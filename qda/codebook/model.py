@@ -14,10 +14,9 @@ from typing import Any
 import yaml
 
 from qda.errors import QdaError
-from qda.models import AXES
+from qda.vocab import AXES, LANGS
 from qda.text.safeyaml import SafeLoader
 
-LANGS = ("es", "en")
 
 
 @dataclass

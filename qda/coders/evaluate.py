@@ -23,7 +23,7 @@ from sklearn.model_selection import GroupKFold
 
 from qda import progress
 from qda.errors import QdaError
-from qda.models import AXES
+from qda.vocab import AXES
 from qda.project import Project
 from qda.coders.autocode import autocode
 from qda.coders.base import Coder, Suggestion, passages

@@ -21,7 +21,8 @@ from qda.errors import QdaError
 from qda.imports.pipeline import ImportReport, add_coded_document
 from qda.ingest import coded
 from qda.ingest.metadata import _slug, normalise_attributes
-from qda.models import AXES, CASE_ATTRIBUTES, Coding
+from qda.models import Coding
+from qda.vocab import AXES, CASE_ATTRIBUTES
 from qda.project import SETTINGS_FILE, Project, Settings, init_project
 
 REQUIRED = ("text", "axis")

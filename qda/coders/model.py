@@ -31,7 +31,7 @@ from sklearn.model_selection import GroupKFold
 from qda import progress
 from qda.codebook.model import Codebook
 from qda.errors import QdaError
-from qda.models import AXES
+from qda.vocab import AXES
 from qda.text.nlp import lemma
 from qda.coders import patterns as pattern_data
 from qda.coders.base import Suggestion

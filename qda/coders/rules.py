@@ -22,7 +22,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from qda.codebook.model import Codebook
-from qda.models import AXES
+from qda.vocab import AXES
 from qda.coders import patterns as pattern_data
 from qda.coders.base import Suggestion
 from qda.coders.patterns import Patterns, Phrase, Word, fold

@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 
 from qda.analysis.cases import CaseData, as_cases
 from qda.analysis.frequencies import ANY, frequencies, ranked_codes
-from qda.analysis.labels import TOTAL, check_lang, noun, text
+from qda.lang import check_lang, noun, text
+from qda.vocab import TOTAL
 from qda.analysis.saturation import ALL, saturation
 from qda.errors import QdaError
 from qda.project import Project

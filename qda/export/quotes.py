@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from qda import __version__, progress
-from qda.analysis.labels import check_lang, group_label
 from qda.analysis.quotes import attribution
 from qda.errors import UsageError
-from qda.privacy.redact import MARKS, People, people, safe_document_name
+from qda.privacy.redact import HiddenNames, people, safe_document_name
 from qda.project import Project
 from qda.export import word
 from qda.export.cells import write_csv
-from qda.export.report_words import QUOTE_MARKS, long_date, words
+from qda.lang import NAME_MARKS, QUOTE_MARKS, check_lang, group_label, words
+from qda.lang.prose import long_date
 from qda.export.workbook import write_workbook
 
 COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
@@ -61,7 +61,7 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     return frame[COLUMNS].reset_index(drop=True)
 
 
-def _memos(project: Project, frame: pd.DataFrame, who: People, lang: str) -> list[str]:
+def _memos(project: Project, frame: pd.DataFrame, who: HiddenNames, lang: str) -> list[str]:
     """Memos on each row's passage: those about the passage, or about it and this code."""
     notes: dict[tuple[int, str | None], list[str]] = {}
     for memo in project.store.memo_rows():
@@ -95,7 +95,7 @@ def _notes(rows: int, include_suggested: bool, lang: str) -> list[str]:
     which = words("quotes_note_suggested" if include_suggested else "quotes_note_accepted",
                   lang)
     return [words("quotes_note_rows", lang, rows=rows, which=which),
-            words("quotes_note_names", lang, mark=MARKS[lang]),
+            words("quotes_note_names", lang, mark=NAME_MARKS[lang]),
             words("quotes_note_written", lang, version=__version__,
                   date=long_date(datetime.now().date(), lang),
                   time=f"{datetime.now():%H:%M}")]

@@ -3,7 +3,7 @@ section per axis whose themes are ranked in words, each theme said where it came
 (countries, roles, policies by name) and illustrated by framed, trimmed verbatim quotes;
 recommendations also per country and policy, as bullets of the participants' own words.
 
-Prose comes from templates (report_words.py), chosen by the shape of the data (one country,
+Prose comes from templates (`qda.lang`), chosen by the shape of the data (one country,
 all of them, most, a contrast) and varied so the text does not repeat itself; places for the
 analyst's interpretation are marked, never filled with invented claims. Every number comes
 from `qda.analysis` (the functions behind `qda summary` and `qda differences`), so the
@@ -26,7 +26,7 @@ from qda import __version__, progress
 from qda.analysis.cases import CaseData, load
 from qda.analysis.differences import differences
 from qda.analysis.frequencies import ANY, frequencies, ranked_codes
-from qda.analysis.labels import NONE, TOTAL, check_lang, group_label, group_order, text
+from qda.analysis.labels import group_order
 from qda.analysis.quotes import CANDIDATE_COLUMNS, Fit, LeftOut, Quote, QuoteChooser
 from qda.analysis.study import study
 from qda.errors import QdaError, UsageError
@@ -34,9 +34,10 @@ from qda.privacy.redact import people
 from qda.project import Project
 from qda.export import word
 from qda.export.charts import heatmap
-from qda.export.report_words import (LARGE_GROUP, QUOTE_MARKS, Phrases, attribution, capital, count,
-                           date_span, decimal, listing, long_date, lower, number_word, percent,
-                           person, words)
+from qda.lang import QUOTE_MARKS, check_lang, group_label, text, words
+from qda.lang.prose import (LARGE_GROUP, Phrases, attribution, capital, count, date_span, decimal,
+                            listing, long_date, lower, number_word, percent, person)
+from qda.vocab import LANGS, NONE, TOTAL
 
 RECOMMENDATIONS = "recommendations"
 PER_POLICY = 5        # bullets per policy in "recommendations by country and policy"
@@ -627,7 +628,7 @@ class _Chapter:
         paragraph = self.doc.add_paragraph(style=style)
         paragraph.add_run(f"{opening}{quote.shown()}{closing}")
         note = ""
-        if quote.language and quote.language != lang and quote.language in ("es", "en"):
+        if quote.language and quote.language != lang and quote.language in LANGS:
             note = words("original", lang, language=words(f"language_{quote.language}", lang))
         mark = "" if quote.status == "accepted" else " †"
         said = attribution(quote.role, quote.country if country else None, lang, note)

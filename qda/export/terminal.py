@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qda.analysis.frequencies import ANY, TOTAL, ranked_codes
-from qda.analysis.labels import noun, text
+from qda.lang import noun, text
 
 LABEL_MIN = 18
 GAP = 2  # the space rich leaves between two columns of these tables

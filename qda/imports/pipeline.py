@@ -19,7 +19,8 @@ from qda.imports.documents import (ImportReport, attribute_changes, check_respon
 from qda.ingest import READABLE, coded, read_document, speakers, walk
 from qda.ingest.metadata import Sidecars, normalise_attributes
 from qda.ingest.transcript import Turn, label_key, render
-from qda.models import CASE_ATTRIBUTES, Coding, Document, Paragraph, Segment
+from qda.models import Coding, Document, Paragraph, Segment
+from qda.vocab import CASE_ATTRIBUTES
 from qda.project import Project
 from qda.text.files import content_hash
 from qda.text.locate import locate

@@ -33,7 +33,8 @@ from qda.models import Coding, Segment
 from qda.project import Project
 from qda.refi import codes as refi_codes
 from qda.refi import reader
-from qda.text.files import content_hash
+from qda.text.files import content_hash, write_atomic
+from qda.vocab import MACHINE_KINDS
 
 SUFFIXES = (".qdpx", ".qdc")
 # Variable names other tools use for qda's case attributes (compared as plain words).
@@ -149,7 +150,7 @@ def import_project(project: Project, path: Path,
             _write(project, qdpx, plan, prepared, coders, result)
     except BaseException:
         if codebook_file.read_bytes() != before:
-            codebook_file.write_bytes(before)
+            write_atomic(codebook_file, before)
             project.reload_codebook()
         raise
     result.coders = sorted(coders.used)
@@ -248,7 +249,7 @@ class _Coders:
         for guid, user in qdpx.users.items():
             if user.machine:
                 self.by_guid[guid] = (user.name, user.machine)
-            elif user.name in reader.MACHINE_KINDS:
+            elif user.name in MACHINE_KINDS:
                 renamed = f"{user.name} ({path.stem})"
                 result.notes.append(f"user '{user.name}' has the name of a qda machine coder; "
                                     f"their codings are recorded as coder '{renamed}'")

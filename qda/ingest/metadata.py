@@ -12,26 +12,12 @@ import yaml
 
 from qda.text import safeyaml
 from qda.errors import QdaError
-from qda.models import ROLES
-from qda.text.nlp import LANGUAGES
 from qda.text.files import csv_delimiter, decode, normalise, read_bytes
+from qda.vocab import CASE_ATTRIBUTES, LANGS, LANGUAGE_ALIASES, ROLE_ALIASES, ROLES
 
 SIDECAR = "interviews.csv"
-_ROLE_ALIASES = {
-    "designer_and_implementer": "designer_implementer",
-    "designer_implementer": "designer_implementer",
-    "disenador_e_implementador": "designer_implementer",
-    "disenadora_e_implementadora": "designer_implementer",
-    "disenadora": "designer", "disenador": "designer",
-    "implementadora": "implementer", "implementador": "implementer",
-    "experta": "expert", "experto": "expert", "specialist": "expert",
-    "especialista": "expert",
-    "beneficiaria": "beneficiary", "beneficiario": "beneficiary",
-}
 # case attributes that summaries group by: one value each
-ONE_VALUE = ("id", "country", "role", "policy", "sector", "language", "date")
-_LANGUAGE_ALIASES = {"spanish": "es", "espanol": "es", "castellano": "es",
-                     "english": "en", "ingles": "en"}
+ONE_VALUE = ("id", *CASE_ATTRIBUTES)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
@@ -165,10 +151,10 @@ def normalise_attributes(meta: dict[str, Any], path: Path) -> dict[str, Any]:
         out["role"] = role
     if "language" in out:
         lang = _slug(str(out["language"]))
-        lang = _LANGUAGE_ALIASES.get(lang, lang)
-        if lang not in LANGUAGES:
+        lang = LANGUAGE_ALIASES.get(lang, lang)
+        if lang not in LANGS:
             raise QdaError(f"language '{out['language']}' is not supported (use "
-                           f"{' or '.join(LANGUAGES)})", path)
+                           f"{' or '.join(LANGS)})", path)
         out["language"] = lang
     if "country" in out:
         out["country"] = canonical_country(str(out["country"]))
@@ -187,9 +173,9 @@ def _slug(text: str) -> str:
 
 def canonical_role(name: str) -> str:
     """'Experta', 'designer and implementer' and 'Diseñadora e implementadora' become the
-    role keys of `models.ROLES`; a name that is none of them comes back as a slug."""
+    role keys of `vocab.ROLES`; a name that is none of them comes back as a slug."""
     key = _slug(name)
-    return _ROLE_ALIASES.get(key, key)
+    return ROLE_ALIASES.get(key, key)
 
 
 def canonical_country(name: str) -> str:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from qda.ingest.transcript import label_key
-from qda.project import DEFAULT_INTERVIEWERS
+from qda.vocab import DEFAULT_INTERVIEWERS
 
 # metadata keys (lower-cased, as stored) that hold people's names, by who they are
 PARTICIPANT_KEYS = ("participant", "participants", "participante", "participantes",

@@ -24,8 +24,8 @@ project must not carry its own key.
 from __future__ import annotations
 
 import bisect
+import io
 import json
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -40,10 +40,10 @@ from qda.privacy.names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIP
 from qda.privacy.redact import trie_alternation
 from qda.project import Project
 from qda.store import Store, now
-from qda.text.files import content_hash, os_problem
+from qda.text.files import atomic_file, content_hash
 
 KEY_FORMAT = "qda-anonymise-key/1"
-MARK = "anonymised"  # documents.extra key holding the key id of the run that anonymised it
+ANONYMISED_KEY = "anonymised"  # documents.extra key: the key id of the run that anonymised it
 
 
 @dataclass
@@ -79,7 +79,7 @@ def name_forms(name: str) -> list[str]:
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
-class People:
+class Pseudonyms:
     """The run's people: one pseudonym per full name, found per document. A name in
     `scope` (an interview) is only that interview's: two women called Rosa in two
     interviews are two people."""
@@ -97,7 +97,7 @@ class People:
         return list(self.by_name.values())
 
 
-def document_people(people: People, doc_name: str, extra: dict, interviewers: list[str],
+def document_people(people: Pseudonyms, doc_name: str, extra: dict, interviewers: list[str],
                     speakers: Iterable[tuple[str, bool]], generic: Iterable[str], text: str,
                     doc_name_of_file: str | None = None) -> list[Person]:
     """The people of one interview (`doc_name`: its neutral label), participants first
@@ -321,19 +321,13 @@ def check_key_path(project: Project, key: Path) -> Path:
 def _write_key(path: Path, data: dict) -> None:
     """Write the key once, readable by its owner only; never overwrite an existing key."""
     _refuse_existing(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(partial, path)
-    except OSError as exc:
-        raise QdaError(f"cannot write the key: {os_problem(exc)}", path) from None
-    finally:
-        partial.unlink(missing_ok=True)
+        with atomic_file(path, mode=0o600) as fh:
+            text = io.TextIOWrapper(fh, encoding="utf-8")
+            json.dump(data, text, ensure_ascii=False, indent=1)
+            text.detach()  # flushed; the file itself stays open for the writer to finish
+    except QdaError as exc:
+        raise QdaError(f"cannot write the key: {exc.message}", path) from None
 
 
 def _refuse_existing(path: Path) -> None:
@@ -355,7 +349,7 @@ def _read_key(path: Path) -> dict:
 
 
 def is_anonymised(store: Store, document_id: int) -> bool:
-    return MARK in store.document_extra(document_id)
+    return ANONYMISED_KEY in store.document_extra(document_id)
 
 
 # -- anonymise and reverse --------------------------------------------------------------------
@@ -367,7 +361,7 @@ def anonymise(project: Project, key: Path) -> AnonymiseReport:
     store = project.store
     report = AnonymiseReport()
     key_id = uuid.uuid4().hex
-    people = People()
+    people = Pseudonyms()
     record: dict[str, Any] = {"format": KEY_FORMAT, "key_id": key_id, "created": now(),
                               "project": str(project.root), "documents": {}, "codings": {},
                               "detached": {}, "memos": {}, "people": {}}
@@ -388,13 +382,13 @@ def anonymise(project: Project, key: Path) -> AnonymiseReport:
     return report
 
 
-def _anonymise_all(project: Project, store: Store, people: People, report: AnonymiseReport,
+def _anonymise_all(project: Project, store: Store, people: Pseudonyms, report: AnonymiseReport,
                    key_id: str, record: dict[str, Any], key: Path) -> bool:
     """The rewrite itself, inside the caller's transaction; writes the key last (True)."""
     todo = []
     for row in store.documents_full():
         extra = json.loads(row["extra"])
-        if MARK in extra:
+        if ANONYMISED_KEY in extra:
             report.skipped.append(row["name"])
             continue
         segments = store.segments(row["id"])
@@ -483,7 +477,7 @@ def _anonymise_document(store: Store, row: dict, extra: dict, segments, replacer
     new_extra = {k: replacer.sub(v) if isinstance(v, str) else
                  json.loads(replacer.sub_json(json.dumps(v, ensure_ascii=False)))
                  for k, v in extra.items()}
-    new_extra[MARK] = key_id
+    new_extra[ANONYMISED_KEY] = key_id
     interviewers = [replacer.sub(x) for x in json.loads(row["interviewers"])]
     name = label
     source = label + Path(row["source_path"]).suffix if row["source_path"] else None
@@ -510,7 +504,7 @@ def reverse(project: Project, key: Path) -> AnonymiseReport:
         rows = {str(r["id"]): r for r in store.documents_full()}
         for doc_id, saved in data["documents"].items():
             row = rows.get(doc_id)
-            if row is None or json.loads(row["extra"]).get(MARK) != data["key_id"]:
+            if row is None or json.loads(row["extra"]).get(ANONYMISED_KEY) != data["key_id"]:
                 report.skipped.append(saved["name"])
                 continue
             if content_hash(row["text"]) != saved["anonymised_hash"]:

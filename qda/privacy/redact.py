@@ -3,7 +3,7 @@
 Participants are quoted by role and country only. Their names can still sit in the
 metadata (`participant: Verónica Sepúlveda`), in speaker labels (`MILAGROS HUAMÁN:`), in
 the interviewers list, and even in a passage ("and she told me: Ximena, first the fair").
-`People` gathers every such name once per project; reports leave out passages that say
+`HiddenNames` gathers every such name once per project; reports leave out passages that say
 one, and exports blank them out with `[name]`.
 """
 from __future__ import annotations
@@ -15,15 +15,15 @@ from collections.abc import Iterable
 
 from qda.privacy.names import HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, addressed_spans, \
     full_names, is_generic_label, metadata_names, values
+from qda.lang import NAME_MARKS
 from qda.project import Project
 
-MARK = "[name]"
-MARKS = {"en": MARK, "es": "[nombre]"}  # what a name reads in outputs in each language
+NAME_MARK = NAME_MARKS["en"]  # a name where no language is asked for
 NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
 
 
 @dataclass(frozen=True)
-class People:
+class HiddenNames:
     """The names to keep out of print: whole names and the parts of each, and any name a
     title introduces ("doña Gloria", "Dr. Lee"), since people a participant mentions are
     in no list.
@@ -37,7 +37,7 @@ class People:
     parts: tuple[str, ...]
 
     @classmethod
-    def of(cls, names: Iterable[str]) -> "People":
+    def of(cls, names: Iterable[str]) -> "HiddenNames":
         whole: set[str] = set()
         parts: set[str] = set()
         for name in names:
@@ -72,7 +72,7 @@ class People:
         repetition of a name this text itself reveals ("señorita Pamela" ... "la Pamela")."""
         own = [*addressed_names(text), *full_names(text)]
         found = addressed_spans(text)
-        for who in (self, People.of(own) if own else None):
+        for who in (self, HiddenNames.of(own) if own else None):
             for pattern in who._patterns if who else ():
                 found += [m.span() for m in pattern.finditer(text)]
         merged: list[tuple[int, int]] = []
@@ -88,7 +88,7 @@ class People:
         stays: "doña [nombre]"."""
         if not text:
             return text or ""
-        mark = MARKS.get(lang, MARK)
+        mark = NAME_MARKS.get(lang, NAME_MARK)
         parts, at = [], 0
         for start, end in self.spans(text):
             parts += [text[at:start], mark]
@@ -116,7 +116,7 @@ def trie_alternation(words: Iterable[str]) -> str:
     return pattern(root)
 
 
-def people(project: Project) -> People:
+def people(project: Project) -> HiddenNames:
     """Everyone named in the project: participants, interviewers and others in the
     metadata, every speaker label that is not a role word like P1 or Entrevistadora, and
     whoever a transcript names after a title or by given name and surname, so that a bare
@@ -132,11 +132,11 @@ def people(project: Project) -> People:
             names += addressed_names(text) + full_names(text, lang)
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
     names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
-    return People.of(names)
+    return HiddenNames.of(names)
 
 
-def safe_document_name(name: str, who: People, document_id: int | None = None) -> str:
+def safe_document_name(name: str, who: HiddenNames, document_id: int | None = None) -> str:
     """An interview's name for print; one built from a person's name becomes its number."""
     if who.named_in(name):
-        return f"#{document_id}" if document_id is not None else MARK
+        return f"#{document_id}" if document_id is not None else NAME_MARK
     return name

@@ -17,9 +17,7 @@ result is validated before it replaces the file.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,8 +30,9 @@ from qda.codebook import model as codebook_mod
 from qda.codebook.model import Codebook
 from qda.errors import QdaError
 from qda.refi.reader import ForeignCode
-from qda.models import AXES
 from qda.refi.xml import DEEPER, code_guid, colour
+from qda.text.files import atomic_path
+from qda.vocab import AXES
 
 ORIGIN = "refi"
 NEAR = 90  # rapidfuzz ratio for a near match of names; short names must match exactly
@@ -186,12 +185,10 @@ def append(path: Path, entries: list[dict], source: str, origin: str) -> bool:
     for entry in entries:
         block.extend(_entry_lines(entry, indent))
     addition = ("" if data.endswith(b"\n") else "\n") + "\n" + "\n".join(block) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data + addition.encode("utf-8"))
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data + addition.encode("utf-8"))
         try:
-            added = [c.path for c in codebook_mod.load(Path(tmp)).codes][-len(entries):]
+            added = [c.path for c in codebook_mod.load(tmp).codes][-len(entries):]
         except QdaError as exc:
             problems = "; ".join(line.strip() for line in exc.message.splitlines()[1:])
             raise QdaError("cannot add the imported codes; the codebook would become invalid: "
@@ -199,11 +196,7 @@ def append(path: Path, entries: list[dict], source: str, origin: str) -> bool:
         if added != [e["code"] for e in entries]:
             raise QdaError("cannot add the imported codes: 'codes:' must be the last section "
                            "of the codebook so new codes can be added at its end", path)
-        os.replace(tmp, path)
-        return True
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    return True
 
 
 def _entry_lines(entry: dict, indent: str) -> list[str]:

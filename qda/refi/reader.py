@@ -35,9 +35,9 @@ from qda.errors import QdaError
 from qda.refi.xml import MACHINE_USER_PREFIX, colour, kid, kids, local, make_guid, parse
 from qda.text.files import MAX_FILE_BYTES, decode, normalise, read_bytes
 from qda.text.locate import locate
+from qda.vocab import MACHINE_KINDS
 
 MAX_XML_BYTES = 256 * 1024 * 1024
-MACHINE_KINDS = ("rules", "model")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
                "DateTimeValue")

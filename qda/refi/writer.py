@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from qda import __version__, progress
 from qda.codebook.model import Code, Codebook
-from qda.models import CASE_ATTRIBUTES, ROLES
+from qda.vocab import CASE_ATTRIBUTES, ROLES
 from qda.project import Project
 from qda.refi.xml import (CODEBOOK_NS, DEEPER, MACHINE_USER_PREFIX, PROJECT_NS, code_guid,
                           colour, make_guid)

@@ -123,21 +123,24 @@ def csv_delimiter(text: str) -> str:
         return ","
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write `path` whole or not at all (see `atomic_file`)."""
-    with atomic_file(path) as fh:
+    with atomic_file(path, mode) as fh:
         fh.write(data)
 
 
 @contextmanager
-def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+def atomic_file(path: str | Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file to write `path` through, whole or not at all: the bytes go to a temp file
     beside it, are flushed to disk (fsync) and renamed over `path`, so a kill, a full disk or an
     error leaves the previous version. On Linux the temp file has no name until it is complete
     (O_TMPFILE), so even a SIGKILL leaves nothing behind; elsewhere it is removed on any error.
-    The result gets the mode of any file the user creates (umask), like every other output.
+    This is the one writer of every file qda makes (reports, workbooks, CSV, charts, REFI-QDA,
+    codebooks, models, keys). The result gets the mode of any file the user creates (umask),
+    like every other output, or `mode` (a key readable by its owner only).
     OS errors become one-line QdaErrors that say what to do."""
     path = Path(path)
+    final_mode = 0o666 & ~_umask() if mode is None else mode
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, named = _open_temp(path)
@@ -151,7 +154,7 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
                 _release(exc)
                 raise
             fh.flush()
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())
+            os.fchmod(fh.fileno(), final_mode)
             os.fsync(fh.fileno())
             if named is None:  # give the finished file a name, then put it in place
                 named = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -161,7 +164,7 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
                     with open(named, "wb") as copy:
                         shutil.copyfileobj(fh, copy)
                         copy.flush()
-                        os.fchmod(copy.fileno(), 0o666 & ~_umask())
+                        os.fchmod(copy.fileno(), final_mode)
                         os.fsync(copy.fileno())
         os.replace(named, path)
         _sync_folder(path.parent)
@@ -170,6 +173,33 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
     finally:
         if named is not None and named.exists() and named != path:
             named.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """`atomic_file` for writers that need a file name rather than an open file (SQLite's
+    backup; a loader that checks what was written before it replaces anything): a temp file
+    beside `path` that the block fills, then flushed to disk and renamed over `path`; removed
+    if the block fails. OS errors become one-line QdaErrors."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise QdaError(os_problem(exc), path) from None
+    named = Path(name)
+    try:
+        yield named
+        with open(named, "rb+") as fh:
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
+            os.fsync(fh.fileno())
+        os.replace(named, path)
+        _sync_folder(path.parent)
+    except OSError as exc:
+        raise QdaError(os_problem(exc), path) from None
+    finally:
+        named.unlink(missing_ok=True)
 
 
 def _open_temp(path: Path) -> tuple[int, Path | None]:

@@ -9,11 +9,12 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from qda.vocab import LANGS
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
 # spaCy is imported on first use, so commands that never touch text start fast.
-LANGUAGES = ("es", "en")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -43,8 +44,8 @@ def lemma_table(lang: str) -> dict[str, str]:
 
 
 def _check(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGS)}")
 
 
 def lemma(word: str, lang: str) -> str:

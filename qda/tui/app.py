@@ -2,7 +2,7 @@
 
 Decisions are written by `qda.review.Review` the moment a key is pressed; the app keeps
 no unsaved state, so quitting (or a crash) loses nothing. Every word of the interface goes
-through `tr` (the Spanish table is `qda.ui_labels`), and every piece of user text is shown
+through `tr` (the Spanish table is `qda.lang.es`), and every piece of user text is shown
 as plain text, never read as markup.
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from textual.binding import Binding
 from qda.codebook.model import Codebook
 from qda.errors import QdaError
 from qda.project import Project, open_project
-from qda.review import MACHINE_KINDS, Review, StoreGone
-from qda.ui_labels import ui
+from qda.review import Review, StoreGone
+from qda.lang import ui
 from qda.tui.app_text import translate_bindings
 from qda.tui.screens.codebook import CodebookScreen
 from qda.tui.screens.coding import CodingScreen
@@ -27,8 +27,8 @@ from qda.tui.screens.dialogs import CodeIndex, HelpScreen, topic_words
 from qda.tui.screens.interviews import InterviewsScreen
 from qda.tui.screens.memos import MemosScreen
 from qda.tui.screens.summary import SummaryScreen
+from qda.vocab import LANGS, MACHINE_KINDS
 
-LANGS = ("es", "en")
 STORE_CHECK_S = 2.0  # how often the store file is checked to still be the project's
 
 

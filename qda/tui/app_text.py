@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 
-from qda.ui_labels import ui
+from qda.lang import ui
 
 
 def translate_bindings(node: DOMNode, lang: str) -> None:

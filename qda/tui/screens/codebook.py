@@ -19,7 +19,7 @@ from qda.errors import QdaError
 from qda.review import StoreGone
 from qda.tui.app_text import plain, translated
 from qda.tui.screens.dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
-from qda.tui.screens.interviews import SHORT_ROLES
+from qda.vocab import SHORT_ROLES
 
 if TYPE_CHECKING:
     from qda.tui.app import QdaApp

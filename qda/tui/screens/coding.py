@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qda.errors import QdaError
-from qda.models import AXES, ROLES
+from qda.vocab import AXES, ROLES
 from qda.review import Action, PassageView, StoreGone, view_of
 from qda.tui.app_text import translated
 from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label

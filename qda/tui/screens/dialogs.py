@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qda.codebook.model import Code
-from qda.ui_labels import ui
+from qda.lang import ui
 
 PICKER_LIMIT = 40
 NEW = "\x00new:"  # the picker's answer when the person asks for a new code

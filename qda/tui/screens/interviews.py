@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from qda.models import ROLES
+from qda.vocab import ROLES, SHORT_ROLES
 from qda.tui.app_text import translated
 
 if TYPE_CHECKING:
@@ -18,12 +18,6 @@ if TYPE_CHECKING:
 
 COLUMNS = [("name", "ID"), ("country", "Country"), ("role", "Role"), ("policy", "Policy"),
            ("language", "Lang"), ("passages", "Passages"), ("share", "Reviewed")]
-SHORT_ROLES = {"en": {"designer_implementer": "Design+Impl.", "designer": "Designer",
-                      "implementer": "Implementer", "expert": "Expert",
-                      "beneficiary": "Beneficiary"},
-               "es": {"designer_implementer": "Diseño+Impl.", "designer": "Diseño",
-                      "implementer": "Implementación", "expert": "Experta/o",
-                      "beneficiary": "Beneficiaria/o"}}
 FIXED_WIDTH = 8 + 9 + 14 + 4 + 8 + 8 + 2 * len(COLUMNS)  # all columns but the policy
 
 

@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 from qda.codebook.model import Codebook
 from qda.review import PassageView
-from qda.ui_labels import ui
+from qda.lang import ui
 
 
 def code_label(book: Codebook, code: str, lang: str) -> str:
