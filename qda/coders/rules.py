@@ -206,7 +206,19 @@ class RuleCoder:
                         windows.append((i, end))
         out = []
         vocab, matcher, strings = pats.matcher.vocab, pats.matcher, pats.matcher.vocab.strings
+        simple, tokens = pats.simple, pats.tokens
         for first, stop in windows:
+            if simple is not None:
+                # most windows hold one match or none: found in Python, no Doc needed; the
+                # Matcher orders several, so they are left to it
+                found = pats.token_matches(texts, keys, first, stop)
+                if len(found) < 2:
+                    for index, s, e in found:
+                        rule = tokens[index]["id"]
+                        start, end = matches[s].start(), matches[e - 1].end()
+                        out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end],
+                                        start, end, TOKEN_WEIGHT, "passage"))
+                    continue
             doc = Doc(vocab, words=texts[first:stop], lemmas=[k.lemma for k in keys[first:stop]])
             for match_id, s, e in matcher(doc):
                 rule = strings[match_id]
