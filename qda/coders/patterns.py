@@ -94,6 +94,9 @@ class Patterns:
     # unless every pattern tests tokens one by one, so a slice of a passage matches as the whole
     steps: list[tuple[tuple[bool, frozenset[str] | None], ...]] | None = None
     leads: list["Lead"] = field(default_factory=list)  # sentence openings, per axis
+    # per token pattern, its tokens as (fewest, most repeats, test of one word); None unless
+    # every token tests only the word itself (see _SIMPLE_ATTRS), so Python can match them
+    simple: list[tuple[tuple[int, int, Any], ...]] | None = None
     _cache: dict[str, "Word"] = field(default_factory=dict)
 
     def keys(self, word: str) -> tuple[str, str]:
@@ -154,6 +157,37 @@ class Patterns:
                 while at < count and (keys[at].lemma in accepted or keys[at].form in accepted):
                     at += 1
         return min(at + 1, count)  # and the word after, where a pending match is decided
+
+    def token_matches(self, texts: list[str], keys: list[Word], first: int, stop: int,
+                      limit: int = 2) -> list[tuple[int, int, int]]:
+        """(pattern index, start, end) of token-pattern matches within words first..stop, as
+        the Matcher finds them (every start and every length), without building a Doc; it
+        stops at `limit` matches, since only the Matcher knows the order of several. Needs
+        `simple`."""
+        found: list[tuple[int, int, int]] = []
+        simple, openings = self.simple, self.openings
+        every = range(len(simple))
+        for start in range(first, stop):
+            for index in (keys[start].opens if openings is not None else every):
+                ats = {start}
+                for fewest, most, test in simple[index]:
+                    reached = set(ats) if fewest == 0 else set()
+                    for at in ats:
+                        n = 0
+                        while n < most and at < stop and test(texts[at], keys[at]):
+                            at += 1
+                            n += 1
+                            if n >= fewest:
+                                reached.add(at)
+                    ats = reached
+                    if not ats:
+                        break
+                for end in sorted(ats):
+                    if end > start:
+                        found.append((index, start, end))
+                        if len(found) >= limit:
+                            return found
+        return found
 
     def scan(self, text: str) -> tuple[list[re.Match], list[str], list[Word]]:
         """The words of `text` (as regex matches, for their offsets), their text and keys;
@@ -288,6 +322,7 @@ def _compile(data: dict[str, Any]) -> Patterns:
         patterns.loose = frozenset(i for i, (_, second) in enumerate(patterns.openings or ())
                                    if second is None)
         patterns.steps = _steps(patterns.tokens)
+        patterns.simple = _simple(patterns.tokens)
     return patterns
 
 
@@ -337,6 +372,68 @@ def _steps(entries: list[dict[str, Any]]
         return None
     return [tuple((_op(token) not in ("1", "?", "!"), _literals(token)) for token in e["pattern"])
             for e in entries]
+
+
+_SIMPLE_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "LEMMA", "IS_ALPHA", "OP"})
+_REPEATS = {"1": (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30)}
+
+
+def _simple(entries: list[dict[str, Any]]) -> list[tuple[tuple[int, int, Any], ...]] | None:
+    """Per token pattern and token: (fewest, most repeats, test of a word's text and keys),
+    the Matcher's semantics for these attributes; None if some token needs more."""
+    out = []
+    for entry in entries:
+        tokens = []
+        for token in entry["pattern"]:
+            repeats = _repeats(_op(token))
+            if not set(token) <= _SIMPLE_ATTRS or repeats is None:
+                return None
+            checks = []
+            for attr, want in token.items():
+                if attr == "OP":
+                    continue
+                if attr == "IS_ALPHA":
+                    if not isinstance(want, bool):
+                        return None
+                elif isinstance(want, dict) and set(want) == {"IN"} \
+                        and all(isinstance(v, str) for v in want["IN"]):
+                    want = frozenset(want["IN"])
+                elif not isinstance(want, str):
+                    return None
+                checks.append((attr, want))
+            tokens.append((*repeats, _word_test(tuple(checks))))
+        out.append(tuple(tokens))
+    return out
+
+
+def _repeats(op: str) -> tuple[int, int] | None:
+    """(fewest, most) words a token takes under its operator ("?", "+", "{1,3}"...); None
+    for "!" or an operator the Matcher would refuse."""
+    if op in _REPEATS:
+        return _REPEATS[op]
+    found = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op)
+    if not found or not (found[1] or found[3]):
+        return None
+    fewest = int(found[1] or 0)
+    most = fewest if not found[2] else int(found[3]) if found[3] else 1 << 30
+    return fewest, most
+
+
+def _word_test(checks: tuple[tuple[str, Any], ...]) -> Any:
+    """Whether a word (its text and keys) passes every (attribute, wanted value) check, as
+    the Matcher reads them on a Doc made of these words and lemmas."""
+    def test(text: str, key: Word) -> bool:
+        for attr, want in checks:
+            if attr == "IS_ALPHA":
+                value: Any = text.isalpha()
+                if value != want:
+                    return False
+                continue
+            value = text.lower() if attr == "LOWER" else key.lemma if attr == "LEMMA" else text
+            if not (value in want if isinstance(want, frozenset) else value == want):
+                return False
+        return True
+    return test
 
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")

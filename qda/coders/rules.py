@@ -142,21 +142,23 @@ class RuleCoder:
         pacífico")."""
         matches, texts, keys = scanned if scanned is not None else pats.scan(text)
         hits: list[Hit] = []
+        add = hits.append
         reach = reach_start = -1  # the furthest end of a kept match, and where that one starts
         count = len(keys)
         for i in compress(range(count), map(_STARTS, keys)):
             word = keys[i]
+            then, alone = word.then, word.alone
             longer = ()
-            if word.then and i + 1 < count:
+            if then and i + 1 < count:
                 # longer phrases: only those whose second word is the next word's are tried
                 found = None
                 for key in keys[i + 1].lookup:
-                    more = word.then.get(key)
+                    more = then.get(key)
                     if more:
                         found = more if found is None else _merge(found, more)
                 if found:
                     longer = _longer(i, keys, found)
-            if not longer and not word.alone:
+            if not longer and not alone:
                 continue
             start, end = matches[i].span()
             # matches starting here, longest first: a match ending before the reach of one
@@ -168,13 +170,17 @@ class RuleCoder:
                 if stop > reach:
                     reach, reach_start = stop, start
                 target, rule, kind, weight = phrase.head(fuzzy)
-                hits.append(_hit(target, rule, kind, text[start:stop], start, stop, weight, where))
-            if word.alone and not (end < reach or (end == reach and start > reach_start)):
+                add(_new(Hit, (target, {"rule": rule, "kind": kind, "words": text[start:stop],
+                                        "start": start, "end": stop, "weight": weight,
+                                        "where": where})))
+            if alone and not (end < reach or (end == reach and start > reach_start)):
                 if end > reach:
                     reach, reach_start = end, start
                 words = texts[i]
-                for target, rule, kind, weight in word.alone:
-                    hits.append(_hit(target, rule, kind, words, start, end, weight, where))
+                for target, rule, kind, weight in alone:
+                    add(_new(Hit, (target, {"rule": rule, "kind": kind, "words": words,
+                                            "start": start, "end": end, "weight": weight,
+                                            "where": where})))
         if where == "passage" and pats.matcher is not None:
             hits += self._token_hits(text, matches, texts, keys, pats)
         return hits
@@ -206,7 +212,19 @@ class RuleCoder:
                         windows.append((i, end))
         out = []
         vocab, matcher, strings = pats.matcher.vocab, pats.matcher, pats.matcher.vocab.strings
+        simple, tokens = pats.simple, pats.tokens
         for first, stop in windows:
+            if simple is not None:
+                # most windows hold one match or none: found in Python, no Doc needed; the
+                # Matcher orders several, so they are left to it
+                found = pats.token_matches(texts, keys, first, stop)
+                if len(found) < 2:
+                    for index, s, e in found:
+                        rule = tokens[index]["id"]
+                        start, end = matches[s].start(), matches[e - 1].end()
+                        out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end],
+                                        start, end, TOKEN_WEIGHT, "passage"))
+                    continue
             doc = Doc(vocab, words=texts[first:stop], lemmas=[k.lemma for k in keys[first:stop]])
             for match_id, s, e in matcher(doc):
                 rule = strings[match_id]
@@ -240,19 +258,23 @@ class RuleCoder:
             if kind == "topic":
                 topic_hits[target].append(h)
             elif kind in _FUNCTION:
-                axis = target.split("/")[0] if kind == "token" else target
-                if kind == "cue" and axis in _NEGATED and _NEGATION.search(
-                        text, max(0, ev["start"] - 12), ev["start"]):
-                    # "no funcionó", "not a problem": an enabler denied is an obstacle, an
-                    # obstacle denied says nothing
-                    axis = _NEGATED[axis]
-                    if axis is None:
-                        continue
-                    h = Hit(axis, {**ev, "rule": ev["rule"] + ".negated"})
-                at = (bisect_right(ends, ev["start"]) if ends else 0, axis)
-                key = (*at, kind if kind != "cue" else fold(ev["words"]))
+                start = ev["start"]
+                if kind == "cue":
+                    axis, what = target, fold(ev["words"])
+                    if axis in _NEGATED and _NEGATION.search(text, max(0, start - 12), start):
+                        # "no funcionó", "not a problem": an enabler denied is an obstacle,
+                        # an obstacle denied says nothing
+                        axis = _NEGATED[axis]
+                        if axis is None:
+                            continue
+                        h = Hit(axis, {**ev, "rule": ev["rule"] + ".negated"})
+                else:
+                    axis, what = target.split("/")[0] if kind == "token" else target, kind
+                sentence = bisect_right(ends, start) if ends else 0
+                key = (sentence, axis, what)
                 if key not in counted:  # the same word twice in a sentence counts once
                     counted.add(key)
+                    at = (sentence, axis)
                     by_sentence[at] = by_sentence.get(at, 0.0) + ev["weight"] * _FUNCTION[kind]
                     axis_hits[axis].append(h)
             elif kind == "question":
@@ -327,13 +349,14 @@ class RuleCoder:
 
 
 _STARTS = attrgetter("starts")
+_new = tuple.__new__  # a Hit without the Python-level NamedTuple constructor
 _OPENS = attrgetter("opens")
 
 
 def _hit(target: str, rule: str, kind: str, words: str, start: int, end: int, weight: float,
          where: str) -> Hit:
-    return Hit(target, {"rule": rule, "kind": kind, "words": words, "start": start, "end": end,
-                        "weight": weight, "where": where})
+    return _new(Hit, (target, {"rule": rule, "kind": kind, "words": words, "start": start,
+                               "end": end, "weight": weight, "where": where}))
 
 
 def _topic_codes(codebook: Codebook, codes: list[str]) -> tuple[list[tuple[str, str]], bool]:
