@@ -60,7 +60,7 @@ class CodebookScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Tree(plain(self.qda.codebook.model.name or "Codebook"), id="codes")
+            yield Tree(plain(self.qda.codebook.name or "Codebook"), id="codes")
             with VerticalScroll(id="detail-box"):
                 yield Static(id="detail")
         yield Footer()
@@ -82,8 +82,8 @@ class CodebookScreen(Screen):
         tree.show_root = False
         lang = self.qda.lang
         axes = {}
-        paths = [code.path for code in self.qda.codebook.model.codes]
-        for code in self.qda.codebook.model.codes:
+        paths = [code.path for code in self.qda.codebook.codes]
+        for code in self.qda.codebook.codes:
             label = Text.assemble(("■ ", code.colour or self._colour(code)),
                                   (code.label(lang), "bold" if code.theme is None else ""),
                                   (f" {self._count(code.path, 'accepted')}", "dim"))
@@ -99,7 +99,7 @@ class CodebookScreen(Screen):
             self.describe(paths[line])
 
     def _colour(self, code: Code) -> str:
-        book = self.qda.codebook.model
+        book = self.qda.codebook
         return (book[code.axis].colour if code.axis in book else None) or ""
 
     def _count(self, path: str, status: str) -> int:
@@ -113,10 +113,10 @@ class CodebookScreen(Screen):
 
     def describe(self, path: str) -> None:
         """The code's guidance in the chosen language, how often it is used, my memo."""
-        if path not in self.qda.codebook.model:
+        if path not in self.qda.codebook:
             return
         self.current_path = path
-        code, lang, tr = self.qda.codebook.model[path], self.qda.lang, self.qda.tr
+        code, lang, tr = self.qda.codebook[path], self.qda.lang, self.qda.tr
         info = code.info
         t = Text()
         t.append(code.label(lang) + "\n", style="bold")
@@ -162,7 +162,7 @@ class CodebookScreen(Screen):
                 self._safely(lambda: review.note(text, code=path))
                 self.describe(path)
         before = self.qda.project.store.note(review.coder, "code", path) or ""
-        label = self.qda.codebook.model[path].label(self.qda.lang)
+        label = self.qda.codebook[path].label(self.qda.lang)
         self.app.push_screen(MemoDialog(before, self.qda.tr("Memo on the code {name}",
                                                             name=label), self.qda.lang), done)
 
@@ -186,12 +186,12 @@ class CodebookScreen(Screen):
 
     def action_new(self) -> None:
         path = self._cursor()
-        axis = self.qda.codebook.model[path].axis if path in self.qda.codebook.model else None
+        axis = self.qda.codebook[path].axis if path in self.qda.codebook else None
         self.app.push_screen(NewCodeDialog("", axis), lambda made: made and self.fill(made))
 
     def action_rename(self) -> None:
         path = self._cursor()
-        if not path or self.qda.codebook.model[path].theme is None:
+        if not path or self.qda.codebook[path].theme is None:
             self.notify(self.qda.tr("only themes can be renamed; the axes stay"), timeout=3)
             return
         from qda.codebook.edit import rename_code
@@ -201,7 +201,7 @@ class CodebookScreen(Screen):
             if not new or new == path:
                 return
             if "/" not in new:
-                new = f"{self.qda.codebook.model[path].axis}/{new}"
+                new = f"{self.qda.codebook[path].axis}/{new}"
             def rename() -> None:
                 self.qda.review.check_store()
                 rename_code(self.qda.project, path, new)
@@ -213,7 +213,7 @@ class CodebookScreen(Screen):
 
     def action_merge(self) -> None:
         path = self._cursor()
-        if not path or self.qda.codebook.model[path].theme is None:
+        if not path or self.qda.codebook[path].theme is None:
             self.notify(self.qda.tr("only themes can be merged; the axes stay"), timeout=3)
             return
         from qda.codebook.edit import move_code, remove_theme, restore_codebook
@@ -283,7 +283,7 @@ class NewCodeDialog(ModalScreen[str | None]):
                                  "both languages until translated")), classes="hint")
 
     def on_mount(self) -> None:
-        axes = [c.path for c in self.qda.codebook.model.codes if c.theme is None]
+        axes = [c.path for c in self.qda.codebook.codes if c.theme is None]
         self.axes = axes
         if self.axis not in axes:
             self.axis = axes[0]
@@ -291,7 +291,7 @@ class NewCodeDialog(ModalScreen[str | None]):
         self.query_one("#label", Input).focus()
 
     def _axis_label(self) -> None:
-        label = self.qda.codebook.model[self.axis].label(self.qda.lang)
+        label = self.qda.codebook[self.axis].label(self.qda.lang)
         self.query_one("#axis", Label).update(plain(self.qda.tr(
             "Axis: {axis} (Tab: next axis)", axis=label)))
 
@@ -423,12 +423,13 @@ class RetrieveScreen(Screen):
 
     def _title(self) -> None:
         tr = self.qda.tr
-        label = self.qda.codebook.model[self.code].label(self.qda.lang) \
-            if self.code in self.qda.codebook.model else self.code
+        label = self.qda.codebook[self.code].label(self.qda.lang) \
+            if self.code in self.qda.codebook else self.code
         passages = len({r["segment_id"] for r in self.shown})
-        accepted = sum(r["status"] == "accepted" for r in self.shown)
+        codings = {r["id"]: r["status"] for r in self.shown}  # a row per coded part
+        accepted = sum(s == "accepted" for s in codings.values())
         counts = tr("{n} codings on {m} passages ({a} accepted, {s} suggested)",
-                    n=len(self.shown), m=passages, a=accepted, s=len(self.shown) - accepted)
+                    n=len(codings), m=passages, a=accepted, s=len(codings) - accepted)
         if self.query_text:
             counts += " · " + tr("filter: {query}", query=self.query_text)
         self.query_one("#title", Static).update(Text.assemble(

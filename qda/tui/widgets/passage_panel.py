@@ -73,8 +73,7 @@ class PassagePanel(Widget):
         for code in view.codes:
             t.append("  ■ ", style=f"{axis_colour(book, code) or ''}")
             t.append(code_label(book, code, lang) + "\n")
-            if code in view.spans:
-                start, end = view.spans[code]
+            for start, end in view.spans.get(code, []):
                 t.append("    «" + excerpt(text[start - base:end - base]) + "»\n",
                          style="underline")
         if view.rejected:
