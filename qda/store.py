@@ -11,7 +11,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -1174,6 +1174,13 @@ class Store:
                         (name, source_path, text, interviewers, extra, document_id))
         self.db.executemany("UPDATE segments SET start_offset = ?, end_offset = ?, text = ?,"
                             " speaker = ? WHERE id = ?", list(segments))
+
+    def move_coding_spans(self, document_id: int, offsets: Callable[[int], int]) -> None:
+        """Carry the coded parts in a document over to its rewritten text (`offsets` maps an
+        old offset to the new one), so each still covers its words; in a transaction."""
+        parts = self._coding_spans("s.document_id = ?", (document_id,))
+        for coding_id, spans in parts.items():
+            self._put_spans(coding_id, [(offsets(a), offsets(b)) for a, b in spans])
 
     def rewrite_coding_texts(self, rows: Iterable[tuple[str | None, str | None, int]]) -> None:
         """(evidence, anchor_note, id) rows; in a transaction."""
