@@ -251,6 +251,26 @@ def test_two_parts_of_one_passage_with_one_code_are_kept_apart_and_undo(study):
     assert review.passage(first).spans == {}
 
 
+def test_merging_two_codes_keeps_the_parts_of_both_and_undoes(study):
+    project, (first, *_) = study
+    store, segment = project.store, project.store.segment(first)
+    review = Review(project, "ana")
+    a, b = (segment.start + 3, segment.start + 10), (segment.start + 25, segment.start + 40)
+    review.add(first, "lessons_learned", a)
+    review.add(first, "recommendations", b)
+    rows = store.retrieve("lessons_learned")
+    assert [(r["start"], r["end"]) for r in rows] == [a]
+    snapshot = store.code_snapshot(["lessons_learned", "recommendations"])
+    with store.transaction():
+        store.move_codings("lessons_learned", "recommendations")
+    assert review.passage(first).spans == {"recommendations": [a, b]}
+    parts = store.retrieve("recommendations")  # a row per part, one coding
+    assert [(r["start"], r["end"]) for r in parts] == [a, b] and len({r["id"] for r in parts}) == 1
+    with store.transaction():  # what undoing a merge on the codebook screen does
+        store.restore_code_snapshot(["lessons_learned", "recommendations"], snapshot)
+    assert review.passage(first).spans == {"lessons_learned": [a], "recommendations": [b]}
+
+
 def test_memos_on_an_interview_and_a_code_undo_and_redo(study):
     project, _ = study
     review = Review(project, "ana")
