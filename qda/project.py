@@ -129,10 +129,12 @@ class Project:
             frame = frame[frame["is_interviewer"] == 0].reset_index(drop=True)
         return frame
 
-    def codings_frame(self, status: str | None = None) -> pd.DataFrame:
-        """One row per coding with axis, theme and the case attributes joined."""
+    def codings_frame(self, status: str | None = None, parts: bool = False) -> pd.DataFrame:
+        """One row per coding with axis, theme and the case attributes joined; with
+        `parts`, one row per part of its passage a coding covers (start, end, text: the
+        part's; a coding may cover two parts of one passage)."""
         self.codebook  # make sure the codes table is current
-        frame = self.store.codings_frame()
+        frame = self.store.codings_frame(parts)
         parts = frame["code"].str.split("/", n=1, expand=True).reindex(columns=[0, 1])
         frame.insert(frame.columns.get_loc("code") + 1, "axis", parts[0])
         frame.insert(frame.columns.get_loc("axis") + 1, "theme", parts[1])

@@ -91,14 +91,16 @@ class PassageView:
     suggestions: list[MergedSuggestion]
     reviewed: bool
     memo: str | None
-    spans: dict[str, Span] = field(default_factory=dict)  # my codes on part of the passage
+    # my codes on parts of the passage: code -> its parts (a code on the whole passage has
+    # no entry)
+    spans: dict[str, list[Span]] = field(default_factory=dict)
 
 
 def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id: int,
             reviewed: bool = False, memo: str | None = None) -> PassageView:
     """Split a passage's codings into `me`'s codes, rejections and pending suggestions."""
     decided: dict[str, str] = {}  # code -> my status
-    spans: dict[str, Span] = {}
+    spans: dict[str, list[Span]] = {}
     machine: dict[str, list[Any]] = {}
     for r in rows:
         if r["coder"] == me or (r["kind"] in MACHINE_KINDS and r["reviewer"] == me
@@ -106,9 +108,9 @@ def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id:
             # a human row of mine wins over a machine row I reviewed (both mean the same)
             if r["coder"] == me or r["code"] not in decided:
                 decided[r["code"]] = r["status"]
-                span = _span_of(r)
-                if span:
-                    spans[r["code"]] = span
+                parts = _spans_of(r)
+                if parts:
+                    spans[r["code"]] = parts
                 else:
                     spans.pop(r["code"], None)
         if r["kind"] in MACHINE_KINDS and r["coder"] != me:
@@ -128,11 +130,22 @@ def view_of(rows: list[dict[str, Any]] | list[sqlite3.Row], me: str, segment_id:
                        suggestions, reviewed, memo, {c: spans[c] for c in codes if c in spans})
 
 
-def _span_of(row: Any) -> Span | None:
+def _spans_of(row: Any) -> list[Span]:
     keys = row.keys() if hasattr(row, "keys") else ()
-    if "span_start" in keys and row["span_start"] is not None and row["span_end"] is not None:
-        return int(row["span_start"]), int(row["span_end"])
-    return None
+    return [(int(a), int(b)) for a, b in row["spans"]] if "spans" in keys and row["spans"] \
+        else []
+
+
+def join_spans(spans: Sequence[Span]) -> list[Span]:
+    """Parts that overlap or touch as one, in order: coding words already coded with the
+    same code again widens that part, it never makes two copies."""
+    out: list[Span] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 @dataclass
@@ -197,7 +210,9 @@ class Review:
 
     def add(self, segment_id: int, code: str, span: Span | None = None) -> Action:
         """Give the passage a code, or with `span` (document offsets inside the passage)
-        code only that part of it; a pending suggestion of it counts as accepted."""
+        code only that part of it; a pending suggestion of it counts as accepted. A code
+        already on other parts of the passage gets this part too (several parts, one
+        coding); without `span` the code covers the whole passage again."""
         self._known(code)
         if span is not None:
             segment = self.store.segment(segment_id)
@@ -209,17 +224,19 @@ class Review:
                 span = None  # the whole passage: coded as the default is
         label = f"add {code}" + (" (part)" if span else "")
         return self._do(label, segment_id,
-                        lambda a: self._decide(a, code, "accepted", span=span))
+                        lambda a: self._decide(a, code, "accepted", span=span, whole=not span))
 
     def reject(self, segment_id: int, code: str) -> Action:
         """Reject a suggestion (or a code of mine)."""
         return self._do(f"reject {code}", segment_id,
                         lambda a: self._decide(a, code, "rejected"))
 
-    def remove(self, segment_id: int, code: str) -> Action:
+    def remove(self, segment_id: int, code: str, span: Span | None = None) -> Action:
         """Take a code off the passage: a code I added disappears, a suggestion I accepted
-        becomes rejected."""
-        return self._do(f"remove {code}", segment_id, lambda a: self._remove(a, code))
+        becomes rejected. With `span`, one of the code's parts: its other parts stay (the
+        last part goes as the whole code does)."""
+        label = f"remove {code}" + (" (part)" if span else "")
+        return self._do(label, segment_id, lambda a: self._remove(a, code, span))
 
     def accept_all(self, segment_id: int, codes: Sequence[str] | None = None) -> Action:
         """Accept the suggestions `codes` (those the person saw; default: every one pending
@@ -353,11 +370,24 @@ class Review:
         self.store.put_coding_state(segment_id, code, coder, after)
         action.changes.append(Change("coding", key, before, after))
 
-    def _decide(self, action: Action, code: str, status: str, span: Span | None = None
-                ) -> None:
+    def _decide(self, action: Action, code: str, status: str, span: Span | None = None,
+                whole: bool = False) -> None:
         """Record my decision on `code` (see the module's notes on whose row it goes in);
-        with a `span` the coding covers that part of the passage only."""
+        with a `span` the coding covers that part of the passage too, with `whole` the whole
+        passage; else an accepted coding keeps its parts."""
         segment_id = action.segment_id
+
+        def parts(row: dict[str, Any] | None) -> list[Span]:
+            had = _spans_of(row) if row and row["status"] == "accepted" else []
+            if status != "accepted" or whole:
+                return []  # a rejection is of the code on the passage, not of a part
+            if span is None:
+                return had
+            if row and row["status"] == "accepted" and not had:
+                raise QdaError(f"{code} is already on the whole passage {segment_id}; remove "
+                               "it first to code only parts of the passage with it")
+            return join_spans([*had, span])
+
         rows = self.store.coding_states(segment_id)
         mine = next((r for r in rows if r["code"] == code and r["coder"] == self.coder), None)
         machine = [r for r in rows if r["code"] == code and r["kind"] in MACHINE_KINDS
@@ -365,11 +395,10 @@ class Review:
         reviewed_by_me = [r for r in machine if r["reviewer"] == self.coder
                           and r["status"] != "suggested"]
         open_ = [r for r in machine if r["status"] == "suggested"]
-        where = {} if span is None else {"span_start": span[0], "span_end": span[1]}
         if mine is None and (reviewed_by_me or open_):
             for r in reviewed_by_me + open_:
                 self._set(action, (segment_id, code, r["coder"]),
-                          {**r, "status": status, "reviewer": self.coder, **where})
+                          {**r, "status": status, "reviewer": self.coder, "spans": parts(r)})
             return
         if mine is None and status == "rejected" and not machine:
             return  # nothing to reject
@@ -380,19 +409,25 @@ class Review:
                   {"kind": "human", "status": status, "confidence": None,
                    "evidence": evidence, "run_id": None, "reviewer": self.coder,
                    "created_at": mine["created_at"] if mine else None,
-                   "span_start": span[0] if span else None,
-                   "span_end": span[1] if span else None})
+                   "spans": parts(mine)})
 
-    def _remove(self, action: Action, code: str) -> None:
+    def _remove(self, action: Action, code: str, span: Span | None) -> None:
         segment_id = action.segment_id
         for r in self.store.coding_states(segment_id):
             if r["code"] != code or r["status"] != "accepted":
                 continue
-            if r["coder"] == self.coder:
+            mine = r["coder"] == self.coder or (r["kind"] in MACHINE_KINDS
+                                                and r["reviewer"] == self.coder)
+            if span and tuple(span) not in _spans_of(r):
+                continue  # not a part of this coding
+            left = [p for p in _spans_of(r) if p != tuple(span)] if span else []
+            if mine and left:
+                self._set(action, (segment_id, code, r["coder"]), {**r, "spans": left})
+            elif r["coder"] == self.coder:
                 self._set(action, (segment_id, code, self.coder), None)
-            elif r["kind"] in MACHINE_KINDS and r["reviewer"] == self.coder:
+            elif mine:
                 self._set(action, (segment_id, code, r["coder"]),
-                          {**r, "status": "rejected"})
+                          {**r, "status": "rejected", "spans": []})
 
     def _restore(self, action: Action, forward: bool) -> None:
         """Apply an action's changes (redo) or revert them (undo), if nobody changed them
@@ -429,8 +464,7 @@ class Review:
             self.store.set_passage_memo(*ch.key, value)
 
 
-_COMPARED = ("kind", "status", "confidence", "evidence", "run_id", "reviewer", "span_start",
-             "span_end")
+_COMPARED = ("kind", "status", "confidence", "evidence", "run_id", "reviewer")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -438,5 +472,5 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) or isinstance(b, dict):
         if a is None or b is None:
             return False
-        return all(a.get(k) == b.get(k) for k in _COMPARED)
+        return all(a.get(k) == b.get(k) for k in _COMPARED) and _spans_of(a) == _spans_of(b)
     return a == b

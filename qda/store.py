@@ -11,7 +11,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +26,7 @@ from qda.vocab import CASE_ATTRIBUTES
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -151,16 +151,34 @@ MIGRATIONS: list[str] = [
     ALTER TABLE codings ADD COLUMN span_start INTEGER;
     ALTER TABLE codings ADD COLUMN span_end INTEGER
     """,
+    # 5: a coding may cover several parts of its passage (two parts of one answer, one code,
+    # one coder, as other QDA tools allow): one row per part in coding_spans, offsets in the
+    # document's text; a coding without parts covers the whole passage. The one span of
+    # version 4 moves there, and its columns go.
+    """
+    CREATE TABLE coding_spans (
+        coding_id INTEGER NOT NULL REFERENCES codings (id) ON DELETE CASCADE,
+        start_offset INTEGER NOT NULL,
+        end_offset INTEGER NOT NULL,
+        PRIMARY KEY (coding_id, start_offset, end_offset)
+    );
+    INSERT INTO coding_spans (coding_id, start_offset, end_offset)
+    SELECT id, span_start, span_end FROM codings
+    WHERE span_start IS NOT NULL AND span_end IS NOT NULL AND span_start < span_end;
+    ALTER TABLE codings DROP COLUMN span_start;
+    ALTER TABLE codings DROP COLUMN span_end
+    """,
 ]
 
-# The part of its passage a coding covers: its span when it has a valid one, else the whole
-# passage (a span left outside its passage, e.g. by an edit of the transcript, is ignored).
-_SPAN_OK = ("(k.span_start IS NOT NULL AND k.span_start >= s.start_offset"
-            " AND k.span_end <= s.end_offset AND k.span_start < k.span_end)")
-_CODED_START = f"CASE WHEN {_SPAN_OK} THEN k.span_start ELSE s.start_offset END"
-_CODED_END = f"CASE WHEN {_SPAN_OK} THEN k.span_end ELSE s.end_offset END"
-_CODED_TEXT = (f"CASE WHEN {_SPAN_OK} THEN substr(s.text, k.span_start - s.start_offset + 1,"
-               " k.span_end - k.span_start) ELSE s.text END")
+# The parts of its passage a coding covers: one row per part (alias p) when it has parts
+# inside its passage, else one row for the whole passage (a part left outside its passage,
+# e.g. by an anonymisation, is not shown as some other text).
+_PARTS = (" LEFT JOIN coding_spans p ON p.coding_id = k.id AND p.start_offset >= s.start_offset"
+          " AND p.end_offset <= s.end_offset AND p.start_offset < p.end_offset")
+_CODED_START = "COALESCE(p.start_offset, s.start_offset)"
+_CODED_END = "COALESCE(p.end_offset, s.end_offset)"
+_CODED_TEXT = ("CASE WHEN p.coding_id IS NULL THEN s.text ELSE substr(s.text, p.start_offset"
+               " - s.start_offset + 1, p.end_offset - p.start_offset) END")
 
 
 def now() -> str:
@@ -479,12 +497,16 @@ class Store:
         strength = ("(CASE {0}.status WHEN 'accepted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END"
                     " + COALESCE({0}.confidence, 0) / 2)")
         pairs = self.db.execute(
-            f"SELECT o.id, n.id, {strength.format('o')} > {strength.format('n')}"
+            f"SELECT o.id, n.id, {strength.format('o')} > {strength.format('n')},"
+            " o.status = 'accepted' AND n.status = 'accepted'"
             " FROM codings o JOIN codings n ON n.segment_id = o.segment_id"
             " AND n.coder = o.coder AND n.code_id = ? WHERE o.code_id = ?",
             (new_id, old_id)).fetchall()
+        for o, n, old_wins, both_accepted in pairs:
+            if both_accepted:  # the kept coding covers what both covered
+                self._join_spans(*((o, n) if old_wins else (n, o)))
         self.db.executemany("DELETE FROM codings WHERE id = ?",
-                            [(n if old_wins else o,) for o, n, old_wins in pairs])
+                            [(n if old_wins else o,) for o, n, old_wins, _ in pairs])
         moved = self.db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
                                 (new_id, now(), old_id)).rowcount
         memos = self.db.execute("UPDATE memos SET code_id = ? WHERE code_id = ?",
@@ -493,6 +515,18 @@ class Store:
         self.db.execute("DELETE FROM codes WHERE id = ? AND in_codebook = 0", (old_id,))
         return moved, len(pairs), memos
 
+    def _join_spans(self, keep: int, drop: int) -> None:
+        """Give coding `keep` the parts of `drop` too (the whole passage if either had it)."""
+        counts = dict(self.db.execute("SELECT coding_id, COUNT(*) FROM coding_spans"
+                                      " WHERE coding_id IN (?, ?) GROUP BY coding_id",
+                                      (keep, drop)))
+        if not counts.get(keep) or not counts.get(drop):
+            self.db.execute("DELETE FROM coding_spans WHERE coding_id = ?", (keep,))
+        else:
+            self.db.execute("INSERT INTO coding_spans (coding_id, start_offset, end_offset)"
+                            " SELECT ?, start_offset, end_offset FROM coding_spans"
+                            " WHERE coding_id = ? ON CONFLICT DO NOTHING", (keep, drop))
+
     def code_snapshot(self, paths: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Every coding and memo on these codes, as they are now: what undoing a merge of
         codes puts back."""
@@ -500,6 +534,10 @@ class Store:
         codings = [dict(r) for r in _rows(self.db.execute(
             "SELECT k.*, c.path FROM codings k JOIN codes c ON c.id = k.code_id"
             f" WHERE c.path IN ({marks})", list(paths)))]
+        parts = self._coding_spans(
+            f"k.code_id IN (SELECT id FROM codes WHERE path IN ({marks}))", list(paths))
+        for row in codings:
+            row["spans"] = parts.get(row["id"], [])
         memos = [dict(r) for r in _rows(self.db.execute(
             "SELECT m.id, c.path FROM memos m JOIN codes c ON c.id = m.code_id"
             f" WHERE c.path IN ({marks})", list(paths)))]
@@ -515,11 +553,12 @@ class Store:
         self.db.execute(f"DELETE FROM codings WHERE code_id IN ({', '.join('?' for _ in ids)})",
                         list(ids.values()))
         for row in snapshot["codings"]:
-            values = {k: v for k, v in row.items() if k != "path"}
+            values = {k: v for k, v in row.items() if k not in ("path", "spans")}
             values["code_id"] = ids[row["path"]]
             columns = ", ".join(values)
             self.db.execute(f"INSERT INTO codings ({columns}) VALUES "
                             f"({', '.join('?' for _ in values)})", list(values.values()))
+            self._put_spans(row["id"], row.get("spans") or [])
         self.db.executemany("UPDATE memos SET code_id = ? WHERE id = ?",
                             [(ids[m["path"]], m["id"]) for m in snapshot["memos"]])
 
@@ -632,16 +671,18 @@ class Store:
 
     # -- REFI-QDA exchange (qda/refi/writer.py, qda/imports/refi.py) ---------------------------
     def exchange_codings(self, statuses: Sequence[str]) -> list[sqlite3.Row]:
-        """Codings with these statuses and their segments' spans, in document order."""
+        """Codings with these statuses, one row per part of its passage a coding covers
+        (its whole passage when it has no parts), in document order."""
         marks = ", ".join("?" for _ in statuses)
         return _rows(self.db.execute(
             f"SELECT k.segment_id, s.document_id, {_CODED_START} AS start,"
             f" {_CODED_END} AS \"end\","
             " c.path AS code, k.coder, k.kind, k.status, k.reviewer, k.evidence, k.created_at"
-            " FROM codings k JOIN segments s ON s.id = k.segment_id"
+            f" FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
             " JOIN codes c ON c.id = k.code_id"
             f" WHERE k.status IN ({marks})"
-            " ORDER BY s.document_id, s.position, c.position, k.coder", list(statuses)))
+            " ORDER BY s.document_id, s.position, c.position, k.coder, p.start_offset",
+            list(statuses)))
 
     def memo_rows(self) -> list[sqlite3.Row]:
         """Every memo with what it is about: a passage, a document, a code, or the project."""
@@ -689,16 +730,22 @@ class Store:
     def reviews_frame(self) -> pd.DataFrame:
         return _read_sql("SELECT segment_id, coder, reviewed_at FROM reviews", self.db)
 
-    def codings_frame(self) -> pd.DataFrame:
+    def codings_frame(self, parts: bool = False) -> pd.DataFrame:
+        """One row per coding with its passage's start, end and text; with `parts`, one row
+        per part of its passage a coding covers, with the part's own (what exports and
+        quotes show: a coding may cover two parts of one passage)."""
+        start, end, text, join, order = (
+            (_CODED_START, _CODED_END, _CODED_TEXT, _PARTS, ", p.start_offset") if parts else
+            ("s.start_offset", "s.end_offset", "s.text", "", ""))
         return _read_sql(
-            f"SELECT d.name AS document, s.id AS segment_id, {_CODED_START} AS start,"
-            f" {_CODED_END} AS \"end\", {_CODED_TEXT} AS text, c.path AS code, k.coder,"
+            f"SELECT d.name AS document, s.id AS segment_id, {start} AS start,"
+            f" {end} AS \"end\", {text} AS text, c.path AS code, k.coder,"
             " k.kind, k.confidence,"
             " k.status, d.country, d.role, d.policy, d.language, d.sector, k.reviewer,"
             " k.evidence, k.run_id, k.updated_at"
-            " FROM codings k JOIN segments s ON s.id = k.segment_id"
+            f" FROM codings k JOIN segments s ON s.id = k.segment_id{join}"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
-            " ORDER BY d.name, s.position, c.position, k.coder", self.db)
+            f" ORDER BY d.name, s.position, c.position, k.coder{order}", self.db)
 
     def coding_facts_frame(self) -> pd.DataFrame:
         """Codings that are not rejected, without text or evidence: what counting needs,
@@ -727,12 +774,34 @@ class Store:
 
     # -- review (qda/review.py and the TUI: one person's decisions, passage by passage) --------
     def coding_states(self, segment_id: int) -> list[dict[str, Any]]:
-        """Every coding on a passage as a plain dict, with what undo needs to restore it."""
-        return [dict(r) for r in _rows(self.db.execute(
-            "SELECT c.path AS code, k.coder, k.kind, k.status, k.confidence, k.evidence,"
-            " k.run_id, k.reviewer, k.created_at, k.span_start, k.span_end"
-            " FROM codings k JOIN codes c ON c.id = k.code_id"
+        """Every coding on a passage as a plain dict, with what undo needs to restore it:
+        `spans`, the parts it covers ([] for the whole passage)."""
+        rows = [dict(r) for r in _rows(self.db.execute(
+            "SELECT k.id, c.path AS code, k.coder, k.kind, k.status, k.confidence, k.evidence,"
+            " k.run_id, k.reviewer, k.created_at FROM codings k JOIN codes c ON c.id = k.code_id"
             " WHERE k.segment_id = ? ORDER BY c.position, k.coder", (segment_id,)))]
+        parts = self._coding_spans("k.segment_id = ?", (segment_id,))
+        for r in rows:
+            r["spans"] = parts.get(r.pop("id"), [])
+        return rows
+
+    def _coding_spans(self, where: str, params: Sequence[Any]) -> dict[int, list[tuple[int, int]]]:
+        """coding id -> its parts in document order, for the codings (k) that `where` picks
+        (it may use their passage, s)."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for coding_id, start, end in self.db.execute(
+                "SELECT p.coding_id, p.start_offset, p.end_offset FROM coding_spans p"
+                " JOIN codings k ON k.id = p.coding_id JOIN segments s ON s.id = k.segment_id"
+                f" WHERE {where} ORDER BY p.coding_id, p.start_offset, p.end_offset", params):
+            out.setdefault(coding_id, []).append((start, end))
+        return out
+
+    def _put_spans(self, coding_id: int, spans: Iterable[Sequence[int]]) -> None:
+        """Make a coding's parts exactly `spans`; in a transaction."""
+        self.db.execute("DELETE FROM coding_spans WHERE coding_id = ?", (coding_id,))
+        self.db.executemany("INSERT INTO coding_spans (coding_id, start_offset, end_offset)"
+                            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                            [(coding_id, int(a), int(b)) for a, b in spans])
 
     def put_coding_state(self, segment_id: int, code: str, coder: str,
                          state: dict[str, Any] | None) -> None:
@@ -746,19 +815,18 @@ class Store:
             raise QdaError(f"the code '{code}' is not in the codebook; add it to the codebook "
                            "file or pick another")
         stamp = now()
-        self.db.execute(
+        coding_id = self.db.execute(
             "INSERT INTO codings (segment_id, code_id, coder, kind, status, confidence, evidence,"
-            " run_id, reviewer, created_at, updated_at, span_start, span_end)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " run_id, reviewer, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (segment_id, code_id, coder) DO UPDATE SET kind = excluded.kind,"
             " status = excluded.status, confidence = excluded.confidence,"
             " evidence = excluded.evidence, run_id = excluded.run_id,"
-            " reviewer = excluded.reviewer, updated_at = excluded.updated_at,"
-            " span_start = excluded.span_start, span_end = excluded.span_end",
+            " reviewer = excluded.reviewer, updated_at = excluded.updated_at RETURNING id",
             (segment_id, code_id[0], coder, state["kind"], state["status"],
              state.get("confidence"), state.get("evidence"), state.get("run_id"),
-             state.get("reviewer"), state.get("created_at") or stamp, stamp,
-             state.get("span_start"), state.get("span_end")))
+             state.get("reviewer"), state.get("created_at") or stamp, stamp)).fetchone()[0]
+        self._put_spans(coding_id, state.get("spans") or [])
 
     def reviewed_by(self, segment_id: int, coder: str) -> bool:
         return self.db.execute("SELECT 1 FROM reviews WHERE segment_id = ? AND coder = ?",
@@ -802,14 +870,18 @@ class Store:
             " AND s.is_interviewer = 0 LEFT JOIN reviews r ON r.segment_id = s.id"
             " AND r.coder = ? GROUP BY d.id ORDER BY d.name", (coder,)))
 
-    def document_codings(self, document_id: int) -> list[sqlite3.Row]:
-        """Every coding in one interview (for its transcript marks and side panel)."""
-        return _rows(self.db.execute(
-            "SELECT k.segment_id, c.path AS code, k.coder, k.kind, k.status, k.confidence,"
-            " k.evidence, k.reviewer, k.span_start, k.span_end"
-            " FROM codings k JOIN segments s ON s.id = k.segment_id"
+    def document_codings(self, document_id: int) -> list[dict[str, Any]]:
+        """Every coding in one interview (for its transcript marks and side panel), with
+        its parts (`spans`, [] for the whole passage)."""
+        rows = [dict(r) for r in _rows(self.db.execute(
+            "SELECT k.id, k.segment_id, c.path AS code, k.coder, k.kind, k.status, k.confidence,"
+            " k.evidence, k.reviewer FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN codes c ON c.id = k.code_id WHERE s.document_id = ?"
-            " ORDER BY s.position, c.position, k.coder", (document_id,)))
+            " ORDER BY s.position, c.position, k.coder", (document_id,)))]
+        parts = self._coding_spans("s.document_id = ?", (document_id,))
+        for r in rows:
+            r["spans"] = parts.get(r.pop("id"), [])
+        return rows
 
     def document_reviews(self, document_id: int, coder: str) -> set[int]:
         return {sid for (sid,) in self.db.execute(
@@ -891,17 +963,19 @@ class Store:
 
 
     def retrieve(self, code: str) -> list[sqlite3.Row]:
-        """Every coding of `code` or its themes, not rejected, with the part of the passage
-        it covers, its interview's attributes, its coder and status (the retrieve screen)."""
+        """Every coding of `code` or its themes, not rejected, one row per part of the
+        passage it covers (id: the coding's), with its interview's attributes, its coder and
+        status (the retrieve screen)."""
         return _rows(self.db.execute(
             f"SELECT k.id, s.id AS segment_id, d.id AS document_id, d.name AS document,"
             f" d.country, d.role, d.policy, c.path AS code, k.coder, k.kind, k.reviewer,"
             f" k.status, {_CODED_START} AS start, {_CODED_END} AS \"end\","
             f" {_CODED_TEXT} AS text, s.time"
-            " FROM codings k JOIN segments s ON s.id = k.segment_id"
+            f" FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             " WHERE k.status <> 'rejected' AND (c.path = ? OR c.path LIKE ?)"
-            " ORDER BY d.name, s.position, c.position, k.coder", (code, code + "/%")))
+            " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset",
+            (code, code + "/%")))
 
     def codable_order(self) -> list[int]:
         """Every respondent passage in transcript order (interviews by name)."""
@@ -911,13 +985,18 @@ class Store:
 
     # -- re-anchoring edited transcripts (qda/imports/reanchor.py) -------------------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:
-        """Every coding in a document with its passage's old span and text, in order."""
-        return [dict(r) for r in _rows(self.db.execute(
+        """Every coding in a document, in order, with its parts (`spans`: document
+        offsets, [] for the whole passage)."""
+        rows = [dict(r) for r in _rows(self.db.execute(
             "SELECT k.id, k.segment_id, k.code_id, k.coder, k.kind, k.status, k.confidence,"
             " k.evidence, k.run_id, k.reviewer, k.created_at, k.updated_at, k.anchor_note,"
             " c.path AS code FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN codes c ON c.id = k.code_id WHERE s.document_id = ?"
             " ORDER BY s.position, k.id", (document_id,)))]
+        parts = self._coding_spans("s.document_id = ?", (document_id,))
+        for r in rows:
+            r["spans"] = parts.get(r["id"], [])
+        return rows
 
     def anchored_reviews(self, document_id: int) -> list[dict[str, Any]]:
         return [dict(r) for r in _rows(self.db.execute(
@@ -963,21 +1042,42 @@ class Store:
         return self.segments(document_id)
 
     def restore_codings(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Put codings back (with their ids when given); returns those that collided with a
-        coding already on the same passage, code and coder. Call inside a transaction."""
+        """Put codings back (with their ids and parts, `spans`, when given); returns those
+        that collided with a coding already on the same passage, code and coder. Call inside
+        a transaction."""
         collided = []
         for r in rows:
-            cur = self.db.execute(
+            made = self.db.execute(
                 "INSERT INTO codings (id, segment_id, code_id, coder, kind, status, confidence,"
                 " evidence, run_id, reviewer, created_at, updated_at, anchor_note)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
+                " ON CONFLICT (segment_id, code_id, coder) DO NOTHING RETURNING id",
                 (r.get("id"), r["segment_id"], r["code_id"], r["coder"], r["kind"], r["status"],
                  r["confidence"], r["evidence"], r["run_id"], r["reviewer"], r["created_at"],
-                 r["updated_at"], r["anchor_note"]))
-            if not cur.rowcount:
+                 r["updated_at"], r["anchor_note"])).fetchone()
+            if made is None:
                 collided.append(r)
+            elif r.get("spans"):
+                self._put_spans(made[0], r["spans"])
         return collided
+
+    def join_coding_spans(self, segment_id: int, code_id: int, coder: str,
+                          spans: Sequence[Sequence[int]] | None) -> None:
+        """Give a coding these parts too (two passages carrying the same decision became
+        one): it covers the whole passage if it did or if `spans` is empty; in a
+        transaction."""
+        row = self.db.execute("SELECT id FROM codings WHERE segment_id = ? AND code_id = ?"
+                              " AND coder = ?", (segment_id, code_id, coder)).fetchone()
+        if row is None:
+            return
+        had = self.db.execute("SELECT 1 FROM coding_spans WHERE coding_id = ? LIMIT 1",
+                              (row[0],)).fetchone()
+        if not had or not spans:
+            self.db.execute("DELETE FROM coding_spans WHERE coding_id = ?", (row[0],))
+        else:
+            self.db.executemany("INSERT INTO coding_spans (coding_id, start_offset, end_offset)"
+                                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                [(row[0], int(a), int(b)) for a, b in spans])
 
     def coding_status(self, segment_id: int, code_id: int, coder: str) -> str | None:
         row = self.db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ?"
@@ -1073,6 +1173,13 @@ class Store:
                         (name, source_path, text, interviewers, extra, document_id))
         self.db.executemany("UPDATE segments SET start_offset = ?, end_offset = ?, text = ?,"
                             " speaker = ? WHERE id = ?", list(segments))
+
+    def move_coding_spans(self, document_id: int, offsets: Callable[[int], int]) -> None:
+        """Carry the coded parts in a document over to its rewritten text (`offsets` maps an
+        old offset to the new one), so each still covers its words; in a transaction."""
+        parts = self._coding_spans("s.document_id = ?", (document_id,))
+        for coding_id, spans in parts.items():
+            self._put_spans(coding_id, [(offsets(a), offsets(b)) for a, b in spans])
 
     def rewrite_coding_texts(self, rows: Iterable[tuple[str | None, str | None, int]]) -> None:
         """(evidence, anchor_note, id) rows; in a transaction."""

@@ -78,7 +78,8 @@ def evidence_slices(project) -> set[tuple[int, str, str]]:
     """Every rule hit's words as the passage text at its offsets."""
     found = set()
     for r in project.codings_frame().itertuples():
-        for hit in json.loads(r.evidence or "{}").get("rules", []):
+        evidence = json.loads(r.evidence) if isinstance(r.evidence, str) else {}
+        for hit in evidence.get("rules", []):
             if hit.get("where") == "passage":
                 found.add((r.segment_id, hit["rule"], r.text[hit["start"]:hit["end"]]))
     return found
@@ -86,6 +87,10 @@ def evidence_slices(project) -> set[tuple[int, str, str]]:
 
 def test_anonymise_removes_every_name_and_reverses_exactly(project, tmp_path):
     store = build(project, tmp_path)
+    from qda.review import Review
+    funds = next(s for s in store.segments(codable_only=True) if "asegurar recursos." in s.text)
+    at = funds.start + funds.text.index("asegurar recursos")
+    Review(project, "ana").add(funds.id, "recommendations", (at, at + 17))  # after a name
     before, slices = dump(store), evidence_slices(project)
     assert slices and all(name in "\n".join(before) for name in NAMES)
     assert "Juan Pérez" in store.flagged()["detached"][0]["old_text"]
@@ -99,6 +104,8 @@ def test_anonymise_removes_every_name_and_reverses_exactly(project, tmp_path):
         text = store.document_text(doc["id"])
         assert all(text[s.start:s.end] == s.text for s in store.segments(doc["id"]))
     assert evidence_slices(project) == slices  # rule evidence still points at its words
+    parts = project.codings_frame(parts=True).query("code == 'recommendations'")
+    assert list(parts.text) == ["asegurar recursos"]  # a coded part stays on its words
     assert len(project.codings_frame()) == sum('INSERT INTO "codings"' in x for x in before)
     speakers = set(project.segments_frame(include_interviewer=True).speaker.dropna())
     assert speakers == {"ENT", "P1", "N-CL-01-2", "Entrevistadora", "P-IV002"}

@@ -144,3 +144,63 @@ def test_locate_prefers_the_copy_nearest_the_old_place():
     old = "relleno " * 12
     assert locate(old.strip(), edited, 100) is not None
     assert locate("Una frase que no aparece en ninguna parte del texto.", text, 0) is None
+
+
+LONG = [
+    "La voluntad política de la ministra fue decisiva para empezar el plan de formación, y "
+    "después todos los equipos regionales se sumaron sin que nadie tuviera que insistirles.",
+    "Faltó presupuesto para las regiones y eso retrasó el primer año del programa, aunque al "
+    "final logramos cubrir los talleres con recursos propios de cada municipio participante.",
+]
+
+
+def test_coded_parts_follow_their_words_and_a_lost_part_is_flagged_not_widened(project,
+                                                                                tmp_path):
+    from qda.imports.reanchor import flagged_rows
+    from qda.review import Review
+    path = write_txt(tmp_path, "s.txt", body(LONG), id="S1")
+    assert import_paths(project, [path]).ok
+    will, money = project.store.segments(codable_only=True)
+    review = Review(project, "ana")
+
+    def part(segment, words):
+        at = segment.start + segment.text.index(words)
+        return at, at + len(words)
+    for words in ("voluntad política", "equipos regionales"):  # two parts, one code
+        review.add(will.id, "positive_factors/political_will", part(will, words))
+    review.add(will.id, "lessons_learned", part(will, "ministra"))
+    for words in ("primer año", "recursos propios"):
+        review.add(money.id, "challenges/budget", part(money, words))
+
+    edited = ["Una respuesta nueva que la transcriptora agregó al revisar el audio.",
+              LONG[0].replace("la ministra", "la nueva jefa"),  # the coded word is gone
+              LONG[1].replace("el primer año", "el año")]  # a coded part's words are gone
+    write_txt(tmp_path, "s.txt", body(edited), id="S1")
+    report = import_paths(project, [path])
+    (moved,) = report.reanchored
+    assert (moved.moved, moved.review) == (2, 2)
+
+    store = project.store
+    text = store.document_text(will.document_id)
+    new_will, new_money = (s for s in store.segments(codable_only=True)
+                           if s.text in (edited[1], edited[2]))
+    parts = project.codings_frame(parts=True)
+    kept = {(r.code, r.text): (r.start, r.end, r.segment_id) for r in parts.itertuples()}
+    # each part stays on its own words, at their new offsets
+    assert set(kept) == {("positive_factors/political_will", "voluntad política"),
+                         ("positive_factors/political_will", "equipos regionales"),
+                         ("challenges/budget", "recursos propios")}
+    for (_, words), (start, end, segment_id) in kept.items():
+        assert text[start:end] == words
+        assert segment_id in (new_will.id, new_money.id)
+    assert kept[("challenges/budget", "recursos propios")][0] != part(money,
+                                                                      "recursos propios")[0]
+    # a part whose words were deleted is never widened to the passage: kept and flagged
+    whole = project.codings_frame()
+    assert not ((whole.code == "lessons_learned") & (whole.coder == "ana")).any()
+    lost = {(r["code"], r["old_text"]): r for r in flagged_rows(store)}
+    assert set(lost) == {("lessons_learned", "ministra"), ("challenges/budget", "primer año")}
+    budget = lost[("challenges/budget", "primer año")]
+    assert (budget["old_status"], budget["segment_id"]) == ("accepted", new_money.id)
+    assert "coded part not found" in budget["reason"]
+    assert "'primer año' is not in passage" in report.notes[0][1]

@@ -202,8 +202,8 @@ def test_a_coding_of_part_of_a_passage_keeps_its_span_and_undoes(study):
     review = Review(project, "ana")
     span = (segment.start + 3, segment.start + 20)
     review.add(first, "lessons_learned", span)
-    assert review.passage(first).spans == {"lessons_learned": span}
-    frame = project.codings_frame()
+    assert review.passage(first).spans == {"lessons_learned": [span]}
+    frame = project.codings_frame(parts=True)
     row = frame[frame.code == "lessons_learned"].iloc[0]
     assert (row.start, row.end, row.text) == (*span, "voluntad política")
     review.undo()
@@ -212,6 +212,63 @@ def test_a_coding_of_part_of_a_passage_keeps_its_span_and_undoes(study):
         review.add(first, "lessons_learned", (segment.start, segment.end + 5))
     review.add(first, "lessons_learned", (segment.start, segment.end))  # whole = no span
     assert review.passage(first).spans == {}
+
+
+def test_two_parts_of_one_passage_with_one_code_are_kept_apart_and_undo(study):
+    project, (first, *_) = study
+    segment = project.store.segment(first)
+    review = Review(project, "ana")
+    a, b = (segment.start + 3, segment.start + 10), (segment.start + 25, segment.start + 40)
+    review.add(first, "lessons_learned", a)
+    review.add(first, "lessons_learned", b)
+    assert review.passage(first).spans == {"lessons_learned": [a, b]}
+    # words touching a part widen it; nothing is stored twice
+    review.add(first, "lessons_learned", (a[0] + 2, a[1] + 3))
+    wider = (a[0], a[1] + 3)
+    assert review.passage(first).spans == {"lessons_learned": [wider, b]}
+    parts = project.codings_frame(parts=True)
+    parts = parts[parts.code == "lessons_learned"]
+    assert list(zip(parts.start, parts.end, parts.text)) == [
+        (*wider, segment.text[3:13]), (*b, segment.text[25:40])]
+    assert len(project.codings_frame().query("code == 'lessons_learned'")) == 1  # one coding
+    review.remove(first, "lessons_learned", b)  # one part off, the other stays
+    assert review.passage(first).spans == {"lessons_learned": [wider]}
+    review.undo()
+    assert review.passage(first).spans == {"lessons_learned": [wider, b]}
+    review.undo()
+    assert review.passage(first).spans == {"lessons_learned": [a, b]}
+    review.redo()
+    # the last part removed removes the code; undo puts both parts back
+    review.remove(first, "lessons_learned")
+    assert "lessons_learned" not in review.passage(first).codes
+    review.undo()
+    assert review.passage(first).spans == {"lessons_learned": [wider, b]}
+    # coding the whole passage is explicit; a part of a code already on the whole is refused
+    review.add(first, "lessons_learned")
+    assert review.passage(first).spans == {}
+    with pytest.raises(QdaError, match="already on the whole passage"):
+        review.add(first, "lessons_learned", a)
+    assert review.passage(first).spans == {}
+
+
+def test_merging_two_codes_keeps_the_parts_of_both_and_undoes(study):
+    project, (first, *_) = study
+    store, segment = project.store, project.store.segment(first)
+    review = Review(project, "ana")
+    a, b = (segment.start + 3, segment.start + 10), (segment.start + 25, segment.start + 40)
+    review.add(first, "lessons_learned", a)
+    review.add(first, "recommendations", b)
+    rows = store.retrieve("lessons_learned")
+    assert [(r["start"], r["end"]) for r in rows] == [a]
+    snapshot = store.code_snapshot(["lessons_learned", "recommendations"])
+    with store.transaction():
+        store.move_codings("lessons_learned", "recommendations")
+    assert review.passage(first).spans == {"recommendations": [a, b]}
+    parts = store.retrieve("recommendations")  # a row per part, one coding
+    assert [(r["start"], r["end"]) for r in parts] == [a, b] and len({r["id"] for r in parts}) == 1
+    with store.transaction():  # what undoing a merge on the codebook screen does
+        store.restore_code_snapshot(["lessons_learned", "recommendations"], snapshot)
+    assert review.passage(first).spans == {"lessons_learned": [a], "recommendations": [b]}
 
 
 def test_memos_on_an_interview_and_a_code_undo_and_redo(study):

@@ -44,6 +44,39 @@ def test_store_pragmas_and_schema(tmp_path):
     assert Store(tmp_path / "s.sqlite3").schema_version() == SCHEMA_VERSION  # reopen: no re-run
 
 
+def test_single_spans_of_version_4_become_coding_parts_intact(tmp_path, monkeypatch):
+    import qda.store as store_mod
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:4])
+    old = Store(tmp_path / "s.sqlite3")
+    doc = Document("D1", "P1: hola mundo y adiós\n", paragraphs=[], content_hash="h")
+    with old.transaction() as db:
+        old.add_document(doc, [Segment(4, 22, "hola mundo y adiós", "P1", False)])
+        db.execute("INSERT INTO codes (path) VALUES ('a'), ('b')")
+        for code, span in ((1, (9, 14)), (2, (None, None))):
+            db.execute("INSERT INTO codings (segment_id, code_id, coder, kind, status,"
+                       " reviewer, created_at, updated_at, span_start, span_end)"
+                       " VALUES (1, ?, 'ana', 'human', 'accepted', 'ana', 't', 't', ?, ?)",
+                       (code, *span))
+    before = old.db.execute("SELECT id, segment_id, code_id, coder, status, created_at"
+                            " FROM codings ORDER BY id").fetchall()
+    old.close()
+    monkeypatch.undo()
+    new = Store(tmp_path / "s.sqlite3")
+    assert new.schema_version() == SCHEMA_VERSION
+    assert new.db.execute("SELECT id, segment_id, code_id, coder, status, created_at"
+                          " FROM codings ORDER BY id").fetchall() == before
+    columns = {r[1] for r in new.db.execute("PRAGMA table_info(codings)")}
+    assert "span_start" not in columns  # one place for parts: coding_spans
+    states = {r["code"]: r["spans"] for r in new.coding_states(1)}
+    assert states == {"a": [(9, 14)], "b": []}  # b: the whole passage, as before
+    frame = new.codings_frame(parts=True)
+    assert sorted(zip(frame.code, frame.start, frame.end, frame.text)) == [
+        ("a", 9, 14, "mundo"), ("b", 4, 22, "hola mundo y adiós")]
+    assert list(new.backup_dir().glob("s-v4-*.sqlite3"))  # the old store backed up first
+    new.close()
+
+
 def test_failed_transaction_leaves_nothing(tmp_path):
     store = Store(tmp_path / "s.sqlite3")
     doc = Document("D1", "P1: hola\n", paragraphs=[], content_hash="h")

@@ -467,7 +467,7 @@ def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
             assert app.screen.selection is None
             view = app.screen.views[will]
             assert view.spans == {"positive_factors/political_will":
-                                  (segment.start + 3, segment.start + 20)}
+                                  [(segment.start + 3, segment.start + 20)]}
             await pilot.press("shift+down")  # a sentence: the whole first sentence
             assert app.screen.selection == (0, len(segment.text))
             await pilot.press("escape")  # Esc clears the selection before it leaves
@@ -481,6 +481,29 @@ def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
             transcript.post_message(transcript.Dragged(will, 2, 21))
             await pilot.pause()
             assert app.screen.selection == (3, 20)
+            # a second part of the same passage, with the same code: both are kept
+            transcript.post_message(transcript.Dragged(will, minister, minister + 8))
+            await pilot.pause()
+            await pilot.press("c", *"voluntad", "enter")
+            await pilot.pause()
+            assert app.screen.views[will].spans == {"positive_factors/political_will": parts}
+            shown = screen_text(app)
+            assert "«voluntad política»" in shown and "«ministra»" in shown
+            assert transcript.coded == [(3, 20), (minister, minister + 8)]
+            # d offers each part, and the code with every part; one part off, then undone
+            await pilot.press("d")
+            await pilot.pause()
+            assert "«ministra»" in screen_text(app) and "(every part)" in screen_text(app)
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            assert app.screen.views[will].spans == {"positive_factors/political_will":
+                                                    parts[:1]}
+            await pilot.press("u")
+            await pilot.pause()
+            assert app.screen.views[will].spans == {"positive_factors/political_will": parts}
+    minister = segment.text.index("ministra")
+    parts = [(segment.start + 3, segment.start + 20),
+             (segment.start + minister, segment.start + minister + 8)]
     asyncio.run(session())
     # the suggestion itself was accepted on the span: one coding, not two
     rows = codings(project, will)
@@ -488,20 +511,20 @@ def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
     out = tmp_path / "codings.csv"
     export_codings(project, out)
     import csv
-    (row,) = [r for r in csv.DictReader(out.open(encoding="utf-8"))
-              if r["code"] == "positive_factors/political_will"]
-    assert row["text"] == "voluntad política"
-    assert (int(row["start"]), int(row["end"])) == (segment.start + 3, segment.start + 20)
+    rows = [r for r in csv.DictReader(out.open(encoding="utf-8"))
+            if r["code"] == "positive_factors/political_will"]  # a row per coded part
+    assert [(int(r["start"]), int(r["end"]), r["text"]) for r in rows] == [
+        (*parts[0], "voluntad política"), (*parts[1], "ministra")]
     qdpx = tmp_path / "study.qdpx"
     write_qdpx(project, qdpx)
     with zipfile.ZipFile(qdpx) as archive:
         root = ElementTree.fromstring(archive.read("project.qde"))
     starts = {(int(s.get("startPosition")), int(s.get("endPosition")))
               for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection")}
-    assert (segment.start + 3, segment.start + 20) in starts
+    assert set(parts) <= starts  # a PlainTextSelection per coded part
     from qda.export.quotes import quotes_frame  # the quote export and the report's quotes
     quotes = quotes_frame(project)
-    assert "voluntad política" in set(quotes.text)
+    assert {"voluntad política", "ministra"} <= set(quotes.text)
 
 
 def test_next_goes_across_interviews_in_my_order(study):

@@ -704,7 +704,7 @@ class _Chapter:
 def _candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
     """Passages that may be quoted: the counted codings (accepted, and pending machine
     suggestions when asked) with their text, offsets, evidence and case attributes."""
-    frame = project.codings_frame()
+    frame = project.codings_frame(parts=True)  # a candidate quote per coded part
     counted = cases.codings[["segment_id", "code", "status"]].drop_duplicates()
     frame = frame.merge(counted, on=["segment_id", "code", "status"])
     ids = {row["name"]: row["id"] for row in project.store.documents()}

@@ -14,18 +14,19 @@ FORMATS = (".csv", ".xlsx")
 
 
 def export_codings(project: Project, out: Path, status: str | None = None) -> int:
-    """Write one row per coding with the fixed columns of DESIGN.md, as CSV or as a real
-    Excel workbook; returns the row count. Another extension is a usage error, so no file
-    with a misleading name is written."""
+    """Write one row per coding (per coded part, when a coding covers several parts of its
+    passage: start, end and text are the part's) with the fixed columns of DESIGN.md, as CSV
+    or as a real Excel workbook; returns the row count. Another extension is a usage error,
+    so no file with a misleading name is written."""
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(f"{out}: cannot tell the format from '{out.suffix or '(none)'}'; "
                          f"name the file .csv or .xlsx")
-    frame = project.codings_frame(status=status)[CODING_COLUMNS]
+    frame = project.codings_frame(status=status, parts=True)[CODING_COLUMNS]
     if suffix == ".xlsx":
         from qda.export.workbook import write_workbook
         write_workbook(out, {"Codings": frame}, [
-            f"One row per coding{f' with status {status}' if status else ''}: "
+            f"One row per coded part{f' with status {status}' if status else ''}: "
             f"{len(frame)} rows. start and end are character offsets into the transcript."])
         return len(frame)
     write_csv(frame, out)

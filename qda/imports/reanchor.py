@@ -16,6 +16,10 @@ fuzzy alignment (rapidfuzz `partial_ratio_alignment`) near there, then anywhere
   `qda flagged` lists it until a person has re-coded the new text and dismissed it.
 - When an edit merges passages that carried different decisions on the same code, the
   coding goes back to `suggested` with an `anchor_note` saying so, for a new decision.
+- A coding of parts of its passage (a selection) keeps its parts: each is found again by
+  its own words inside the new passage(s), so it stays on those words wherever they moved.
+  A part whose words cannot be found is never widened to the whole passage: it is kept in
+  `detached_codings` (its words, offsets and decision) and listed by `qda flagged`.
 - A passage memo that cannot be placed stays on the document with such a note.
 - Machine suggestions nobody reviewed are dropped: they were about the old text, and
   `qda autocode` makes new ones. Accepted and rejected codings (human decisions) are kept.
@@ -32,6 +36,7 @@ from qda.store import Store, now
 from qda.text.locate import Span, locate
 
 MIN_FUZZY_CHARS = 20  # shorter passages are placed only by their exact text
+MIN_FUZZY_PART = 8  # shorter coded parts (a word or two) are found only by their exact words
 
 
 @dataclass
@@ -141,12 +146,25 @@ def _restore_codings(store: Store, codings: list[dict], places: Places,
                      report: ReanchorReport) -> None:
     restored: list[dict] = []
     pending_review: list[tuple[dict, Segment]] = []
+    parts_lost: list[tuple[dict, Segment, tuple[int, int], Segment]] = []
+    text: str | None = None  # the new text, read when a coding has parts
     for c in codings:
         if c["status"] == "suggested" and c["kind"] != "human" and not c["anchor_note"]:
             report.dropped += 1
             continue
         targets, stayed, old = places[c["segment_id"]]
-        if targets:
+        if targets and c["spans"]:
+            if text is None:
+                text = store.document_text(old.document_id)
+            placed, lost = _reanchor_spans(c["spans"], targets, old, text)
+            parts_lost += [(c, old, span, targets[0]) for span in lost]
+            if placed:
+                report.stayed += stayed and not lost
+                report.moved += not (stayed and not lost)
+            for n, target in enumerate(t for t in targets if t.id in placed):
+                restored.append({**c, "id": c["id"] if n == 0 else None,
+                                 "segment_id": target.id, "spans": placed[target.id]})
+        elif targets:
             report.stayed += stayed
             report.moved += not stayed
             for n, target in enumerate(targets):
@@ -156,6 +174,7 @@ def _restore_codings(store: Store, codings: list[dict], places: Places,
             pending_review.append((c, old))
     for c in store.restore_codings(restored):  # two old passages merged into one
         if store.coding_status(c["segment_id"], c["code_id"], c["coder"]) == c["status"]:
+            store.join_coding_spans(c["segment_id"], c["code_id"], c["coder"], c["spans"])
             report.merged += 1
         else:
             store.flag_coding(c["segment_id"], c["code_id"], c["coder"], _note(
@@ -163,23 +182,74 @@ def _restore_codings(store: Store, codings: list[dict], places: Places,
                 c["status"], c["reviewer"]))
             report.flagged.append(f"{c['code']} by {c['coder']} on passage {c['segment_id']}: "
                                   "merged passages disagreed; decide again")
+    detached = _detach_lost_parts(parts_lost, report)
     if not pending_review:
+        store.detach_codings(detached)
         return
     document_id = next(iter(places.values()))[2].document_id
     codable = store.segments(document_id, codable_only=True)
     shift_to = _shift_estimator(places)
-    detached = []
     for c, old in pending_review:
         near = _nearest(codable, shift_to(old.start))
-        detached.append({**c, "document_id": document_id,
-                         "near_segment_id": near.id if near else None,
-                         "old_text": old.text, "old_start": old.start, "old_end": old.end,
-                         "reason": "passage not found in the edited transcript"})
+        # a coding of parts keeps each part's own words and offsets, one row per part
+        for start, end in c["spans"] or [(old.start, old.end)]:
+            detached.append({**c, "document_id": document_id,
+                             "near_segment_id": near.id if near else None,
+                             "old_text": old.text[start - old.start:end - old.start],
+                             "old_start": start, "old_end": end,
+                             "reason": "passage not found in the edited transcript"})
         report.review += 1
         report.flagged.append(f"{c['code']} by {c['coder']} ({c['status']}) detached; its "
                               f"passage was '{_clip(old.text)}'"
                               + (f", near passage {near.id} now" if near else ""))
     store.detach_codings(detached)
+
+
+def _reanchor_spans(spans: list[tuple[int, int]], targets: list[Segment], old: Segment,
+                    text: str) -> tuple[dict[int, list[tuple[int, int]]], list[tuple[int, int]]]:
+    """Find each coded part of a coding by its words inside the new passage(s) its passage
+    became: (new passage id -> the parts on it, new offsets), and the old parts not found.
+    A part is never stretched to its passage: a person chose those words."""
+    lo, hi = min(t.start for t in targets), max(t.end for t in targets)
+    placed: dict[int, list[tuple[int, int]]] = {}
+    lost: list[tuple[int, int]] = []
+    for start, end in spans:
+        words = old.text[start - old.start:end - old.start].strip()
+        found = locate_part(words, text, lo, hi, lo + start - old.start) \
+            if old.start <= start < end <= old.end and words else None
+        target = next((t for t in targets if found and t.start <= found[0]
+                       and found[1] <= t.end), None)
+        if target is None:
+            lost.append((start, end))
+        else:
+            placed.setdefault(target.id, []).append(found)
+    return placed, lost
+
+
+def locate_part(words: str, text: str, lo: int, hi: int, expected: int
+                ) -> tuple[int, int] | None:
+    """Where the words of a coded part are in `text[lo:hi]` (its passage now): the exact
+    occurrence nearest `expected`, else (for a part of MIN_FUZZY_PART characters or more) the
+    best fuzzy alignment; None when they are not there."""
+    found = locate(words, text[lo:hi], expected - lo, min_fuzzy=MIN_FUZZY_PART)
+    return None if found is None else (lo + found.start, lo + found.end)
+
+
+def _detach_lost_parts(lost: list[tuple[dict, Segment, tuple[int, int], Segment]],
+                       report: ReanchorReport) -> list[dict]:
+    """Coded parts whose words are gone from their edited passage, kept as detached codings
+    (the words, offsets and decision) for a person, with the passage they were in."""
+    rows = []
+    for c, old, (start, end), near in lost:
+        words = old.text[start - old.start:end - old.start]
+        rows.append({**c, "document_id": old.document_id, "near_segment_id": near.id,
+                     "old_text": words, "old_start": start, "old_end": end,
+                     "reason": "coded part not found in the edited passage"})
+        report.review += 1
+        report.flagged.append(f"{c['code']} by {c['coder']} ({c['status']}): the coded part "
+                              f"'{_clip(words)}' is not in passage {near.id} any more; "
+                              "code it again there")
+    return rows
 
 
 def _shift_estimator(places: Places):

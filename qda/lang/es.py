@@ -65,6 +65,7 @@ UI: dict[str, str] = {
     "this passage has no code of yours to remove":
         "este pasaje no tiene códigos suyos que quitar",
     "Remove which code?": "¿Qué código quitar?",
+    "(every part)": "(todas las partes)",
     "Memo on this passage": "Memo sobre este pasaje",
     "Memo on the interview {name}": "Memo sobre la entrevista {name}",
     "nothing to be undone": "no hay nada que deshacer",

@@ -490,6 +490,7 @@ def _anonymise_document(store: Store, row: dict, extra: dict, segments, replacer
     store.rewrite_document(row["id"], name, source, new_text,
                            json.dumps(interviewers, ensure_ascii=False),
                            json.dumps(new_extra, ensure_ascii=False), seg_rows)
+    store.move_coding_spans(row["id"], offsets)
     return len(edits)
 
 
@@ -549,4 +550,5 @@ def _reverse_document(store: Store, row: dict, saved: dict, data: dict) -> int:
                                  if str(d["id"]) in data.get("detached", {}))
     store.rewrite_document(row["id"], saved["name"], saved["source_path"], original,
                            saved["interviewers"], saved["extra"], seg_rows)
+    store.move_coding_spans(row["id"], offsets)
     return len(edits)

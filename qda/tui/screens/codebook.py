@@ -426,9 +426,10 @@ class RetrieveScreen(Screen):
         label = self.qda.codebook[self.code].label(self.qda.lang) \
             if self.code in self.qda.codebook else self.code
         passages = len({r["segment_id"] for r in self.shown})
-        accepted = sum(r["status"] == "accepted" for r in self.shown)
+        codings = {r["id"]: r["status"] for r in self.shown}  # a row per coded part
+        accepted = sum(s == "accepted" for s in codings.values())
         counts = tr("{n} codings on {m} passages ({a} accepted, {s} suggested)",
-                    n=len(self.shown), m=passages, a=accepted, s=len(self.shown) - accepted)
+                    n=len(codings), m=passages, a=accepted, s=len(codings) - accepted)
         if self.query_text:
             counts += " · " + tr("filter: {query}", query=self.query_text)
         self.query_one("#title", Static).update(Text.assemble(

@@ -18,7 +18,7 @@ from qda.errors import QdaError
 from qda.vocab import AXES, ROLES
 from qda.review import Action, PassageView, StoreGone, view_of
 from qda.tui.app_text import translated
-from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label
+from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label, excerpt
 from qda.tui.widgets.transcript import Mark, Transcript
 from qda.tui.screens.dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
 
@@ -174,7 +174,7 @@ class CodingScreen(Screen):
         self.selected = min(self.selected, max(len(view.suggestions) - 1, 0))
         spans = [span for s in view.suggestions for span in s.spans()]
         base = self.segments[sid].start
-        coded = [(s - base, e - base) for s, e in view.spans.values()]
+        coded = [(s - base, e - base) for parts in view.spans.values() for s, e in parts]
         self.query_one(Transcript).set_current(sid, spans, coded, self.selection)
         other = None
         compare = self.qda.compare
@@ -391,17 +391,32 @@ class CodingScreen(Screen):
                                         create=True), done)
 
     def action_remove_code(self) -> None:
+        """Take one of my codes off the passage, or one part of a code on several parts."""
         view = self.views.get(self.current)
         if not view or not view.codes:
             self.notify(self.qda.tr("this passage has no code of yours to remove"), timeout=3)
             return
         book, lang = self.qda.codebook, self.qda.lang
+        base, text = self.segments[self.current].start, self.texts[self.current]
+        targets: list[tuple[str, tuple[int, int] | None]] = []
+        names: list[str] = []
+        for code in view.codes:
+            parts = view.spans.get(code, [])
+            if len(parts) > 1:
+                for start, end in parts:
+                    targets.append((code, (start, end)))
+                    names.append(f"{code_label(book, code, lang)} «"
+                                 f"{excerpt(text[start - base:end - base], 40)}»")
+            targets.append((code, None))
+            names.append(code_label(book, code, lang) + (
+                " " + self.qda.tr("(every part)") if len(parts) > 1 else ""))
 
-        def done(code: str | None) -> None:
-            if code:
-                self._decide(lambda sid: self.qda.review.remove(sid, code))
-        self.app.push_screen(Choice(self.qda.tr("Remove which code?"), [
-            (code, code_label(book, code, lang)) for code in view.codes]), done)
+        def done(key: str | None) -> None:
+            if key:
+                code, span = targets[int(key)]
+                self._decide(lambda sid: self.qda.review.remove(sid, code, span))
+        self.app.push_screen(Choice(self.qda.tr("Remove which code?"),
+                                    [(str(i), name) for i, name in enumerate(names)]), done)
 
     def action_memo(self) -> None:
         view = self.views.get(self.current)

@@ -3,6 +3,9 @@ and the part of it selected for coding."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 from qda.codebook.model import Codebook
@@ -26,20 +29,53 @@ def excerpt(text: str, limit: int = 60) -> str:
 
 
 class PassagePanel(Widget):
-    """Redrawn as a whole on every change: a few dozen lines, far cheaper than widgets. Its
-    size is fixed by the layout, so a change only repaints it (no layout pass). Everything
-    is appended to a rich Text as plain text: nothing a person wrote is read as markup."""
+    """One rich Text, redrawn on every change: a few dozen lines, far cheaper than widgets.
+    Its size is fixed by the layout, so a change only repaints it (no layout pass), and
+    only the lines that changed: a key press changes a few of its lines, and repainting all
+    of them was the largest part of what a key cost. Everything is appended to the Text as
+    plain text: nothing a person wrote is read as markup."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = Text()
+        self._strips: list[Strip] | None = None  # the lines drawn; None: draw them again
 
     def render(self) -> Text:
         return self.text
 
+    def _draw(self) -> list[Strip]:
+        width, height = self.size
+        return list(Visual.to_strips(self, visualize(self, self.text, markup=False), width,
+                                     height, self.visual_style))
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self._draw()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def on_resize(self) -> None:
+        self._strips = None
+
+    def notify_style_update(self) -> None:
+        self._strips = None
+        super().notify_style_update()
+
     def update(self, text: Text | str) -> None:
-        self.text = text if isinstance(text, Text) else Text(text)
-        self.refresh()
+        text = text if isinstance(text, Text) else Text(text)
+        if (text.plain, text.spans) == (self.text.plain, self.text.spans):
+            return  # a key that changed nothing here
+        self.text = text
+        if self._strips is None or not self.size.width:
+            self._strips = None
+            self.refresh()
+            return
+        old, self._strips = self._strips, self._draw()
+        width = self.size.width
+        for y in range(max(len(old), len(self._strips))):
+            if y >= len(old) or y >= len(self._strips) or old[y] != self._strips[y]:
+                self.refresh(Region(0, y, width, 1))
 
     def show(self, view: PassageView, *, book: Codebook, lang: str, position: str,
              selected: int, compare: str | None = None, other: PassageView | None = None,
@@ -73,8 +109,7 @@ class PassagePanel(Widget):
         for code in view.codes:
             t.append("  ■ ", style=f"{axis_colour(book, code) or ''}")
             t.append(code_label(book, code, lang) + "\n")
-            if code in view.spans:
-                start, end = view.spans[code]
+            for start, end in view.spans.get(code, []):
                 t.append("    «" + excerpt(text[start - base:end - base]) + "»\n",
                          style="underline")
         if view.rejected:

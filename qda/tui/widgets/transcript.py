@@ -108,6 +108,19 @@ class Transcript(ScrollView, can_focus=False):
         self._tops: list[int] = []
         self._index: dict[int, int] = {}
         self._width = 0
+        self._base: Style | None = None  # this widget's own style, see base_style
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's style, worked out once: `rich_style` walks every ancestor's styles,
+        and asking it for each line drawn was most of what a key press cost."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        self._base = None
+        super().notify_style_update()
 
     # -- content ------------------------------------------------------------------------------
     def show(self, segments: list[Segment], marks: dict[int, Mark]) -> None:
@@ -120,7 +133,17 @@ class Transcript(ScrollView, can_focus=False):
 
     def set_mark(self, segment_id: int, mark: Mark) -> None:
         self.marks[segment_id] = mark
-        self.refresh()
+        self._refresh_passage(segment_id)
+
+    def _refresh_passage(self, segment_id: int | None) -> None:
+        """Redraw one passage's lines only: a key changes one or two passages, and the
+        lines of the others cost as much to draw again for nothing."""
+        i = self._index.get(segment_id) if segment_id is not None else None
+        if i is None:
+            self.refresh()
+            return
+        block = self._blocks[i]
+        self.refresh_lines(block.top, len(block.lines))
 
     def set_current(self, segment_id: int, spans: list[tuple[int, int]],
                     coded: list[tuple[int, int]] | None = None,
@@ -128,12 +151,14 @@ class Transcript(ScrollView, can_focus=False):
         """Highlight a passage (its evidence words merged, the spans I coded, the
         selection) and scroll it into view, now or as soon as the layout is known."""
         moved = segment_id != self.current
+        previous = self.current
         self.current, self.spans = segment_id, merge(spans)
         self.coded, self.selection = merge(coded or []), selection
         if moved:
             self._pending_scroll = True
-        self._scroll_current()
-        self.refresh()
+            self._refresh_passage(previous)
+        self._refresh_passage(segment_id)
+        self._scroll_current()  # a scroll redraws everything by itself
 
     def _scroll_current(self) -> None:
         block = self._blocks[self._index[self.current]] \
@@ -175,7 +200,7 @@ class Transcript(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         width = self._width or self.size.width
-        base = self.rich_style
+        base = self.base_style
         line = self.scroll_offset.y + y
         i = bisect_right(self._tops, line) - 1
         if i < 0 or not self._blocks:
@@ -240,7 +265,7 @@ class Transcript(ScrollView, can_focus=False):
         hit = self.offset_at(event.x, event.y)
         if hit and hit[0] == self.current and hit[1] != self._drag:
             self.selection = (min(self._drag, hit[1]), max(self._drag, hit[1]))
-            self.refresh()
+            self._refresh_passage(self.current)
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._drag is None or self.current is None:
