@@ -3,7 +3,6 @@ renamed and merged while coding, undoably) and the retrieve screen (every coded 
 code or an axis, filterable, exportable)."""
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -472,21 +471,10 @@ class RetrieveScreen(Screen):
 
     def export(self, kind: str) -> None:
         """Write the rows shown to outputs/ (names of people replaced, as in every export)."""
-        from qda.privacy.redact import people, safe_document_name
-        from qda.text.files import write_atomic
-        who = people(self.qda.project)
-        rows = [{"segment_id": r["segment_id"],
-                 "interview": safe_document_name(r["document"], who, r["document_id"]),
-                 "country": r["country"] or "", "role": r["role_label"],
-                 "policy": who.redact(r["policy"] or ""), "coder": r["coder"],
-                 "status": r["status"], "start": r["start"], "end": r["end"],
-                 "text": who.redact(r["text"])} for r in self.shown]
-        out = self.qda.project.root / "outputs" / f"retrieve-{self.code.replace('/', '-')}.{kind}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        data = _xlsx(rows) if kind == "xlsx" else _docx(rows, self.code)
-        write_atomic(out, data)
-        self.notify(self.qda.tr("{n} codings written to {path}", n=len(rows), path=str(out)),
-                    timeout=5)
+        from qda.export.retrieved import export_retrieved
+        out = export_retrieved(self.qda.project, self.shown, self.code, kind)
+        self.notify(self.qda.tr("{n} codings written to {path}", n=len(self.shown),
+                                path=str(out)), timeout=5)
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
@@ -496,35 +484,3 @@ class RetrieveScreen(Screen):
             self.query_one(DataTable).focus()
             return
         self.app.pop_screen()
-
-
-def _xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """One row per coding; every cell is text (a passage starting with "=" is no formula)."""
-    from openpyxl import Workbook
-    book = Workbook()
-    sheet = book.active
-    columns = ["segment_id", "interview", "country", "role", "policy", "coder", "status",
-               "start", "end", "text"]
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([row[c] for c in columns])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _docx(rows: list[dict[str, Any]], code: str) -> bytes:
-    from docx import Document
-    document = Document()
-    document.add_heading(code, level=1)
-    for row in rows:
-        document.add_paragraph(row["text"], style="Quote")
-        where = ", ".join(v for v in (row["interview"], row["country"], row["role"],
-                                      row["coder"], row["status"]) if v)
-        document.add_paragraph(f"({where}; #{row['segment_id']})")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
