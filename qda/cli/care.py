@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.table import Table
 
 from qda.cli._app import JsonOpt, app, err, in_project, out
 from qda.errors import QdaError
@@ -57,11 +55,7 @@ def flagged(
     from qda.imports.reanchor import flagged_rows
     with in_project() as project:
         if dismiss:
-            with project.store.transaction():
-                missing = [i for i in dismiss if not project.store.dismiss_detached(i)]
-                if missing:
-                    raise QdaError(f"no detached coding with id {', '.join(map(str, missing))};"
-                                   " see 'qda flagged'")
+            project.store.dismiss_detached_codings(dismiss)
             out.print(f"dismissed {len(dismiss)} detached coding(s)")
             return
         rows = flagged_rows(project.store)
@@ -71,14 +65,8 @@ def flagged(
     if not rows:
         out.print("nothing flagged: every coding and memo is on its passage")
         return
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} flagged after transcript edits")
-    for column in ("id", "what", "document", "passage", "code", "by", "was"):
-        table.add_column(column)
-    table.add_column("old passage", no_wrap=True, overflow="ellipsis", max_width=60)
-    for r in rows:
-        table.add_row(str(r["id"]), r["what"], r["document"], str(r["segment_id"] or "-"),
-                      r["code"] or "-", r["coder"], r["old_status"] or "-", r["old_text"] or "")
-    out.print(table)
+    from qda.export import terminal
+    out.print(terminal.flagged(rows))
 
 
 @app.command()

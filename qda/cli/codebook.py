@@ -44,24 +44,12 @@ def codebook_show(lang: LangOpt = "en") -> None:
 
     [b]Example[/]: qda codebook show --lang es
     """
-    from rich.tree import Tree
+    from qda.export import terminal
     with in_project() as project:
         book = project.codebook
         codings = project.codings_frame()
         warn_orphans(project)
-    counts = codings.groupby(["code", "status"]).size()
-    tree = Tree(f"[b]{book.name}[/]")
-    branches = {}
-    for code in book.codes:
-        accepted = int(counts.get((code.path, "accepted"), 0))
-        suggested = int(counts.get((code.path, "suggested"), 0))
-        label = (f"{code.label(lang)} [dim]{code.path}[/]  "
-                 f"[green]{accepted} accepted[/] [yellow]{suggested} suggested[/]")
-        if code.theme is None:
-            branches[code.path] = tree.add(f"[b]{label}[/]")
-        else:
-            branches[code.axis].add(label)
-    out.print(tree)
+    out.print(terminal.codebook_tree(book, codings.groupby(["code", "status"]).size(), lang))
 
 
 @codebook_app.command("rename")

@@ -7,18 +7,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
 from qda.cli._app import JsonOpt, LangOpt, app, err, in_project, out, state
+from qda.coders.registry import CODERS, LEARNERS, choices
 from qda.errors import QdaError, UsageError
 
 
 @app.command()
 def autocode(
     coder: Annotated[str, typer.Option(
-        help="Which coder suggests codes: rules, model or both (model and both need "
+        help=f"Which coder suggests codes: {choices()} ({choices(LEARNERS, 'and')} need "
              "'qda train').")] = "rules",
     include_reviewed: Annotated[bool, typer.Option(
         help="Also suggest on passages a person already reviewed.")] = False,
@@ -30,9 +28,8 @@ def autocode(
 
     [b]Example[/]: qda autocode --coder both
     """
-    from qda.coders.autocode import CODERS, autocode as run
-    if coder not in CODERS:
-        raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
+    from qda.coders.autocode import autocode as run
+    _check_coder(coder)
     with in_project() as project:
         report = run(project, coder, include_reviewed)
     for note in report.notes:
@@ -50,48 +47,13 @@ def explain(
 
     [b]Example[/]: qda explain 42
     """
-    from rich.text import Text
-    from qda.coders import RuleCoder, passages
+    from qda.coders.explain import explain as run
+    from qda.export import terminal
     with in_project() as project:
-        frame = passages(project)
-        row = frame[frame.segment_id == segment]
-        if row.empty:
-            raise QdaError(f"no respondent passage with segment id {segment}; list them with "
-                           "'qda segments'")
-        row = row.iloc[0]
-        coder = RuleCoder(project.codebook)
-        found = coder.suggest(row.to_frame().T)
-        stored = project.store.segment_codings(segment)
+        found = run(project, segment)
         book = project.codebook
-    text = Text(row.text)
-    for s in found:
-        for rule in s.evidence["rules"]:
-            if rule["where"] == "passage":
-                text.stylize("bold reverse", rule["start"], rule["end"])
-    out.print(f"[b]passage {segment}[/] of {row.document}", highlight=False)
-    out.print(text)
-    if row.question:
-        out.print(Text(f"answering: {row.question}", style="dim"))
-    if not found:
-        out.print("no rule suggests a code for this passage")
-    else:  # every suggestion of a passage carries the same ranking of the five axes
-        ranking = found[0].evidence.get("axes", {})
-        out.print("axes ranked: " + ", ".join(f"{book[a].label(lang)} {v:.2f}"
-                                              for a, v in ranking.items()),
-                  highlight=False, markup=False)
-    for s in sorted(found, key=lambda s: -s.confidence):
-        out.print(f"\n[b]{book[s.code].label(lang)}[/] [dim]{s.code}[/]  "
-                  f"confidence {s.confidence:.2f}", highlight=False)
-        for rule in s.evidence["rules"]:
-            where = "" if rule["where"] == "passage" else f" (in the {rule['where']})"
-            out.print(f"  {rule['kind']:<8} \"{rule['words']}\"{where}  [dim]{rule['rule']}[/]",
-                      highlight=False)
-        if s.evidence.get("vetoed"):
-            out.print(f"  vetoed here: {', '.join(s.evidence['vetoed'])}", highlight=False)
-    if stored:
-        out.print("\n[b]recorded codings[/]")
-        for c in stored:
-            out.print(f"  {c['code']:<40} {c['coder']:<12} {c['status']}", highlight=False)
+    for line in terminal.explanation(found, book, lang):
+        out.print(line)
 
 
 @app.command()
@@ -103,7 +65,7 @@ def evaluate(
              "language, id, document, case attributes), coded in a scratch project.",
         show_default=False)] = None,
     coder: Annotated[Optional[str], typer.Option(
-        help="The coder to measure: rules, model or both (default: rules with --reference, "
+        help=f"The coder to measure: {choices()} (default: rules with --reference, "
              "both with --gold).", show_default=False)] = None,
     level: Annotated[str, typer.Option(help="axis or theme (with --reference).")] = "axis",
     folds: Annotated[int, typer.Option(
@@ -129,16 +91,15 @@ def evaluate(
       qda evaluate --gold colleague.csv --coder rules
       qda evaluate --reference reference --learning-curve
     """
-    from qda.coders.evaluate import CODERS, LEVELS
+    from qda.coders.evaluate import LEVELS
     if (reference is None) == (gold is None):
         raise UsageError("give one of --reference NAME or --gold FILE")
     if level not in LEVELS:
         raise UsageError(f"--level must be axis or theme, not '{level}'")
     coder = coder or ("both" if gold else "rules")
-    if coder not in CODERS:
-        raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{coder}'")
+    _check_coder(coder)
     if learning_curve:
-        _learning_curve(reference, gold, "model" if coder == "model" else "both", level,
+        _learning_curve(reference, gold, coder if CODERS[coder].learns else "both", level,
                         repeats, json_)
     elif gold is not None:
         _evaluate_gold(gold, coder, json_)
@@ -146,25 +107,22 @@ def evaluate(
         _evaluate_reference(reference, coder, level, folds, json_)
 
 
+def _check_coder(name: str) -> None:
+    if name not in CODERS:
+        raise UsageError(f"--coder must be one of {', '.join(CODERS)}, not '{name}'")
+
+
 def _evaluate_reference(reference: str, coder: str, level: str, folds: int, json_: bool) -> None:
     from qda.coders.evaluate import evaluate as run
+    from qda.export import terminal
     with in_project() as project:
         table, units = run(project, reference, coder, level, folds)
     if json_:
         print(table.to_json(orient="records", indent=2, force_ascii=False))
         return
-    how = f", {folds}-fold by interview" if coder != "rules" else ""
-    view = Table(title=f"{coder} against {reference}, {level} level, {units} passages{how}",
-                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    for column in ("code", "support", "precision", "recall", "f1", "kappa", "baseline_f1"):
-        view.add_column("base F1" if column == "baseline_f1" else column,
-                        justify="left" if column == "code" else "right")
-    for row in table.itertuples():
-        cells = [f"{getattr(row, c):.2f}" for c in ("precision", "recall", "f1", "kappa",
-                                                     "baseline_f1")]
-        view.add_row(row.code, str(row.support), *cells,
-                     style="bold" if row.code == "macro average" else None)
-    out.print(view)
+    how = f", {folds}-fold by interview" if CODERS[coder].learns else ""
+    out.print(terminal.evaluation(
+        table, f"{coder} against {reference}, {level} level, {units} passages{how}"))
 
 
 def _source_project() -> Path | None:
@@ -180,9 +138,8 @@ def _source_project() -> Path | None:
 
 
 def _evaluate_gold(gold: Path, coder: str, json_: bool) -> None:
-    from rich.text import Text
-
     from qda.coders.evaluate import NONE, evaluate_gold
+    from qda.export import terminal
     found = evaluate_gold(gold, coder, _source_project())
     if json_:
         print(json.dumps({"file": str(gold), "coder": coder, **found.to_dict()}, indent=2,
@@ -190,46 +147,16 @@ def _evaluate_gold(gold: Path, coder: str, json_: bool) -> None:
         return
     for note in found.notes:
         err.print(f"qda: note: {note}", highlight=False, markup=False, soft_wrap=True)
-    out.print(Text(f"{coder} on {gold}: {found.summary()}"), soft_wrap=True)
-    base = found.baseline
-    out.print(f"majority baseline ({base['axis']} for every passage): accuracy "
-              f"{base['accuracy']:.2f}, kappa {base['kappa']:.2f}, macro F1 "
-              f"{base['macro_f1']:.2f}", highlight=False, soft_wrap=True)
-    if found.languages:
-        out.print("languages: " + ", ".join(f"{k} {v}" for k, v in found.languages.items()),
-                  highlight=False, markup=False, soft_wrap=True)
-    view = Table(title=f"per axis (top axis; macro F1 {found.macro_f1:.2f})",
-                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    for column in ("axis", "support", "predicted", "precision", "recall", "f1"):
-        view.add_column(column, justify="left" if column == "axis" else "right")
-    for row in found.axes.itertuples():
-        view.add_row(row.axis, str(row.support), str(row.predicted),
-                     *(f"{getattr(row, c):.2f}" for c in ("precision", "recall", "f1")))
-    out.print(view)
-    matrix = Table(title="confusion: gold axis by top axis",
-                   box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    matrix.add_column("gold \\ top")
-    for column in found.confusion.columns:  # axes by their initial, as in the TUI's margin
-        matrix.add_column(column if column == NONE else column[0].upper(), justify="right")
-    for axis, row in found.confusion.iterrows():
-        matrix.add_row(f"{axis} ({axis[0].upper()})", *(str(n) for n in row))
-    out.print(matrix)
-    if found.themes is not None:
-        themes = Table(title="themes (any suggestion of the theme)", box=box.SIMPLE_HEAD,
-                       padding=(0, 1), pad_edge=False)
-        for column in ("code", "support", "precision", "recall", "f1", "kappa"):
-            themes.add_column(column, justify="left" if column == "code" else "right")
-        for row in found.themes.itertuples():
-            themes.add_row(row.code, str(row.support),
-                           *(f"{getattr(row, c):.2f}" for c in ("precision", "recall", "f1",
-                                                                 "kappa")),
-                           style="bold" if row.code == "macro average" else None)
-        out.print(themes)
+    for line in terminal.gold_lines(found, coder, gold):
+        out.print(line, soft_wrap=True)
+    for table in terminal.gold_tables(found, NONE):
+        out.print(table)
 
 
 def _learning_curve(reference: str | None, gold: Path | None, learner: str, level: str,
                     repeats: int, json_: bool) -> None:
     from qda.coders.evaluate import curve_table, gold_curve, reference_curve
+    from qda.export import terminal
     if gold is not None:
         runs = gold_curve(gold, learner, _source_project(), repeats)
         metric, against = "top-axis kappa", str(gold)
@@ -243,16 +170,9 @@ def _learning_curve(reference: str | None, gold: Path | None, learner: str, leve
                           "curve": table.to_dict(orient="records"),
                           "runs": [vars(r) for r in runs]}, indent=2, ensure_ascii=False))
         return
-    view = Table(title=f"learning curve against {against}: {metric} on the interviews nobody "
-                       f"coded, mean of {repeats} random orders",
-                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    for column in ("coded by people", "interviews", "passages scored", "rules", learner):
-        view.add_column(column, justify="right")
-    for row in table.itertuples():
-        view.add_row(f"{row.fraction:.0%}", f"{row.coded:.0f}", f"{row.passages:.0f}",
-                     f"{row.rules:.2f} ± {row.rules_sd:.2f}",
-                     f"{row.learner:.2f} ± {row.learner_sd:.2f}")
-    out.print(view)
+    out.print(terminal.learning_curve(
+        table, f"learning curve against {against}: {metric} on the interviews nobody coded, "
+               f"mean of {repeats} random orders", learner))
 
 
 @app.command()
@@ -301,31 +221,15 @@ def train(
     [b]Example[/]: qda train
     """
     from qda.coders.training import train as run
+    from qda.export import terminal
     with in_project() as project:
         trained = run(project, coder)
-    meta = trained.meta
     if json_:
-        print(json.dumps(meta, indent=2, ensure_ascii=False))
+        print(json.dumps(trained.meta, indent=2, ensure_ascii=False))
         return
-    out.print(f"trained on {meta['passages']} passages of {meta['documents']} interviews "
-              f"({meta['trained_on']}); scores are out-of-fold, by interview", highlight=False)
-    for name, learner in meta["learners"].items():
-        view = Table(title=f"{name}: " + ("text and rule findings (the ensemble)"
-                                          if name == "both" else "text alone"),
-                     box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-        for column in ("code", "examples", "precision", "recall", "F1", "threshold"):
-            view.add_column(column, justify="left" if column == "code" else "right")
-        for code, row in learner["codes"].items():
-            view.add_row(code, str(row["positives"]), f"{row['precision']:.2f}",
-                         f"{row['recall']:.2f}", f"{row['f1']:.2f}", f"{row['threshold']:.2f}")
-        out.print(view)
-        if learner["skipped"]:
-            out.print("too few examples to learn, left to the rules: " + ", ".join(
-                f"{code} ({n})" for code, n in learner["skipped"].items()), highlight=False)
-        if learner["ruled"]:
-            out.print("left to the rules, which read them better: " + ", ".join(
-                learner["ruled"]), highlight=False)
-    out.print(f"model saved in {trained.folder}", highlight=False)
+    for shown in terminal.training(trained.meta):
+        out.print(shown)
+    out.print(f"model saved in {trained.folder}", highlight=False, markup=False)
 
 
 @app.command("next")
@@ -339,6 +243,7 @@ def next_(
     [b]Example[/]: qda next -n 20
     """
     from qda.coders.active import ranked
+    from qda.export import terminal
     with in_project() as project:
         frame, source = ranked(project, n)
         nothing_yet = frame.empty and not project.store.segments(codable_only=True)
@@ -351,35 +256,14 @@ def next_(
                                            if nothing_yet else "every passage has been reviewed"),
                   highlight=False)
         return
-    out.print("least certain first (model)" if source == "model"
-              else "in transcript order (no trained model: run 'qda train')", highlight=False)
-    # ids are what the user types next ('qda explain ID'): fixed widths, so a narrow
-    # terminal shortens the passage (then the document name), never the id
-    columns = ["segment", "document", "margin", "passage"]
-    if frame.margin.isna().all():
-        columns.remove("margin")
-    widths = {"segment": max(7, *(len(str(i)) for i in frame.segment_id)), "margin": 6}
-    spare = (out.width - widths["segment"] - (6 if "margin" in columns else 0)
-             - 2 * len(columns) + 1)  # two spaces between columns, one at the right edge
-    widths["document"] = min(max(8, *(len(str(d)) for d in frame.document)), max(8, spare - 12))
-    widths["passage"] = max(8, min(120, spare - widths["document"]))
-    view = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    for column in columns:
-        view.add_column(column, justify="right" if column in ("segment", "margin") else "left",
-                        overflow="ellipsis", no_wrap=True, width=widths[column])
-    for row in frame.itertuples():
-        margin = "" if row.margin != row.margin else f"{row.margin:.2f}"
-        cells = [str(row.segment_id), Text(row.document), margin,
-                 Text(" ".join(row.text.split())[:120])]
-        view.add_row(*(cell for cell, column in zip(cells, ["segment", "document", "margin",
-                                                             "passage"]) if column in columns))
-    out.print(view)
+    for shown in terminal.to_review(frame, source, out.width):
+        out.print(shown)
 
 
 @app.command()
 def agreement(
     coder: Annotated[list[str], typer.Option(
-        "--coder", help="Two coders: people or machine coders (rules, model, both).")],
+        "--coder", help=f"Two coders: people or machine coders ({', '.join(CODERS)}).")],
     level: Annotated[str, typer.Option(help="axis or theme.")] = "axis",
     unit: Annotated[str, typer.Option(help="segment or document.")] = "segment",
     json_: JsonOpt = False,
@@ -390,33 +274,17 @@ def agreement(
     [b]Example[/]: qda agreement --coder ana --coder bea --level theme
     """
     from qda.analysis.agreement import compare
+    from qda.export import terminal
     if len(coder) != 2:
         raise UsageError("give exactly two coders: --coder A --coder B")
     with in_project() as project:
         result = compare(project, coder[0], coder[1], level, unit)
-    table = result.table
     if json_:
         print(json.dumps({"coder_a": result.coder_a, "coder_b": result.coder_b,
                           "level": level, "unit": unit, "units": result.units,
                           "mean_kappa": result.mean_kappa, "alpha": result.alpha,
-                          "codes": json.loads(table.to_json(orient="records"))},
+                          "codes": json.loads(result.table.to_json(orient="records"))},
                          indent=2, ensure_ascii=False))
         return
-    view = Table(title=f"{result.coder_a} and {result.coder_b}: {level} level, "
-                       f"{result.units} {unit}s both coded",
-                 box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    for column in ("code", result.coder_a, result.coder_b, "both", "agreement", "kappa",
-                   "alpha"):
-        view.add_column(column, justify="left" if column == "code" else "right")
-
-    def num(value: float | None) -> str:
-        return "n/a" if value is None or value != value else f"{value:.2f}"
-
-    for row in table.itertuples():
-        view.add_row(row.code, str(row.a), str(row.b), str(row.both),
-                     f"{row.percent_agreement:.0%}", num(row.kappa), num(row.alpha))
-    view.add_row("overall (mean kappa, pooled alpha)", "", "", "", "", num(result.mean_kappa),
-                 num(result.alpha), style="bold")
-    out.print(view)
-    out.print("n/a: nobody (or everybody) used the code on these units, so chance-corrected "
-              "agreement is undefined", style="dim", highlight=False)
+    for shown in terminal.agreement(result, level, unit):
+        out.print(shown)

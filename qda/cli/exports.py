@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from qda.cli._app import LangOpt, app, err, export_app, in_project, out, warn_orphans
+from qda.coders.registry import MACHINE_KINDS
 from qda.errors import UsageError
-from qda.export.tables import export_codings
 
 
 @export_app.command("codings")
@@ -24,6 +24,7 @@ def export_codings_cmd(
     [b]Examples[/]: qda export codings outputs/codings.csv --status accepted  ·
     qda export codings outputs/codings.xlsx
     """
+    from qda.export.tables import export_codings  # pandas: only for the commands that write
     if status not in (None, "suggested", "accepted", "rejected"):
         raise UsageError(f"--status must be suggested, accepted or rejected, not '{status}'")
     with in_project() as project:
@@ -36,7 +37,7 @@ def export_qdpx_cmd(
     output: Annotated[Path, typer.Argument(help="The .qdpx file to write.")],
     include_suggested: Annotated[bool, typer.Option(
         "--include-suggested", help="Add machine suggestions, credited to their machine coder "
-                                    "(rules, model).")] = False,
+                                    f"({', '.join(MACHINE_KINDS)}).")] = False,
 ) -> None:
     """The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder...
 

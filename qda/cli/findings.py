@@ -8,16 +8,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.table import Table
 
 from qda.cli._app import JsonOpt, LangOpt, app, in_project, out, warn_orphans
 from qda.errors import UsageError
-from qda.models import ROLES
-
-
-_SHORT_ROLES = {"designer_implementer": "Des./Impl.", "designer": "Designer",
-                "implementer": "Implem.", "expert": "Expert", "beneficiary": "Benef."}
 
 
 @app.command()
@@ -26,44 +19,18 @@ def status(json_: JsonOpt = False) -> None:
 
     [b]Examples[/]: qda status  ·  qda status --json > study.json
     """
+    from qda.analysis.study import overview  # no pandas: starts fast
+    from qda.export import terminal
     with in_project() as project:
-        rows = [dict(r) for r in project.store.counts_by_case()]
-        policies = [{"country": r["country"], "policy": r["policy"]}  # no pandas: starts fast
-                    for r in project.store.documents()]
+        view = overview(project)
     if json_:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(view.rows, ensure_ascii=False, indent=2))
         return
-    if not rows:
+    if not view.rows:
         out.print("no interviews yet; run 'qda import transcripts/'")
         return
-    roles = [r for r in ROLES if any(row["role"] == r for row in rows)]
-    if any(row["role"] not in ROLES for row in rows):
-        roles.append(None)
-    table = Table(title="Interviews by country and role", show_footer=True, box=box.SIMPLE_HEAD,
-                  padding=(0, 1), pad_edge=False, collapse_padding=True)
-    table.add_column("Country", footer="Total")
-    totals = {r: sum(row["documents"] for row in rows if row["role"] == r) for r in roles}
-    for r in roles:
-        table.add_column(_SHORT_ROLES.get(r, r) if r else "(none)", justify="right",
-                         footer=str(totals[r]))
-    table.add_column("Total", justify="right", footer=str(sum(totals.values())))
-    table.add_column("Policies", justify="right",
-                     footer=str(len({(row["country"], row["policy"]) for row in policies
-                                     if row["policy"]})))
-    table.add_column("Passages", justify="right",
-                     footer=str(sum(row["segments"] or 0 for row in rows)))
-    for country in sorted({row["country"] or "" for row in rows}):
-        mine = [row for row in rows if (row["country"] or "") == country]
-        cells = [str(sum(row["documents"] for row in mine if row["role"] == r) or "")
-                 for r in roles]
-        table.add_row(country or "(no country)", *cells,
-                      str(sum(row["documents"] for row in mine)),
-                      str(len({row["policy"] for row in policies
-                               if row["policy"] and (row["country"] or "") == country})),
-                      str(sum(row["segments"] or 0 for row in mine)))
-    out.print(table)
-    out.print("Des./Impl.: designer and implementer; Implem.: implementer; Benef.: beneficiary;"
-              " Passages: respondent passages to code.", style="dim", highlight=False)
+    for shown in terminal.status(view):
+        out.print(shown)
 
 
 FORMATS = ("table", "csv", "xlsx", "json")
@@ -119,6 +86,7 @@ def _emit(format_: str, output: Path | None, tidy, sheets: dict, notes: list[str
 def _notes(command: str, cases, **options: object) -> list[str]:
     """What a written table holds, for the Notes sheet of a workbook."""
     from datetime import datetime
+
     from qda import __version__
     shown = ", ".join(f"{k}={v}" for k, v in options.items() if v not in (None, False, ()))
     return [f"qda {command}" + (f" ({shown})" if shown else ""),

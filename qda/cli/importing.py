@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from qda import progress
 from qda.cli._app import JsonOpt, app, err, in_project, out
@@ -194,14 +191,8 @@ def speakers(
     if not rows:
         out.print("no interviews yet; run 'qda import transcripts/'")
         return
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    for column in ("document", "speaker", "turns", "passages", "role"):
-        table.add_column(column, justify="right" if column in ("turns", "passages") else "left",
-                         no_wrap=column != "speaker")
-    for row in rows:
-        table.add_row(Text(row["document"]), Text(row["speaker"]), str(row["turns"]),
-                      str(row["passages"]), row["role"])
-    out.print(table)
+    from qda.export import terminal
+    out.print(terminal.speakers(rows))
 
 
 @app.command("set")
@@ -266,10 +257,5 @@ def segments(
     if json_:
         print(frame.to_json(orient="records", force_ascii=False, indent=2))
         return
-    table = Table(title=f"{min(total, len(frame))} of {total} passages")
-    for column in ("segment_id", "document", "country", "role", "text"):
-        table.add_column(column, overflow="fold", ratio=4 if column == "text" else None)
-    for row in frame.itertuples():
-        text = row.text if len(row.text) <= 160 else row.text[:157] + "…"
-        table.add_row(str(row.segment_id), row.document, row.country or "", row.role or "", text)
-    out.print(table)
+    from qda.export import terminal
+    out.print(terminal.passages(frame, total))
