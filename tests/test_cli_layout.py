@@ -115,3 +115,16 @@ def test_user_text_reaches_the_terminal_as_data_not_markup():
             {"roles": [1], "interviews": 1, "policies": 0, "passages": 2})):
         shown.print(part)
     assert shown.export_text().count(odd) == 7
+
+
+def test_status_runs_without_pandas(tmp_path):
+    """`qda status` (and the --project callback every command runs) stays pandas-free."""
+    init_project(tmp_path / "p").close()
+    check = ("import sys\nfrom typer.testing import CliRunner\nfrom qda.cli import app\n"
+             f"done = CliRunner().invoke(app, ['--project', {str(tmp_path / 'p')!r}, 'status'])\n"
+             "assert done.exit_code == 0, done.output\n"
+             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                           timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "[]"

@@ -17,10 +17,12 @@ tables share one read of the store) and returns a DataFrame:
 Accepted codings count; pending machine suggestions only with `include_suggested`, and
 then in columns of their own.
 
-The tables load on first use (PEP 562): `qda status` reads the study module without
-pandas, and `import qda.analysis` stays cheap.
+The tables load on first use, so `qda status` reads the study module without pandas. As
+with eager imports, `analysis.study` is the function even once its module `study` loaded.
 """
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 _HOMES = {"CaseData": "cases", "load": "cases", "cooccurrence": "cooccurrence",
@@ -32,7 +34,16 @@ _HOMES = {"CaseData": "cases", "load": "cases", "cooccurrence": "cooccurrence",
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        return getattr(import_module(f"qda.analysis.{_HOMES[name]}"), name)
-    raise AttributeError(f"module 'qda.analysis' has no attribute '{name}'")
+class _Tables(ModuleType):
+    """The package, whose table functions are looked up in their modules when asked for
+    (the import system sets a loaded module's name on the package: `study` the module would
+    hide `study` the function)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is not None:
+            return getattr(import_module(f"qda.analysis.{home}"), name)
+        return super().__getattribute__(name)
+
+
+sys.modules[__name__].__class__ = _Tables
