@@ -20,7 +20,7 @@ def codebook_check(
     [b]Example[/]: qda codebook check
     """
     from qda.coders import patterns
-    in_project = file is None
+    own = file is None  # the project's codebook: warn about orphaned codings too
     if file is None:
         with in_project() as project:
             file = project.root / project.settings.codebook
@@ -33,7 +33,7 @@ def codebook_check(
     out.print(f"{file}: {len(book.codes)} codes, patterns for "
               f"{', '.join(p.stem for p in patterns.pattern_files(file)) or 'no language'}: ok",
               highlight=False)
-    if in_project:
+    if own:
         with in_project() as project:
             warn_orphans(project)
 
