@@ -28,12 +28,12 @@ sys.path.insert(0, str(REPO))
 
 from qda import init_project  # noqa: E402
 from qda.coders.evaluate import (  # noqa: E402
-    CODERS,
     curve_table,
     evaluate,
     evaluate_gold,
     reference_curve,
 )
+from qda.coders.registry import CODERS  # noqa: E402
 from qda.errors import QdaError  # noqa: E402
 from qda.imports.pipeline import import_codings, import_paths  # noqa: E402
 

@@ -1117,6 +1117,15 @@ class Store:
         return self.db.execute("DELETE FROM detached_codings WHERE id = ?",
                                (detached_id,)).rowcount > 0
 
+    def dismiss_detached_codings(self, ids: Sequence[int]) -> None:
+        """Forget the detached codings a person has dealt with (`qda flagged --dismiss`), all
+        or none: an id that names no detached coding raises and nothing is forgotten."""
+        with self.transaction():
+            missing = [i for i in ids if not self.dismiss_detached(i)]
+            if missing:
+                raise QdaError(f"no detached coding with id {', '.join(map(str, missing))};"
+                               " see 'qda flagged'")
+
     def flagged(self) -> dict[str, list[sqlite3.Row]]:
         """What re-anchoring left for a person: codings detached from a passage that is gone,
         codings sent back to review, memos that lost their passage; each with its document."""

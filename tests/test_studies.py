@@ -7,7 +7,7 @@ import json
 import openpyxl
 from rich.console import Console
 
-from qda import cli
+from qda.cli import _app, coding
 from qda.imports.pipeline import import_paths, set_attributes, speaker_rows
 from qda.ingest import read_document
 from qda.ingest.speakers import settle
@@ -175,9 +175,9 @@ def test_next_shows_ids_on_a_narrow_terminal(project, tmp_path, monkeypatch):
                      role="expert")
     import_paths(project, [path])
     narrow = Console(width=40, record=True)
-    monkeypatch.setattr(cli, "out", narrow)
-    monkeypatch.setattr(cli, "_state", {"project": project.root})
-    cli.next_(n=3, json_=False)
+    monkeypatch.setattr(coding, "out", narrow)
+    monkeypatch.setattr(_app, "state", {"project": project.root})
+    coding.next_(n=3, json_=False)
     shown = narrow.export_text()
     for seg in project.store.segments(codable_only=True):
         assert f" {seg.id} " in shown

@@ -16,14 +16,34 @@ tables share one read of the store) and returns a DataFrame:
 
 Accepted codings count; pending machine suggestions only with `include_suggested`, and
 then in columns of their own.
-"""
-from qda.analysis.cases import CaseData, load
-from qda.analysis.cooccurrence import cooccurrence
-from qda.analysis.differences import differences, freeman_halton, group_test
-from qda.analysis.frequencies import frequencies, ranked_codes, summary_table
-from qda.analysis.saturation import saturation, saturation_points
-from qda.analysis.study import study, study_table
 
-__all__ = ["CaseData", "cooccurrence", "differences", "freeman_halton", "frequencies",
-           "group_test", "load", "ranked_codes", "saturation", "saturation_points", "study",
-           "study_table", "summary_table"]
+The tables load on first use, so `qda status` reads the study module without pandas. As
+with eager imports, `analysis.study` is the function even once its module `study` loaded.
+"""
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+_HOMES = {"CaseData": "cases", "load": "cases", "cooccurrence": "cooccurrence",
+          "differences": "differences", "freeman_halton": "differences",
+          "group_test": "differences", "frequencies": "frequencies",
+          "ranked_codes": "frequencies", "summary_table": "frequencies",
+          "saturation": "saturation", "saturation_points": "saturation", "study": "study",
+          "study_table": "study"}
+__all__ = sorted(_HOMES)
+
+
+class _Tables(ModuleType):
+    """The package, whose table functions are looked up in their modules when asked for
+    (the import system sets a loaded module's name on the package: `study` the module would
+    hide `study` the function)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is not None:
+            return getattr(import_module(f"qda.analysis.{home}"), name)
+        return super().__getattribute__(name)
+
+
+sys.modules[__name__].__class__ = _Tables

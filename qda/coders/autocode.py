@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING
 from qda.project import Project
 from qda.coders import patterns
 from qda.coders.base import passages
+from qda.coders.registry import CODERS, new_coder
 from qda.coders.rules import RuleCoder
 from qda.coders.workers import suggest_encoded
 
 if TYPE_CHECKING:
     from qda.coders.model import ModelCoder
 
-CODERS = ("rules", "model", "both")
-# Whose pending suggestions a run replaces: the ensemble supersedes both of its parts.
-REPLACES = {"rules": ("rules",), "model": ("model",), "both": ("rules", "model", "both")}
 
 
 @dataclass
@@ -29,8 +27,8 @@ class RunReport:
 
 def make_coder(project: Project, name: str) -> tuple[RuleCoder | ModelCoder, list[str]]:
     """The coder to run, and notes on it (codes a saved model may no longer speak for)."""
-    if name == "rules":
-        return RuleCoder(project.codebook), []
+    if not CODERS[name].learns:
+        return new_coder(name, project.codebook), []
     # scikit-learn and skops take a second to import: not for rules
     from qda.coders.training import MODEL_FILE, bootstrap, load
     if not (project.model_dir / MODEL_FILE).exists():
@@ -73,7 +71,7 @@ def autocode(project: Project, coder_name: str = "rules", include_reviewed: bool
                                  model_version=coder.version,
                                  parameters={"include_reviewed": include_reviewed})
         ids = frame.segment_id.tolist()
-        for other in REPLACES[coder.name]:
+        for other in CODERS[coder.name].replaces:
             if other != coder.name:
                 store.replace_suggestions(other, ids, [])
         made, written = store.replace_suggestions_staged(coder.name, coder.kind, run_id, ids)

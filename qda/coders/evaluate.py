@@ -28,12 +28,11 @@ from qda.project import Project
 from qda.coders.autocode import autocode
 from qda.coders.base import Coder, Suggestion, passages
 from qda.coders.gold import GOLD_CODER, GoldPassage, load_gold, read_gold, scratch_project
-from qda.coders.model import ModelCoder
+from qda.coders.registry import CODERS, new_coder
 from qda.coders.rules import RuleCoder
 from qda.coders.training import training_set
 
 LEVELS = ("axis", "theme")
-CODERS = ("rules", "model", "both")
 NONE = "none"  # the top axis of a passage without any suggestion: wrong, and not covered
 FRACTIONS = (0.1, 0.2, 0.4, 0.8)  # of the documents coded by people, on the learning curve
 
@@ -121,14 +120,15 @@ def evaluate(project: Project, reference: str, coder: str = "rules", level: str 
     other documents only."""
     truth = reference_matrix(project, reference, level)
     rules = RuleCoder(project.codebook)
-    if coder == "rules":
+    if not CODERS[coder].learns:
         frame = passages(project)
-        suggested = rules.suggest(frame[frame.segment_id.isin(truth.index)])
+        coded = new_coder(coder, project.codebook, rules)
+        suggested = coded.suggest(frame[frame.segment_id.isin(truth.index)])
     else:
         frame, codes = training_set(project, reference)
         suggested = []
         for train, test in progress.track(document_folds(frame, folds), "cross-validating"):
-            learner = ModelCoder(project.codebook, rules, use_rules=(coder == "both"))
+            learner = new_coder(coder, project.codebook, rules)
             learner.fit(frame.iloc[train], codes.iloc[train])
             suggested += learner.suggest(frame.iloc[test])
     return scores(truth, suggestion_matrix(suggested, list(truth.index), project, level)), \
@@ -287,7 +287,7 @@ def learning_curve(project: Project, reference: str, score: Score, learner: str 
     ruled = rules.suggest(frame)
     if make_learner is None:
         def make_learner() -> Coder:
-            return ModelCoder(project.codebook, rules, use_rules=(learner == "both"))
+            return new_coder(learner, project.codebook, rules)
     rng = np.random.default_rng(seed)
     runs = []
     for repeat in range(repeats):

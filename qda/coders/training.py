@@ -29,6 +29,7 @@ from qda.coders.base import Suggestion
 from qda.coders.base import passages as all_passages
 from qda.coders.model import CodeModel, ModelCoder, rule_suggestions
 from qda.coders.patterns import patterns_hash
+from qda.coders.registry import LEARNERS, new_coder
 from qda.coders.rules import RuleCoder
 
 WEAK_MIN_CONFIDENCE = 0.3  # a rule decision this sure teaches the model (chosen on data)
@@ -36,7 +37,6 @@ HUMAN_WEIGHT = 4.0  # a person's decision counts this many times a rule decision
 MODEL_FILE = "model.skops"
 CARD_FILE = "model-card.md"
 META_FILE = "model.json"
-LEARNERS = ("model", "both")
 LIBRARIES = ("qda", "scikit-learn", "skops", "spacy", "numpy", "scipy", "pandas")
 
 
@@ -83,8 +83,7 @@ def train(project: Project, coder: str | None = None) -> Trained:
                        "(its scores are cross-validated by interview)")
     book = project.codebook
     rules = RuleCoder(book)
-    coders = {name: ModelCoder(book, rules, use_rules=(name == "both")).fit(frame, codes)
-              for name in LEARNERS}
+    coders = {name: new_coder(name, book, rules).fit(frame, codes) for name in LEARNERS}
     stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     meta = {
         "trained_at": stamp,
@@ -134,7 +133,7 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
     if examples.empty:  # nothing sure yet: every code is left to the rules
         examples, codes = rest, pd.Series([[]] * len(rest), dtype=object)
     weights = np.r_[np.full(len(human), HUMAN_WEIGHT), np.ones(len(examples) - len(human))]
-    coder = ModelCoder(book, rules, use_rules=(name == "both"))
+    coder = new_coder(name, book, rules)
     coder.known_rules = found
     if coder.use_rules:
         coder.defer_to_rules = WEAK_MIN_CONFIDENCE

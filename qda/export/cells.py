@@ -10,11 +10,12 @@ off for people who feed the files to programs that want the raw text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from qda.text.files import atomic_file
+
+if TYPE_CHECKING:  # every command sets the guard: pandas loads only for those that write
+    import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _guard = {"on": True}
@@ -36,10 +37,10 @@ def risky(value: Any) -> bool:
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every risky text cell prefixed by an apostrophe (when guarding)."""
+    from pandas.api.types import is_string_dtype
     if not guarding():
         return frame
-    text = [c for c in frame.columns
-            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    text = [c for c in frame.columns if frame[c].dtype == object or is_string_dtype(frame[c])]
     if not text:
         return frame
     frame = frame.copy()

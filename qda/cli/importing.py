@@ -1,0 +1,261 @@
+"""Commands that bring interviews in and look at what came in: init, import, import-coded,
+import-codings, speakers, set, segments."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from qda import progress
+from qda.cli._app import JsonOpt, app, err, in_project, out
+from qda.errors import UsageError
+from qda.vocab import ROLES
+from qda.project import init_project
+
+if TYPE_CHECKING:
+    from qda.imports.pipeline import ImportReport
+
+
+def _report(report: ImportReport, verb: str) -> None:
+    for path, name, count in report.imported:
+        out.print(f"{verb} {escape(str(path))} as [bold]{escape(name)}[/] ({count} passages)",
+                  highlight=False)
+    for path, why in report.unchanged:
+        out.print(f"unchanged {path}: {why}", highlight=False)
+    for _, note in report.notes:
+        out.print(note, highlight=False, markup=False)
+    for _, change in report.changed:
+        out.print(change, highlight=False, markup=False)
+    for name, line, sure in report.speakers:
+        if sure:
+            out.print(line, highlight=False, markup=False)
+        else:
+            err.print(f"qda: warning: not sure who the interviewer is: {line}; check with "
+                      f"'qda speakers {name}', fix with 'qda speakers {name} --interviewer "
+                      "LABEL'", highlight=False, markup=False)
+    for _, warning in report.warnings:
+        err.print(f"qda: warning: {warning}", highlight=False, markup=False)
+    for path, why in report.skipped:
+        out.print(f"skipped {path}: {why}", highlight=False, markup=False)
+    for problem in report.failed:
+        err.print(f"qda: error: {problem}", highlight=False, markup=False)
+    summary = (f"{len(report.imported)} {verb}, {len(report.unchanged)} unchanged, "
+               + (f"{len(report.changed)} attribute(s) corrected, " if report.changed else "")
+               + f"{len(report.failed)} failed")
+    (err if report.failed else out).print(summary, highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
+    language: Annotated[str, typer.Option(help="Default transcript language (es|en).")] = "es",
+) -> None:
+    """Make a new, empty project with the default five-axis codebook.
+
+    [b]Example[/]: qda init ~/my-study && cd ~/my-study && qda import transcripts/
+    """
+    with init_project(directory, language=language) as project:
+        out.print(f"new qda project in {project.root}\n"
+                  f"  put transcripts in {project.root / 'transcripts'} and run "
+                  f"'qda import transcripts/'", highlight=False)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Transcript files or folders, or REFI-QDA .qdpx/.qdc files.")],
+    country: Annotated[Optional[str], typer.Option(help="Set the country of every file.")] = None,
+    role: Annotated[Optional[str], typer.Option(
+        help=f"Set the role of every file ({', '.join(ROLES)}).")] = None,
+    policy: Annotated[Optional[str], typer.Option(help="Set the policy of every file.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="Set the sector of every file.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="Set the language (es|en).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let a file replace an interview that another file with the same id "
+                          "brought in (its codings are re-anchored).")] = False,
+) -> None:
+    """Import transcripts (.txt/.md with front matter, .docx, .vtt, .srt) and segment them.
+
+    Attributes come from YAML front matter or from [b]interviews.csv[/] beside the files
+    (matched by file name or id); the options override both. Each bad file is reported on
+    its own line and the others are still imported (exit 1 if any failed). Importing the same
+    file again adds nothing.
+
+    A [b].qdpx[/] (REFI-QDA project from NVivo, ATLAS.ti, MAXQDA...) brings its sources,
+    attributes, codes, codings and notes; a [b].qdc[/] brings codes only. Foreign codes that
+    match the codebook map onto it, the others are added to the codebook file; whatever
+    cannot be brought in is listed as 'skipped'.
+
+    [b]Examples[/]:
+      qda import transcripts/
+      qda import CL-04.docx --country Chile --role beneficiary
+      qda import team-nvivo.qdpx
+    """
+    overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
+                 "language": language}
+    from qda.imports import pipeline  # spaCy and the readers: only for commands that import
+    from qda.ingest import walk
+    with in_project() as project:
+        total = sum(1 for _ in walk(paths))
+        with progress.task("importing", total) as step:
+            report = pipeline.import_paths(project, paths, overrides,
+                                            lambda name: step(1, Path(name).name),
+                                            replace)
+    _report(report, "imported")
+
+
+@app.command("import-coded")
+def import_coded(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL with document, text, codes.")],
+    coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+    unreviewed: Annotated[bool, typer.Option(
+        "--unreviewed", help="Leave every passage unreviewed, for 'qda autocode' and people "
+        "to code (the codes column must then be empty).")] = False,
+) -> None:
+    """Import ready-cut passages, coded or not, as new documents.
+
+    Columns: [b]document, text[/], optionally [b]codes[/] (code paths separated by ';', may
+    be empty) and country, role, policy, sector, language. Each document's passages are
+    joined by a blank line; each passage is one segment; its codes become accepted codings
+    and it counts as reviewed. Without a codes column (or with --unreviewed) the passages
+    are left unreviewed, so 'qda autocode' suggests codes for them.
+
+    [b]Example[/]: qda import-coded coded.csv --coder ana
+    """
+    from qda.imports import pipeline
+    with in_project() as project:
+        report = pipeline.import_coded(project, file, coder or project.default_coder,
+                                        unreviewed)
+    _report(report, "imported")
+
+
+@app.command("import-codings")
+def import_codings(
+    paths: Annotated[list[Path], typer.Argument(help="CSV/JSONL files or folders of them.")],
+    coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+) -> None:
+    """Add a coder's codings to documents already imported.
+
+    Columns: [b]document[/] (its id), [b]text[/] (the passage, verbatim) and [b]codes[/].
+    Each passage is found in its document and every respondent segment it covers gets the
+    codes as accepted codings; an empty codes field records 'reviewed, no code'.
+
+    [b]Example[/]: qda import-codings transcripts/reference/ --coder reference
+    """
+    from qda.imports import pipeline
+    with in_project() as project:
+        report = pipeline.import_codings(project, paths, coder or project.default_coder)
+    _report(report, "coded")
+
+
+@app.command()
+def speakers(
+    document: Annotated[Optional[str], typer.Argument(
+        help="One document (its id); all when left out.", show_default=False)] = None,
+    interviewer: Annotated[Optional[list[str]], typer.Option(
+        help="Make this label the document's interviewer (repeat for two).",
+        show_default=False)] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Speaker labels of each interview with their turns, passages and role; fix who the
+    interviewer is.
+
+    Without [b]interviewer:[/] metadata and with no label of the settings' interviewer_labels,
+    'qda import' guesses the interviewer from the turns (questions, who speaks first, shorter
+    turns) and says which label it took. [b]--interviewer LABEL[/] corrects it: the document
+    is segmented again and its codings follow their passages (a coding on a turn that becomes
+    the interviewer's is kept detached and listed by 'qda flagged'); later imports of the
+    file keep the choice.
+
+    [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·
+    qda speakers US-02 --interviewer Cynthia
+    """
+    from qda.imports import pipeline  # spaCy and the readers: only for commands that import
+    with in_project() as project:
+        if interviewer:
+            if document is None:
+                raise UsageError("--interviewer needs the document: qda speakers DOC "
+                                 "--interviewer LABEL")
+            report = pipeline.set_interviewer(project, document, interviewer)
+            _report(report, "re-segmented")
+            return
+        rows = pipeline.speaker_rows(project, document)
+    if json_:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out.print("no interviews yet; run 'qda import transcripts/'")
+        return
+    from qda.export import terminal
+    out.print(terminal.speakers(rows))
+
+
+@app.command("set")
+def set_(
+    documents: Annotated[list[str], typer.Argument(help="Document ids.")],
+    country: Annotated[Optional[str], typer.Option(help="The country.")] = None,
+    role: Annotated[Optional[str], typer.Option(help=f"The role ({', '.join(ROLES)}).")] = None,
+    policy: Annotated[Optional[str], typer.Option(help="The policy.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="The sector.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="The language (es|en).")] = None,
+) -> None:
+    """Correct the case attributes of imported interviews; codings are untouched.
+
+    Re-importing with a corrected front matter, interviews.csv or options does the same.
+
+    [b]Example[/]: qda set CL-03 CL-04 --country Perú --role expert
+    """
+    values = {"country": country, "role": role, "policy": policy, "sector": sector,
+              "language": language}
+    if not any(values.values()):
+        raise UsageError("nothing to set: give --country, --role, --policy, --sector or "
+                         "--language")
+    from qda.imports import pipeline
+    with in_project() as project:
+        lines = pipeline.set_attributes(project, documents, values)
+    for line in lines:
+        out.print(line, highlight=False, markup=False)
+
+
+@app.command()
+def segments(
+    document: Annotated[Optional[str], typer.Option(help="Only this document (its id).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
+    role: Annotated[Optional[str], typer.Option(help="Only this role.")] = None,
+    contains: Annotated[Optional[str], typer.Option(help="Only passages with this text.")] = None,
+    interviewer: Annotated[bool, typer.Option(help="Include interviewer turns.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """List passages, filtered by document, attribute or text.
+
+    [b]Example[/]: qda segments --country Peru --contains presupuesto
+    """
+    from qda.ingest.metadata import canonical_country, canonical_role
+    with in_project() as project:
+        frame = everything = project.segments_frame(include_interviewer=interviewer)
+    for column, given, value in (("document", document, document),
+                                 ("country", country, country and canonical_country(country)),
+                                 ("role", role, role and canonical_role(role))):
+        if not value:
+            continue
+        present = sorted(everything[column].dropna().unique())
+        if value.casefold() not in {v.casefold() for v in present}:
+            raise UsageError(f"no passages with {column} '{given}'; the project has "
+                             f"{', '.join(present) or 'none'}")
+        frame = frame[frame[column].str.casefold() == value.casefold()]
+    if contains:
+        frame = frame[frame["text"].str.contains(contains, case=False, regex=False)]
+    total = len(frame)
+    if limit:
+        frame = frame.head(limit)
+    if json_:
+        print(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    from qda.export import terminal
+    out.print(terminal.passages(frame, total))

@@ -1,0 +1,130 @@
+"""The command's shape: the coder registry is the one list of coder names, and `qda --help`
+loads none of the heavy libraries."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import typer.main
+from rich.console import Console
+from typer.testing import CliRunner
+
+from qda.cli import app
+from qda.coders import registry
+from qda.coders.registry import CODERS, LEARNERS, MACHINE_KINDS, CoderSpec
+from qda.errors import QdaError, UsageError
+from qda.models import Document
+from qda.project import init_project
+
+HEAVY = ("spacy", "pandas", "numpy", "sklearn", "skops", "scipy", "matplotlib", "docx",
+         "openpyxl", "textual")
+
+
+def _option_help(command: str, option: str) -> str:
+    group = typer.main.get_command(app)
+    return next(p.help for p in group.commands[command].params if option in p.opts)
+
+
+def test_coder_choices_come_from_the_registry(monkeypatch, tmp_path):
+    for command in ("autocode", "evaluate"):
+        assert registry.choices() in _option_help(command, "--coder")
+    assert registry.choices() == "rules, model or both"
+    assert all(name in _option_help("agreement", "--coder") for name in CODERS)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["--project", str(tmp_path), "autocode", "--coder", "extra"])
+    assert isinstance(refused.exception, UsageError)
+    assert str(refused.exception) == "--coder must be one of rules, model, both, not 'extra'"
+    # a coder added to the registry is offered at once: the project is looked for next
+    monkeypatch.setitem(CODERS, "extra", CoderSpec("rules", False, CODERS["rules"].make,
+                                                   ("extra",)))
+    for command in ("autocode", "evaluate"):
+        args = ["--reference", "ana"] if command == "evaluate" else []
+        taken = runner.invoke(app, ["--project", str(tmp_path), command, *args,
+                                    "--coder", "extra"])
+        assert "not a qda project" in str(taken.exception), command
+
+
+def test_learners_and_machine_kinds_follow_the_registry():
+    assert LEARNERS == ("model", "both")
+    assert MACHINE_KINDS == ("rules", "model")
+    from qda.coders import training
+    assert training.LEARNERS is LEARNERS
+
+
+def test_the_store_allows_the_kinds_of_the_registry(tmp_path):
+    """The codings table's CHECK constraint names the kinds a coding may have: a person's
+    and those of the registry's coders, no more and no fewer."""
+    with init_project(tmp_path / "p") as project:
+        sql = project.store.db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'codings'"
+        ).fetchone()[0]
+    allowed = set(re.findall(r"'(\w+)'", re.search(r"kind IN \(([^)]*)\)", sql).group(1)))
+    assert allowed == {"human", *MACHINE_KINDS}
+
+
+def test_the_command_starts_without_heavy_libraries():
+    """`qda --help` and `qda status` stay fast: every qda.cli module imports spaCy, pandas,
+    scikit-learn, matplotlib, python-docx and textual only inside the commands that need
+    them."""
+    check = ("import sys, pkgutil, importlib, qda.cli\n"
+             "for m in pkgutil.iter_modules(qda.cli.__path__):\n"
+             "    importlib.import_module('qda.cli.' + m.name)\n"
+             "import qda.export.terminal, qda.analysis.study\n"
+             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                           timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "[]"
+
+
+def test_dismissing_detached_codings_is_all_or_none(tmp_path):
+    """`qda flagged --dismiss` goes through one store call: an unknown id forgets nothing."""
+    with init_project(tmp_path / "p") as project:
+        store = project.store
+        with store.transaction():
+            doc = store.add_document(Document("D1", "P1: hola\n", content_hash="h"), [])
+            store.detach_codings([{
+                "document_id": doc, "near_segment_id": None, "code": "challenges",
+                "coder": "ana", "kind": "human", "status": "accepted", "confidence": None,
+                "evidence": None, "run_id": None, "reviewer": None, "created_at": "t",
+                "updated_at": "t", "old_text": "hola", "old_start": 4, "old_end": 8,
+                "reason": "gone"}])
+        (detached,) = store.flagged()["detached"]
+        with pytest.raises(QdaError, match="no detached coding with id 999"):
+            store.dismiss_detached_codings([detached["id"], 999])
+        assert len(store.flagged()["detached"]) == 1
+        store.dismiss_detached_codings([detached["id"]])
+        assert store.flagged()["detached"] == []
+
+
+def test_user_text_reaches_the_terminal_as_data_not_markup():
+    """Names, passages and labels with brackets print as written in every table."""
+    from qda.analysis.study import Overview
+    from qda.export import terminal
+    odd = "[bold]Ana[/] :smile:"
+    shown = Console(width=200, record=True)
+    shown.print(terminal.speakers([{"document": odd, "speaker": odd, "turns": 1,
+                                    "passages": 1, "role": "respondent"}]))
+    shown.print(terminal.flagged([{"id": 1, "what": "detached", "document": odd,
+                                   "segment_id": None, "code": odd, "coder": odd,
+                                   "old_status": None, "old_text": odd}]))
+    for part in terminal.status(Overview([], ["expert"], [
+            {"country": odd, "roles": [1], "interviews": 1, "policies": 0, "passages": 2}],
+            {"roles": [1], "interviews": 1, "policies": 0, "passages": 2})):
+        shown.print(part)
+    assert shown.export_text().count(odd) == 7
+
+
+def test_status_runs_without_pandas(tmp_path):
+    """`qda status` (and the --project callback every command runs) stays pandas-free."""
+    init_project(tmp_path / "p").close()
+    check = ("import sys\nfrom typer.testing import CliRunner\nfrom qda.cli import app\n"
+             f"done = CliRunner().invoke(app, ['--project', {str(tmp_path / 'p')!r}, 'status'])\n"
+             "assert done.exit_code == 0, done.output\n"
+             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                           timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "[]"
