@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from qda.cli._app import LangOpt, app, err, export_app, in_project, out, warn_orphans
-from qda.coders.registry import MACHINE_KINDS
+from qda.vocab import MACHINE_KINDS
 from qda.errors import UsageError
 
 

@@ -47,7 +47,6 @@ CODERS: dict[str, CoderSpec] = {
     "both": CoderSpec("model", True, _model(use_rules=True), ("rules", "model", "both")),
 }
 LEARNERS = tuple(name for name, spec in CODERS.items() if spec.learns)
-MACHINE_KINDS = tuple(dict.fromkeys(spec.kind for spec in CODERS.values()))
 
 
 def new_coder(name: str, codebook: Codebook, rules: RuleCoder | None = None) -> Coder:
