@@ -78,8 +78,13 @@ def task(what: str, total: int, stream: TextIO | None = None) -> Iterator[Step]:
             bar.remove_task(job)
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
     console = Console(file=stream if stream is not None else sys.stderr)
     with Progress(TextColumn("{task.fields[what]}", markup=False), BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(),

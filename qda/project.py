@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from qda.codebook import model as codebook_mod
-from qda.text import safeyaml
 from qda.codebook.model import Codebook
 from qda.errors import QdaError
 from qda.store import Store
+from qda.text import safeyaml
 from qda.text.files import write_atomic
 from qda.vocab import DEFAULT_INTERVIEWERS
 
@@ -40,7 +40,7 @@ class Settings:
     coder: str | None = None
 
     @classmethod
-    def read(cls, path: Path) -> "Settings":
+    def read(cls, path: Path) -> Settings:
         try:
             data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
@@ -82,7 +82,7 @@ class Project:
                 pass
         self._codebook: Codebook | None = None
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc: Any) -> None:

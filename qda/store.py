@@ -13,10 +13,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
 
 from qda.errors import QdaError
 from qda.models import Coding, Document, Segment
@@ -183,7 +182,7 @@ _CODED_TEXT = ("CASE WHEN p.coding_id IS NULL THEN s.text ELSE substr(s.text, p.
 
 def now() -> str:
     """UTC timestamp in ISO 8601, the one time format the store holds."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -310,7 +309,7 @@ class Store:
                            f"({SCHEMA_VERSION}); upgrade qda", self.path)
         if 0 < version < SCHEMA_VERSION:
             self.backup(self.backup_dir() / f"{self.path.stem}-v{version}-"
-                        f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}.sqlite3")
+                        f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.sqlite3")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction() as db:
                 if self.schema_version() >= target:
@@ -983,7 +982,7 @@ class Store:
             "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id"
             " WHERE s.is_interviewer = 0 ORDER BY d.name, s.position")]
 
-    # -- re-anchoring edited transcripts (qda/imports/reanchor.py) -------------------------------------
+    # -- re-anchoring edited transcripts (qda/imports/reanchor.py) -----------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:
         """Every coding in a document, in order, with its parts (`spans`: document
         offsets, [] for the whole passage)."""
@@ -1146,7 +1145,7 @@ class Store:
             " WHERE m.anchor_note IS NOT NULL AND m.segment_id IS NULL ORDER BY d.name, m.id"))
         return {"detached": detached, "review": codings, "memos": memos}
 
-    # -- anonymisation (qda/privacy/pseudonymise.py) ------------------------------------------------------
+    # -- anonymisation (qda/privacy/pseudonymise.py) -------------------------------------------
     def documents_full(self) -> list[dict[str, Any]]:
         """Every document with its text and raw metadata columns, in id order."""
         return [dict(r) for r in _rows(self.db.execute(
@@ -1287,7 +1286,7 @@ def is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def _read_sql(sql: str, db: sqlite3.Connection, **options: Any) -> "pd.DataFrame":
+def _read_sql(sql: str, db: sqlite3.Connection, **options: Any) -> pd.DataFrame:
     """A query as a DataFrame; pandas loads on first use, so the TUI and quick commands
     start without it."""
     import pandas as pd

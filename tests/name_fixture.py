@@ -1,6 +1,6 @@
-"""A hand-written fixture for the name finder (qda.privacy.names, qda.privacy.redact): Spanish and English
-interviews where every mention of a person is marked {{like this}}, in every form the finder
-must catch: names in the metadata and speaker labels, names after a title, the bare first
+"""A hand-written fixture for the name finder (qda.privacy.names, qda.privacy.redact):
+Spanish and English interviews where every mention of a person is marked {{like this}},
+in every form the finder must catch: names in the metadata and speaker labels, names after a title, the bare first
 name or surname of someone named elsewhere (with or without an article: "la {{Pamela}}"),
 and given name + surname sequences nobody listed. Everything else capitalised (sentence
 starts, places, ministries, programmes, months, institutions named after people) is a word

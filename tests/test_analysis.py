@@ -25,7 +25,7 @@ from qda.analysis.frequencies import ANY, TOTAL
 from qda.cli import app
 from qda.errors import UsageError
 from qda.export.charts import write_charts
-from qda.imports.pipeline import import_codings, import_coded
+from qda.imports.pipeline import import_coded, import_codings
 from qda.models import Coding
 
 from .conftest import run_qda

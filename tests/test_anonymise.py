@@ -6,11 +6,11 @@ import os
 
 import pytest
 
-from qda.privacy.pseudonymise import anonymise, name_forms, reverse
 from qda.coders.autocode import autocode
 from qda.errors import QdaError
 from qda.imports.pipeline import import_paths
 from qda.models import Coding
+from qda.privacy.pseudonymise import anonymise, name_forms, reverse
 from qda.privacy.redact import people
 from qda.project import open_project as qda_open
 
@@ -174,7 +174,8 @@ def test_reports_and_anonymise_find_the_same_names(project, tmp_path):
     after = "\n".join(dump(project.store))
     key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
     elenas = sorted(p for p, name in key["people"].items() if name == "Elena")
-    assert elenas == ["N-CO-09", "N-PE-02-4"], key["people"]  # one first name, two interviews: two people
+    # one first name, two interviews: two people
+    assert elenas == ["N-CO-09", "N-PE-02-4"], key["people"]
     assert [part for name in names + ["Yaneth Mora"] for part in name.split()
             if part in after] == []
     assert "P-PE-02" in after and "I-PE-02" in after and "N-PE-02" in after

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 from qda.cli import app
 from qda.coders import registry
 from qda.coders.registry import CODERS, LEARNERS, CoderSpec
-from qda.vocab import MACHINE_KINDS
 from qda.errors import QdaError, UsageError
 from qda.models import Document
 from qda.project import init_project
+from qda.vocab import MACHINE_KINDS
 
 HEAVY = ("spacy", "pandas", "numpy", "sklearn", "skops", "scipy", "matplotlib", "docx",
          "openpyxl", "textual")

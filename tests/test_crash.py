@@ -23,9 +23,9 @@ from bench.corpus import generate
 from qda.coders.autocode import autocode
 from qda.imports.pipeline import import_paths
 from qda.ingest import read_document
-from qda.vocab import DEFAULT_INTERVIEWERS
-from qda.text.segment import segment_document
 from qda.store import SCHEMA_VERSION, Store
+from qda.text.segment import segment_document
+from qda.vocab import DEFAULT_INTERVIEWERS
 
 from .conftest import QDA, SUBPROCESS_ENV
 

@@ -82,7 +82,8 @@ def test_import_coded_csv_saved_with_semicolons(project, tmp_path):
     """Excel in a Spanish locale writes ';' between fields, and quotes a ';' inside one."""
     path = tmp_path / "coded.csv"
     path.write_bytes("document;text;codes;country\r\n"
-                     "D1;Faltó presupuesto, sí.;\"recommendations/budget;challenges/budget\";Perú\r\n"
+                     "D1;Faltó presupuesto, sí.;"
+                     "\"recommendations/budget;challenges/budget\";Perú\r\n"
                      .encode("cp1252"))
     assert import_coded(project, path, "ana").ok
     codings = project.codings_frame()

@@ -1,5 +1,5 @@
-"""The one name finder (qda.privacy.names, qda.privacy.redact) on a fixture of its own: recall and false
-positives as the issue's targets ask, and the forms it must catch."""
+"""The one name finder (qda.privacy.names, qda.privacy.redact) on a fixture of its own:
+recall and false positives as the issue's targets ask, and the forms it must catch."""
 from __future__ import annotations
 
 import importlib.util

@@ -69,4 +69,4 @@ def test_one_enormous_line_and_control_characters():
     check("big.txt", ("P1: " + "palabra " * 200_000).encode())
     doc = read_document(_write("big.txt", ("P1: " + "palabra " * 20_000).encode()), set())
     assert max(s.end - s.start for s in segment_document(doc, "es")) <= 1200
-    check("ctl.txt", "P1: hola\x07\x1b[31m mundo\x0c\n".encode())
+    check("ctl.txt", b"P1: hola\x07\x1b[31m mundo\x0c\n")

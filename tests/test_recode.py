@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from qda.analysis import frequencies, load
+from qda.codebook.edit import move_code, orphans, rename_code
 from qda.errors import QdaError, UsageError
 from qda.imports.pipeline import import_paths
 from qda.models import Coding
-from qda.codebook.edit import move_code, orphans, rename_code
 
 from .conftest import run_qda, write_txt
 

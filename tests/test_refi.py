@@ -19,12 +19,12 @@ import xmlschema
 
 import qda
 from qda.codebook import model as codebook
-from qda.text import archives
 from qda.errors import QdaError
-from qda.refi.writer import write_qdc, write_qdpx
 from qda.imports.pipeline import import_codings, import_paths
-from qda.models import Coding
 from qda.imports.refi import import_codebook, import_project
+from qda.models import Coding
+from qda.refi.writer import write_qdc, write_qdpx
+from qda.text import archives
 
 from .conftest import REPO, run_qda
 

@@ -23,9 +23,9 @@ from qda.analysis.quotes import align, attribution, cut, opening, trim
 from qda.errors import UsageError
 from qda.export.quotes import COLUMNS, export_quotes
 from qda.export.report import write_report
+from qda.imports.pipeline import import_codings, import_paths
 from qda.lang import ROLE_PEOPLE
 from qda.lang.prose import Phrases, date_span, long_date, percent
-from qda.imports.pipeline import import_codings, import_paths
 from qda.models import Coding
 from qda.privacy.redact import HiddenNames, people
 
@@ -523,8 +523,8 @@ def test_chapter_reads_as_prose_from_the_data(sample, lang):
             assert frame.text.endswith(":") and frame.paragraph_format.keep_with_next
             assert any(c in frame.text for c in COUNTRIES[lang])
     # no quote opens with an answer word, a connector or a back-reference
-    opener = re.compile(r"^(?:Sí|Si(?=[,.])|Yes|Yeah|Bueno|Well|Second|Segundo|Poquito|Claro|So|Y|And|"
-                        r"Pero|But|Como le dije|As I said)\b", re.IGNORECASE)
+    opener = re.compile(r"^(?:Sí|Si(?=[,.])|Yes|Yeah|Bueno|Well|Second|Segundo|Poquito|Claro|"
+                        r"So|Y|And|Pero|But|Como le dije|As I said)\b", re.IGNORECASE)
     assert not [q.text[:30] for q in report.quotes if opener.match(q.text)]
 
 

@@ -5,7 +5,7 @@ import hashlib
 import json
 import os
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,10 @@ from spacy.tokens import Doc
 
 from qda import init_project
 from qda.codebook import model as codebook
+from qda.codebook.check import file_problems
 from qda.coders import RuleCoder, passages
 from qda.coders.autocode import autocode
 from qda.coders.patterns import Patterns, _compile
-from qda.codebook.check import file_problems
 from qda.coders.workers import suggest_encoded
 from qda.imports.pipeline import import_paths
 
@@ -361,6 +361,6 @@ def test_token_patterns_match_on_a_slice_as_on_the_whole_passage(words, extra):
     assert (pats.steps is None) == (extra == "sentence start")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _token_patterns(extra: str) -> Patterns:
     return _compile({"language": "en", "tokens": TOKEN_PATTERNS + EXTRA_PATTERNS[extra]})

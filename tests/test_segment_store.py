@@ -6,9 +6,9 @@ import sqlite3
 import pytest
 
 from qda.models import Document, Paragraph, Segment
+from qda.store import SCHEMA_VERSION, Store
 from qda.text.nlp import detect_language, lemma
 from qda.text.segment import MAX_CHARS, segment_document
-from qda.store import SCHEMA_VERSION, Store
 
 
 def test_long_paragraph_splits_at_sentences_and_offsets_hold():

@@ -448,8 +448,8 @@ def test_a_selection_is_coded_and_exported_as_its_span(study, tmp_path):
     import zipfile
     from xml.etree import ElementTree
 
-    from qda.refi.writer import write_qdpx
     from qda.export.tables import export_codings
+    from qda.refi.writer import write_qdpx
     project, (will, *_) = study
     segment = project.store.segment(will)
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
+from qda.analysis.labels import BY
 from qda.codebook.model import Code, Codebook
 from qda.project import Project
-from qda.analysis.labels import BY
 from qda.vocab import MACHINE_KINDS, NONE
 
 DOCUMENT_COLUMNS = ["document", *BY, "language", "date", "order", "passages", "participants",
@@ -52,7 +53,7 @@ class CaseData:
     @classmethod
     def from_frames(cls, documents: pd.DataFrame, codings: pd.DataFrame,
                     codebook: Codebook | None = None, include_suggested: bool = False,
-                    coders: Iterable[str] | None = None) -> "CaseData":
+                    coders: Iterable[str] | None = None) -> CaseData:
         """Case data from frames like `Project.documents_frame()` and `codings_frame()`.
 
         Accepted codings count (only those by, or reviewed by, `coders` when given); pending

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qda.errors import UsageError
-from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases, axis_of
+from qda.errors import UsageError
 from qda.lang import check_lang
+from qda.project import Project
 
 LEVELS = ("code", "axis")
 COLUMNS = ["code_a", "code_b", "label_a", "label_b", "passages", "passages_a", "passages_b",

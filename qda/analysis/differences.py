@@ -10,16 +10,16 @@ describes the counts; the evidence column says whether the difference is more th
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases
 from qda.analysis.frequencies import ANY, frequencies, ranked_codes
 from qda.analysis.labels import check_by
 from qda.lang import check_lang, integer, noun, number, spanish_article, text
+from qda.project import Project
 from qda.vocab import NONE, TOTAL
 
 MAX_TABLES = 200_000  # beyond this many tables, a seeded Monte Carlo estimate stands in

@@ -7,17 +7,17 @@ with `include_suggested` they get columns of their own.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from qda.errors import UsageError
-from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases, axis_of
 from qda.analysis.labels import check_by, group_order
+from qda.errors import UsageError
 from qda.lang import check_lang, group_label, text
+from qda.project import Project
 from qda.vocab import TOTAL
 
 ANY = "*"  # the row of interviews and passages with any code at all

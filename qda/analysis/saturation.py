@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qda.errors import UsageError
-from qda.project import Project
 from qda.analysis.cases import CaseData, as_cases
 from qda.analysis.labels import group_order
+from qda.errors import UsageError
 from qda.lang import check_lang, group_label, text
+from qda.project import Project
 
 ORDERS = ("date", "import")
 ALL = "all"

@@ -9,9 +9,10 @@ from __future__ import annotations
 import inspect
 import sqlite3
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -41,7 +42,7 @@ app.add_typer(codebook_app, name="codebook")
 out = Console()
 err = Console(stderr=True)
 
-ProjectOpt = Annotated[Optional[Path], typer.Option(
+ProjectOpt = Annotated[Path | None, typer.Option(
     "--project", "-p", help="Project folder (default: found from the current folder).",
     show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

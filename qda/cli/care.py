@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,7 +35,7 @@ def backup(
 @app.command()
 def flagged(
     json_: JsonOpt = False,
-    dismiss: Annotated[Optional[list[int]], typer.Option(
+    dismiss: Annotated[list[int] | None, typer.Option(
         help="Forget this detached coding (its id), once you have re-coded the new text.",
         show_default=False)] = None,
 ) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from qda.project import Project
 
 @codebook_app.command("check")
 def codebook_check(
-    file: Annotated[Optional[Path], typer.Argument(
+    file: Annotated[Path | None, typer.Argument(
         help="Codebook YAML (default: the project's).")] = None,
 ) -> None:
     """Validate the codebook and its rule patterns; every problem with its file and line.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -58,13 +58,13 @@ def explain(
 
 @app.command()
 def evaluate(
-    reference: Annotated[Optional[str], typer.Option(
+    reference: Annotated[str | None, typer.Option(
         help="The coder whose codings are the truth.", show_default=False)] = None,
-    gold: Annotated[Optional[Path], typer.Option(
+    gold: Annotated[Path | None, typer.Option(
         help="A CSV/JSONL of passages with their axis (text, axis; optional theme, alt_axis, "
              "language, id, document, case attributes), coded in a scratch project.",
         show_default=False)] = None,
-    coder: Annotated[Optional[str], typer.Option(
+    coder: Annotated[str | None, typer.Option(
         help=f"The coder to measure: {choices()} (default: rules with --reference, "
              "both with --gold).", show_default=False)] = None,
     level: Annotated[str, typer.Option(help="axis or theme (with --reference).")] = "axis",
@@ -177,12 +177,12 @@ def _learning_curve(reference: str | None, gold: Path | None, learner: str, leve
 
 @app.command()
 def tui(
-    coder: Annotated[Optional[str], typer.Option(
+    coder: Annotated[str | None, typer.Option(
         help="Whose decisions these are (default: 'coder' in qda.yaml, else your system "
              "user).")] = None,
-    lang: Annotated[Optional[str], typer.Option(
+    lang: Annotated[str | None, typer.Option(
         "--lang", help="Code labels in this language (es|en; default: the project's).")] = None,
-    compare: Annotated[Optional[str], typer.Option(
+    compare: Annotated[str | None, typer.Option(
         help="Show this coder's decisions beside yours (key v cycles through coders).")]
     = None,
 ) -> None:
@@ -209,7 +209,7 @@ def tui(
 
 @app.command()
 def train(
-    coder: Annotated[Optional[str], typer.Option(
+    coder: Annotated[str | None, typer.Option(
         help="Learn from this person's decisions only (default: everyone's).")] = None,
     json_: JsonOpt = False,
 ) -> None:

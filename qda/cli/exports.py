@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from qda.cli._app import LangOpt, app, err, export_app, in_project, out, warn_orphans
-from qda.vocab import MACHINE_KINDS
 from qda.errors import UsageError
+from qda.vocab import MACHINE_KINDS
 
 
 @export_app.command("codings")
 def export_codings_cmd(
     output: Annotated[Path, typer.Argument(help="The file to write: .csv or .xlsx.")],
-    status: Annotated[Optional[str], typer.Option(
+    status: Annotated[str | None, typer.Option(
         help="Only codings with this status (suggested|accepted|rejected).")] = None,
 ) -> None:
     """One row per coding: document, segment_id, start, end, text, code, axis, theme, coder,
@@ -66,7 +66,7 @@ def export_qdpx_cmd(
 @export_app.command("qdc")
 def export_qdc_cmd(
     output: Annotated[Path, typer.Argument(help="The .qdc file to write.")],
-    lang: Annotated[Optional[str], typer.Option(
+    lang: Annotated[str | None, typer.Option(
         help="Language of code names and descriptions (es|en; default: the project's).")
     ] = None,
 ) -> None:
@@ -78,8 +78,8 @@ def export_qdc_cmd(
 
     [b]Example[/]: qda export qdc outputs/codebook.qdc --lang en
     """
-    from qda.vocab import LANGS
     from qda.refi.writer import write_qdc
+    from qda.vocab import LANGS
     if output.suffix.lower() != ".qdc":
         raise UsageError(f"the output must end in .qdc, not '{output.name}'")
     if lang is not None and lang not in LANGS:
@@ -93,9 +93,9 @@ def export_qdc_cmd(
 def report(
     output: Annotated[Path, typer.Argument(help="The Word file to write (.docx).")],
     lang: LangOpt = "en",
-    axis: Annotated[Optional[list[str]], typer.Option(
+    axis: Annotated[list[str] | None, typer.Option(
         help="Only this axis (e.g. challenges); repeat for several.")] = None,
-    country: Annotated[Optional[list[str]], typer.Option(
+    country: Annotated[list[str] | None, typer.Option(
         help="Only interviews from this country; repeat for several.")] = None,
     include_suggested: Annotated[bool, typer.Option(
         "--include-suggested", help="Also count and quote pending machine suggestions "
@@ -135,7 +135,7 @@ def report(
 @export_app.command("quotes")
 def export_quotes_cmd(
     output: Annotated[Path, typer.Argument(help="The file to write: .docx, .xlsx or .csv.")],
-    lang: Annotated[Optional[str], typer.Option(
+    lang: Annotated[str | None, typer.Option(
         "--lang", help="Labels in this language (es|en); default: the project's language.",
         show_default=False)] = None,
     include_suggested: Annotated[bool, typer.Option(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,12 +36,12 @@ def status(json_: JsonOpt = False) -> None:
 FORMATS = ("table", "csv", "xlsx", "json")
 
 
-FormatOpt = Annotated[Optional[str], typer.Option(
+FormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="table | csv | xlsx | json (default: from the -o file's suffix, "
                            "else table).", show_default=False)]
 
 
-OutputOpt = Annotated[Optional[Path], typer.Option(
+OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to this file (needed for xlsx).", show_default=False)]
 
 
@@ -115,7 +115,7 @@ def summary(
     include_suggested: Annotated[bool, typer.Option(
         "--include-suggested", help="Show what pending machine suggestions would add, in "
                                     "columns of their own.")] = False,
-    coder: Annotated[Optional[list[str]], typer.Option(
+    coder: Annotated[list[str] | None, typer.Option(
         help="Only codings by (or accepted by) this person; repeat for several.")] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -279,7 +279,7 @@ def saturation_cmd(
 @app.command()
 def charts(
     lang: LangOpt = "en",
-    out_dir: Annotated[Optional[Path], typer.Option(
+    out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Folder for the charts (default: the project's outputs/).",
         show_default=False)] = None,
     order: Annotated[str, typer.Option(help="Saturation order: date | import.")] = "date",

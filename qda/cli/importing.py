@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,8 +12,8 @@ from rich.markup import escape
 from qda import progress
 from qda.cli._app import JsonOpt, app, err, in_project, out
 from qda.errors import UsageError
-from qda.vocab import ROLES
 from qda.project import init_project
+from qda.vocab import ROLES
 
 if TYPE_CHECKING:
     from qda.imports.pipeline import ImportReport
@@ -69,12 +69,12 @@ def init(
 def import_(
     paths: Annotated[list[Path], typer.Argument(
         help="Transcript files or folders, or REFI-QDA .qdpx/.qdc files.")],
-    country: Annotated[Optional[str], typer.Option(help="Set the country of every file.")] = None,
-    role: Annotated[Optional[str], typer.Option(
+    country: Annotated[str | None, typer.Option(help="Set the country of every file.")] = None,
+    role: Annotated[str | None, typer.Option(
         help=f"Set the role of every file ({', '.join(ROLES)}).")] = None,
-    policy: Annotated[Optional[str], typer.Option(help="Set the policy of every file.")] = None,
-    sector: Annotated[Optional[str], typer.Option(help="Set the sector of every file.")] = None,
-    language: Annotated[Optional[str], typer.Option(help="Set the language (es|en).")] = None,
+    policy: Annotated[str | None, typer.Option(help="Set the policy of every file.")] = None,
+    sector: Annotated[str | None, typer.Option(help="Set the sector of every file.")] = None,
+    language: Annotated[str | None, typer.Option(help="Set the language (es|en).")] = None,
     replace: Annotated[bool, typer.Option(
         "--replace", help="Let a file replace an interview that another file with the same id "
                           "brought in (its codings are re-anchored).")] = False,
@@ -112,7 +112,7 @@ def import_(
 @app.command("import-coded")
 def import_coded(
     file: Annotated[Path, typer.Argument(help="CSV or JSONL with document, text, codes.")],
-    coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+    coder: Annotated[str | None, typer.Option(help="Who coded them (default: you).")] = None,
     unreviewed: Annotated[bool, typer.Option(
         "--unreviewed", help="Leave every passage unreviewed, for 'qda autocode' and people "
         "to code (the codes column must then be empty).")] = False,
@@ -137,7 +137,7 @@ def import_coded(
 @app.command("import-codings")
 def import_codings(
     paths: Annotated[list[Path], typer.Argument(help="CSV/JSONL files or folders of them.")],
-    coder: Annotated[Optional[str], typer.Option(help="Who coded them (default: you).")] = None,
+    coder: Annotated[str | None, typer.Option(help="Who coded them (default: you).")] = None,
 ) -> None:
     """Add a coder's codings to documents already imported.
 
@@ -155,9 +155,9 @@ def import_codings(
 
 @app.command()
 def speakers(
-    document: Annotated[Optional[str], typer.Argument(
+    document: Annotated[str | None, typer.Argument(
         help="One document (its id); all when left out.", show_default=False)] = None,
-    interviewer: Annotated[Optional[list[str]], typer.Option(
+    interviewer: Annotated[list[str] | None, typer.Option(
         help="Make this label the document's interviewer (repeat for two).",
         show_default=False)] = None,
     json_: JsonOpt = False,
@@ -198,11 +198,11 @@ def speakers(
 @app.command("set")
 def set_(
     documents: Annotated[list[str], typer.Argument(help="Document ids.")],
-    country: Annotated[Optional[str], typer.Option(help="The country.")] = None,
-    role: Annotated[Optional[str], typer.Option(help=f"The role ({', '.join(ROLES)}).")] = None,
-    policy: Annotated[Optional[str], typer.Option(help="The policy.")] = None,
-    sector: Annotated[Optional[str], typer.Option(help="The sector.")] = None,
-    language: Annotated[Optional[str], typer.Option(help="The language (es|en).")] = None,
+    country: Annotated[str | None, typer.Option(help="The country.")] = None,
+    role: Annotated[str | None, typer.Option(help=f"The role ({', '.join(ROLES)}).")] = None,
+    policy: Annotated[str | None, typer.Option(help="The policy.")] = None,
+    sector: Annotated[str | None, typer.Option(help="The sector.")] = None,
+    language: Annotated[str | None, typer.Option(help="The language (es|en).")] = None,
 ) -> None:
     """Correct the case attributes of imported interviews; codings are untouched.
 
@@ -224,10 +224,10 @@ def set_(
 
 @app.command()
 def segments(
-    document: Annotated[Optional[str], typer.Option(help="Only this document (its id).")] = None,
-    country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
-    role: Annotated[Optional[str], typer.Option(help="Only this role.")] = None,
-    contains: Annotated[Optional[str], typer.Option(help="Only passages with this text.")] = None,
+    document: Annotated[str | None, typer.Option(help="Only this document (its id).")] = None,
+    country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
+    role: Annotated[str | None, typer.Option(help="Only this role.")] = None,
+    contains: Annotated[str | None, typer.Option(help="Only passages with this text.")] = None,
     interviewer: Annotated[bool, typer.Option(help="Include interviewer turns.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
     json_: JsonOpt = False,

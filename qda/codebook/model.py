@@ -14,9 +14,8 @@ from typing import Any
 import yaml
 
 from qda.errors import QdaError
-from qda.vocab import AXES, LANGS
 from qda.text.safeyaml import SafeLoader
-
+from qda.vocab import AXES, LANGS
 
 
 @dataclass

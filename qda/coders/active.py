@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qda.errors import QdaError
-from qda.project import Project
 from qda.coders.base import passages
 from qda.coders.training import MODEL_FILE, load
+from qda.errors import QdaError
+from qda.project import Project
 
 
 def ranked(project: Project, limit: int | None = None, coder: str | None = None

@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qda.project import Project
 from qda.coders import patterns
 from qda.coders.base import passages
 from qda.coders.registry import CODERS, new_coder
 from qda.coders.rules import RuleCoder
 from qda.coders.workers import suggest_encoded
+from qda.project import Project
 
 if TYPE_CHECKING:
     from qda.coders.model import ModelCoder

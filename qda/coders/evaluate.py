@@ -22,15 +22,15 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
 from qda import progress
-from qda.errors import QdaError
-from qda.vocab import AXES
-from qda.project import Project
 from qda.coders.autocode import autocode
 from qda.coders.base import Coder, Suggestion, passages
 from qda.coders.gold import GOLD_CODER, GoldPassage, load_gold, read_gold, scratch_project
 from qda.coders.registry import CODERS, new_coder
 from qda.coders.rules import RuleCoder
 from qda.coders.training import training_set
+from qda.errors import QdaError
+from qda.project import Project
+from qda.vocab import AXES
 
 LEVELS = ("axis", "theme")
 NONE = "none"  # the top axis of a passage without any suggestion: wrong, and not covered

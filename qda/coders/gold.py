@@ -22,8 +22,8 @@ from qda.imports.pipeline import ImportReport, add_coded_document
 from qda.ingest import coded
 from qda.ingest.metadata import _slug, normalise_attributes
 from qda.models import Coding
-from qda.vocab import AXES, CASE_ATTRIBUTES
 from qda.project import SETTINGS_FILE, Project, Settings, init_project
+from qda.vocab import AXES, CASE_ATTRIBUTES
 
 REQUIRED = ("text", "axis")
 GOLD_CODER = "gold"  # whose codings the gold labels become when a learner trains on them

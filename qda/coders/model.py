@@ -30,13 +30,13 @@ from sklearn.model_selection import GroupKFold
 
 from qda import progress
 from qda.codebook.model import Codebook
-from qda.errors import QdaError
-from qda.vocab import AXES
-from qda.text.nlp import lemma
 from qda.coders import patterns as pattern_data
 from qda.coders.base import Suggestion
 from qda.coders.rules import RuleCoder
 from qda.coders.workers import suggest_encoded
+from qda.errors import QdaError
+from qda.text.nlp import lemma
+from qda.vocab import AXES
 
 MIN_POSITIVES = 6  # fewer accepted examples than this: the code is left to the rules
 MIN_DOCUMENTS = 2  # ... and they must come from more than one interview
@@ -103,7 +103,7 @@ class ModelCoder:
 
     # -- learning ---------------------------------------------------------------------------
     def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None,
-            weights: np.ndarray | None = None) -> "ModelCoder":
+            weights: np.ndarray | None = None) -> ModelCoder:
         """Learn from `passages` (a `document` column groups them) and `codes`, a Series of
         code-path lists aligned with them (an empty list: reviewed, nothing to code);
         `weights`, per passage, say how much each decision counts (a person's more than the

@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -93,17 +93,17 @@ class Patterns:
     # per token pattern and token: (may repeat, the folded words it accepts or None); None
     # unless every pattern tests tokens one by one, so a slice of a passage matches as the whole
     steps: list[tuple[tuple[bool, frozenset[str] | None], ...]] | None = None
-    leads: list["Lead"] = field(default_factory=list)  # sentence openings, per axis
+    leads: list[Lead] = field(default_factory=list)  # sentence openings, per axis
     # per token pattern, its tokens as (fewest, most repeats, test of one word); None unless
     # every token tests only the word itself (see _SIMPLE_ATTRS), so Python can match them
     simple: list[tuple[tuple[int, int, Any], ...]] | None = None
-    _cache: dict[str, "Word"] = field(default_factory=dict)
+    _cache: dict[str, Word] = field(default_factory=dict)
 
     def keys(self, word: str) -> tuple[str, str]:
         """(folded lemma, folded form) of a word."""
         return fold(lemma(word, self.lang)), fold(word)
 
-    def token_keys(self, word: str) -> "Word":
+    def token_keys(self, word: str) -> Word:
         """A text word's keys and the phrases that may start at it, computed once per word."""
         found = self._cache.get(word)
         if found is None:
@@ -214,7 +214,7 @@ class Lead:
     not_next: frozenset[str]
     gerunds: float  # weight of an opening gerund ("Strengthening..."); 0: not read
 
-    def weight(self, word: "Word", after: "Word | None", lang: str) -> float:
+    def weight(self, word: Word, after: Word | None, lang: str) -> float:
         """What opening a sentence with `word` (then `after`) says for the axis (0: nothing)."""
         form = word.form
         if form in self.except_ or (after is not None and after.form in self.not_next):
@@ -230,7 +230,7 @@ class Lead:
 _GERUND = {"es": ("ando", "iendo"), "en": ("ing",)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def verbs(lang: str) -> frozenset[str]:
     """Folded infinitives (es) or base forms (en) of the language's verbs: the lemmas of its
     gerunds in the lemma table ("fortaleciendo" -> "fortalecer", "training" -> "train")."""
@@ -451,7 +451,7 @@ def is_known_word(word: str, lang: str) -> bool:
     return fold(word) in _lexicon(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon(lang: str) -> frozenset[str]:
     return frozenset(map(fold, set(lemma_table(lang).values())))
 

@@ -22,10 +22,10 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from qda.codebook.model import Codebook
-from qda.vocab import AXES
 from qda.coders import patterns as pattern_data
 from qda.coders.base import Suggestion
 from qda.coders.patterns import Patterns, Phrase, Word, fold
+from qda.vocab import AXES
 
 CUE_WEIGHT = 1.0
 TOKEN_WEIGHT = 1.0
@@ -90,7 +90,7 @@ class RuleCoder:
                                for topic, codes in pats.topics.items()}
                         for lang, pats in self.patterns.items()}
 
-    def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None) -> "RuleCoder":
+    def fit(self, passages: pd.DataFrame, codes: pd.Series | None = None) -> RuleCoder:
         return self
 
     def suggest(self, passages: pd.DataFrame) -> list[Suggestion]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import platform
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,15 @@ import pandas as pd
 import skops.io as sio
 
 from qda.codebook.model import Codebook
-from qda.errors import QdaError
-from qda.project import Project
-from qda.text.files import write_atomic
 from qda.coders.base import Suggestion
 from qda.coders.base import passages as all_passages
 from qda.coders.model import CodeModel, ModelCoder, rule_suggestions
 from qda.coders.patterns import patterns_hash
 from qda.coders.registry import LEARNERS, new_coder
 from qda.coders.rules import RuleCoder
+from qda.errors import QdaError
+from qda.project import Project
+from qda.text.files import write_atomic
 
 WEAK_MIN_CONFIDENCE = 0.3  # a rule decision this sure teaches the model (chosen on data)
 HUMAN_WEIGHT = 4.0  # a person's decision counts this many times a rule decision
@@ -84,7 +84,7 @@ def train(project: Project, coder: str | None = None) -> Trained:
     book = project.codebook
     rules = RuleCoder(book)
     coders = {name: new_coder(name, book, rules).fit(frame, codes) for name in LEARNERS}
-    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
     meta = {
         "trained_at": stamp,
         "codebook_hash": book.hash,

@@ -20,12 +20,12 @@ from matplotlib.figure import Figure
 
 from qda.analysis.cases import CaseData, as_cases
 from qda.analysis.frequencies import ANY, frequencies, ranked_codes
-from qda.lang import check_lang, noun, text
-from qda.vocab import TOTAL
 from qda.analysis.saturation import ALL, saturation
 from qda.errors import QdaError
+from qda.lang import check_lang, noun, text
 from qda.project import Project
 from qda.text.files import atomic_file
+from qda.vocab import TOTAL
 
 FORMATS = ("png", "svg")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
@@ -141,7 +141,7 @@ def saturation_curve(curve: pd.DataFrame, themes_in_codebook: int | None = None)
         fig = _figure((7.5, 4.6))
         ax = fig.add_subplot()
         ends = []
-        for index, scope in enumerate(scopes):
+        for scope in scopes:
             part = curve[curve["scope"] == scope]
             x = np.concatenate([[0], part["position"].to_numpy()])
             y = np.concatenate([[0], part["cumulative"].to_numpy()])
@@ -179,7 +179,7 @@ def _label_ends(ax, ends: list[tuple[float, float, str, tuple]]) -> None:
     for x in sorted({e[0] for e in ends}):
         here = sorted((e for e in ends if e[0] == x), key=lambda e: e[1])
         placed: list[float] = []
-        for _, y, label, colour in here:
+        for _, y, _label, _colour in here:
             at = max(y, placed[-1] + gap) if placed else y
             placed.append(at)
         shift = max(0.0, placed[-1] - (high - gap)) if placed else 0.0

@@ -16,13 +16,13 @@ import pandas as pd
 from qda import __version__, progress
 from qda.analysis.quotes import attribution
 from qda.errors import UsageError
-from qda.privacy.redact import HiddenNames, people, safe_document_name
-from qda.project import Project
 from qda.export import word
 from qda.export.cells import write_csv
+from qda.export.workbook import write_workbook
 from qda.lang import NAME_MARKS, QUOTE_MARKS, check_lang, group_label, words
 from qda.lang.prose import long_date
-from qda.export.workbook import write_workbook
+from qda.privacy.redact import HiddenNames, people, safe_document_name
+from qda.project import Project
 
 COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
            "language", "document", "segment_id", "start", "end", "text", "attribution",

@@ -13,10 +13,10 @@ only. Run details and omitted quotes go to the terminal and, with `appendix`, to
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 from docx.document import Document
@@ -30,13 +30,26 @@ from qda.analysis.labels import group_order
 from qda.analysis.quotes import CANDIDATE_COLUMNS, Fit, LeftOut, Quote, QuoteChooser
 from qda.analysis.study import study
 from qda.errors import QdaError, UsageError
-from qda.privacy.redact import people
-from qda.project import Project
 from qda.export import word
 from qda.export.charts import heatmap
 from qda.lang import QUOTE_MARKS, check_lang, group_label, text, words
-from qda.lang.prose import (LARGE_GROUP, Phrases, attribution, capital, count, date_span, decimal,
-                            listing, long_date, lower, number_word, percent, person)
+from qda.lang.prose import (
+    LARGE_GROUP,
+    Phrases,
+    attribution,
+    capital,
+    count,
+    date_span,
+    decimal,
+    listing,
+    long_date,
+    lower,
+    number_word,
+    percent,
+    person,
+)
+from qda.privacy.redact import people
+from qda.project import Project
 from qda.vocab import LANGS, NONE, TOTAL
 
 RECOMMENDATIONS = "recommendations"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from qda.errors import UsageError
-from qda.project import Project
 from qda.export.cells import write_csv
+from qda.project import Project
 
 CODING_COLUMNS = ["document", "segment_id", "start", "end", "text", "code", "axis", "theme",
                   "coder", "kind", "confidence", "status", "country", "role", "policy",

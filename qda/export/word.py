@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 from docx import Document as new_document
 from docx.document import Document
@@ -43,7 +43,7 @@ def document(title: str, lang: str, subject: str = "", keywords: str = "") -> Do
     """A new document whose properties name the tool, never a person, in language `lang`."""
     doc = new_document()
     props = doc.core_properties
-    stamp = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    stamp = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     props.title, props.subject, props.keywords = title, subject, keywords
     props.author = props.last_modified_by = "qda"
     props.comments, props.category = "", ""

@@ -11,8 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qda import progress
-from qda.text.files import atomic_file
 from qda.export.cells import guarding, risky
+from qda.text.files import atomic_file
 
 MAX_WIDTH = 60
 

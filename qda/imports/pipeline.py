@@ -14,18 +14,23 @@ from pathlib import Path
 
 from qda.errors import QdaError, UsageError
 from qda.imports import refi as refi_import
-from qda.imports.documents import (ImportReport, attribute_changes, check_respondents, cuts,
-                                   resegment, store_document)
+from qda.imports.documents import (
+    ImportReport,
+    attribute_changes,
+    check_respondents,
+    cuts,
+    resegment,
+    store_document,
+)
 from qda.ingest import READABLE, coded, read_document, speakers, walk
 from qda.ingest.metadata import Sidecars, normalise_attributes
 from qda.ingest.transcript import Turn, label_key, render
 from qda.models import Coding, Document, Paragraph, Segment
-from qda.vocab import CASE_ATTRIBUTES
 from qda.project import Project
 from qda.text.files import content_hash
 from qda.text.locate import locate
 from qda.text.segment import segment_document
-
+from qda.vocab import CASE_ATTRIBUTES
 
 Progress = Callable[[str], None]
 

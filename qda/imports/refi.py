@@ -20,12 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from qda.errors import QdaError
-from qda.imports.documents import (ImportReport, Incoming, prepare_document, same_file,
-                                   write_document)
+from qda.imports.documents import (
+    ImportReport,
+    Incoming,
+    prepare_document,
+    same_file,
+    write_document,
+)
 from qda.ingest import text as text_reader
 from qda.ingest.metadata import normalise_attributes
 from qda.ingest.transcript import label_key
@@ -368,8 +373,8 @@ def _stamp(value: str | None) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _all_notes(sel: reader.ForeignSelection) -> list[str]:

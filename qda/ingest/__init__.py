@@ -5,10 +5,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from qda.errors import QdaError
-from qda.models import Document
 from qda.ingest import docx, subtitles, text
 from qda.ingest.metadata import SIDECAR, Sidecars, merge
 from qda.ingest.transcript import label_key
+from qda.models import Document
 
 Reader = Callable[[Path, set[str]], tuple[Document, dict]]
 READERS: dict[str, Reader] = {

@@ -10,12 +10,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qda.text.archives import open_zip
 from qda.errors import QdaError
+from qda.ingest.transcript import (
+    TURN_LINE,
+    Turn,
+    is_prose_label,
+    label_key,
+    match_turn,
+    render,
+    speaker_keys,
+)
 from qda.models import Document
+from qda.text.archives import open_zip
 from qda.text.files import normalise
-from qda.ingest.transcript import (TURN_LINE, Turn, is_prose_label, label_key, match_turn, render,
-                         speaker_keys)
 
 if TYPE_CHECKING:  # python-docx loads on the first Word file: `qda status` never needs it
     import docx

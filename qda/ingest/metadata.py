@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from qda.text import safeyaml
 from qda.errors import QdaError
+from qda.text import safeyaml
 from qda.text.files import csv_delimiter, decode, normalise, read_bytes
 from qda.vocab import CASE_ATTRIBUTES, LANGS, LANGUAGE_ALIASES, ROLE_ALIASES, ROLES
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qda.models import Document, Paragraph
 from qda.ingest.transcript import label_key
+from qda.models import Document, Paragraph
 
 _QUESTION_WORDS = re.compile(
     r"^\W*(?:qu[eé]|c[oó]mo|cu[aá]l(?:es)?|cu[aá]nt[oa]s?|d[oó]nde|cu[aá]ndo|por\s*qu[eé]|"

@@ -13,9 +13,9 @@ import srt
 import webvtt
 
 from qda.errors import QdaError
+from qda.ingest.transcript import TURN_LINE, Turn, label_key, match_turn, render, speaker_keys
 from qda.models import Document
 from qda.text.files import normalise, read_text
-from qda.ingest.transcript import TURN_LINE, Turn, label_key, match_turn, render, speaker_keys
 
 _TAG = re.compile(r"</?[^>]+>")
 

@@ -13,10 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 from qda.errors import QdaError
-from qda.models import Document, Paragraph
-from qda.text.files import content_hash, read_text
 from qda.ingest.metadata import split_front_matter
 from qda.ingest.transcript import TURN_LINE, is_interviewer, label_key, match_turn, speaker_keys
+from qda.models import Document, Paragraph
+from qda.text.files import content_hash, read_text
 
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _RULE = re.compile(r"^[ \t]*(?:([-*_=])[ \t]*)(?:\1[ \t]*){2,}$")

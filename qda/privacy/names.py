@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from qda.ingest.transcript import label_key
@@ -116,7 +116,7 @@ _ARTICLE_NAME = re.compile(r"(?<!\w)(?:la|el|La|El)[ \t]+(%s)(?![\w-])" % _CAP_W
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _faker_names(kind: str, prefix: str = "") -> frozenset[str]:
     """Every `kind` ("first_names", "last_names") list of Faker's Spanish and English
     person providers (those of locales starting with `prefix`), spelled as given (NFC)."""
@@ -143,7 +143,7 @@ def inspect_attribute(provider: type, attribute: str) -> Iterable[str]:
     return ()
 
 
-@lru_cache(maxsize=None)
+@cache
 def first_names() -> frozenset[str]:
     """Given names in Spanish and English, capitalised, without those that open places."""
     from spacy.lang.en.stop_words import STOP_WORDS as en_stop
@@ -154,12 +154,12 @@ def first_names() -> frozenset[str]:
                      and n.lower() not in en_stop and n.lower() not in es_stop)
 
 
-@lru_cache(maxsize=None)
+@cache
 def surnames() -> frozenset[str]:
     return frozenset(n for n in _faker_names("last_names") if n[:1].isupper())
 
 
-@lru_cache(maxsize=None)
+@cache
 def common_words(lang: str) -> frozenset[str]:
     """Lower-case words of a language (spaCy's lemma index: nouns, adjectives, verbs,
     adverbs; English word forms; stop words): a capitalised word after a given name that is

@@ -2,9 +2,9 @@
 
 Names come from the metadata (front matter or `interviews.csv` fields such as `participant`,
 `participante`, `name`, `mencionados`, and `interviewer` when it holds a name rather than a
-tag; `qda.privacy.names` lists them, the same ones reports keep out of print) and from speaker labels
-that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT" or "Participante"),
-and from the text itself wherever a title introduces a name ("la profe Yaneth").
+tag; `qda.privacy.names` lists them, the same ones reports keep out of print) and from
+speaker labels that are names ("Luz Marina Rojas", "Dr. Mariana Solís"; not "P1", "ENT"
+or "Participante"), and from the text itself wherever a title introduces a name ("la profe Yaneth").
 Each person gets a pseudonym built from the interview's id (an interview named by no id,
 say after its file "Rosa Quispe.txt", is renamed to a neutral `IV001` first), `P-CL-01` for
 a participant, `N-CL-01-2` for another person named in the metadata, `I-CL-01` for a named
@@ -35,8 +35,18 @@ from typing import Any
 
 from qda import progress
 from qda.errors import QdaError
-from qda.privacy.names import HONORIFICS, INTERVIEWER_KEYS, OTHER_KEYS, PARTICIPANT_KEYS, PARTICLES, \
-    addressed_names, first_names, full_names, is_generic_label, metadata_names
+from qda.privacy.names import (
+    HONORIFICS,
+    INTERVIEWER_KEYS,
+    OTHER_KEYS,
+    PARTICIPANT_KEYS,
+    PARTICLES,
+    addressed_names,
+    first_names,
+    full_names,
+    is_generic_label,
+    metadata_names,
+)
 from qda.privacy.redact import trie_alternation
 from qda.project import Project
 from qda.store import Store, now

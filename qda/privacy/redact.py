@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from qda.privacy.names import HONORIFICS, PARTICLES, ROLE_WORDS, addressed_names, addressed_spans, \
-    full_names, is_generic_label, metadata_names, values
 from qda.lang import NAME_MARKS
+from qda.privacy.names import (
+    HONORIFICS,
+    PARTICLES,
+    ROLE_WORDS,
+    addressed_names,
+    addressed_spans,
+    full_names,
+    is_generic_label,
+    metadata_names,
+    values,
+)
 from qda.project import Project
 
 NAME_MARK = NAME_MARKS["en"]  # a name where no language is asked for
@@ -37,7 +46,7 @@ class HiddenNames:
     parts: tuple[str, ...]
 
     @classmethod
-    def of(cls, names: Iterable[str]) -> "HiddenNames":
+    def of(cls, names: Iterable[str]) -> HiddenNames:
         whole: set[str] = set()
         parts: set[str] = set()
         for name in names:

@@ -19,9 +19,9 @@ import re
 import unicodedata
 import zipfile
 from bisect import bisect_left
-from itertools import accumulate
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
@@ -30,9 +30,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 from rapidfuzz import fuzz
 
-from qda.text.archives import open_zip, read_member
 from qda.errors import QdaError
 from qda.refi.xml import MACHINE_USER_PREFIX, colour, kid, kids, local, make_guid, parse
+from qda.text.archives import open_zip, read_member
 from qda.text.files import MAX_FILE_BYTES, decode, normalise, read_bytes
 from qda.text.locate import locate
 from qda.vocab import MACHINE_KINDS

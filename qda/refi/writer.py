@@ -15,18 +15,25 @@ import json
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from qda import __version__, progress
 from qda.codebook.model import Code, Codebook
-from qda.vocab import CASE_ATTRIBUTES, ROLES
 from qda.project import Project
-from qda.refi.xml import (CODEBOOK_NS, DEEPER, MACHINE_USER_PREFIX, PROJECT_NS, code_guid,
-                          colour, make_guid)
+from qda.refi.xml import (
+    CODEBOOK_NS,
+    DEEPER,
+    MACHINE_USER_PREFIX,
+    PROJECT_NS,
+    code_guid,
+    colour,
+    make_guid,
+)
 from qda.text.files import atomic_file, content_hash
+from qda.vocab import CASE_ATTRIBUTES, ROLES
 
 ORIGIN = f"qda {__version__}"
 EXPORTED_ATTRIBUTES = (*CASE_ATTRIBUTES, "interviewer")
@@ -352,10 +359,10 @@ def _title(text: str, width: int = 60) -> str:
 
 def _xsd_time(stamp: str | None) -> str:
     """An xsd:dateTime in UTC; the store keeps ISO 8601 already."""
-    moment = datetime.fromisoformat(stamp) if stamp else datetime.now(timezone.utc)
+    moment = datetime.fromisoformat(stamp) if stamp else datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _xml(root: Element) -> bytes:

@@ -59,8 +59,9 @@ def _check_members(archive: zipfile.ZipFile, kind: str, path: str | Path) -> Non
         seen.add(name.as_posix().casefold())
         total += info.file_size
         if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise QdaError(f"member {info.filename} expands {info.file_size // max(info.compress_size, 1)}"
-                           f" times (an archive bomb); refused", path)
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise QdaError(f"member {info.filename} expands {ratio} times (an archive bomb); "
+                           "refused", path)
     if total > MAX_UNCOMPRESSED:
         raise QdaError(f"expands to {total / 2**20:.0f} MiB, over the "
                        f"{MAX_UNCOMPRESSED // 2**20} MiB limit; refused", path)

@@ -59,7 +59,8 @@ def decode(data: bytes, path: Path | str) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise QdaError(f"starts with a {encoding} byte-order mark but is not valid "
-                               f"{encoding} (byte {exc.start}); save it again as UTF-8", path) from None
+                               f"{encoding} (byte {exc.start}); save it again as UTF-8",
+                               path) from None
     if b"\x00" in data:
         raise QdaError("looks like a binary file, not text (it contains NUL bytes); "
                        "export the transcript as .txt, .docx, .vtt or .srt", path)

@@ -6,7 +6,7 @@ No trained pipeline is needed and nothing is downloaded: lemma tables come from 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from qda.vocab import LANGS
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@lru_cache(maxsize=None)
-def pipeline(lang: str) -> "Language":
+@cache
+def pipeline(lang: str) -> Language:
     """Blank pipeline for `lang` with sentence boundaries (its vocab serves the Matcher)."""
     import spacy
 
@@ -30,7 +30,7 @@ def pipeline(lang: str) -> "Language":
     return nlp
 
 
-@lru_cache(maxsize=None)
+@cache
 def lemma_table(lang: str) -> dict[str, str]:
     """Word form -> lemma, the table spaCy's lookup lemmatizer reads.
 
@@ -81,7 +81,7 @@ def detect_language(text: str, default: str = "es") -> str:
     return "es" if es > en else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _distinctive_stop_words() -> tuple[frozenset[str], frozenset[str]]:
     """Stop words of one language only: their counts tell Spanish from English cheaply."""
     from spacy.lang.en.stop_words import STOP_WORDS as en

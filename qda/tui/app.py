@@ -17,9 +17,9 @@ from textual.binding import Binding
 
 from qda.codebook.model import Codebook
 from qda.errors import QdaError
+from qda.lang import ui
 from qda.project import Project, open_project
 from qda.review import Review, StoreGone
-from qda.lang import ui
 from qda.tui.app_text import translate_bindings
 from qda.tui.screens.codebook import CodebookScreen
 from qda.tui.screens.coding import CodingScreen

@@ -54,7 +54,7 @@ class CodebookScreen(Screen):
         self.current_path: str | None = None  # the code under the cursor
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -266,7 +266,7 @@ class NewCodeDialog(ModalScreen[str | None]):
         self.label_text, self.axis = label, axis
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -354,7 +354,7 @@ class RetrieveScreen(Screen):
         self.shown: list[dict[str, Any]] = []
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qda.errors import QdaError
-from qda.vocab import AXES, ROLES
 from qda.review import Action, PassageView, StoreGone, view_of
 from qda.tui.app_text import translated
+from qda.tui.screens.dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
 from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label, excerpt
 from qda.tui.widgets.transcript import Mark, Transcript
-from qda.tui.screens.dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
+from qda.vocab import AXES, ROLES
 
 if TYPE_CHECKING:
     from qda.tui.app import QdaApp
@@ -87,7 +87,7 @@ class CodingScreen(Screen):
         self.last_search = ""
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from qda.vocab import ROLES, SHORT_ROLES
 from qda.tui.app_text import translated
+from qda.vocab import ROLES, SHORT_ROLES
 
 if TYPE_CHECKING:
     from qda.tui.app import QdaApp
@@ -52,7 +52,7 @@ class InterviewsScreen(Screen):
         self.rows: list[dict] = []
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

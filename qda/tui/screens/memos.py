@@ -26,7 +26,7 @@ class MemosScreen(Screen):
         self.memos: list[dict] = []
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -29,7 +29,7 @@ class SummaryScreen(Screen):
         self.by, self.unit, self.include_suggested = "country", "interview", False
 
     @property
-    def qda(self) -> "QdaApp":
+    def qda(self) -> QdaApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -9,8 +9,8 @@ from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 from qda.codebook.model import Codebook
-from qda.review import PassageView
 from qda.lang import ui
+from qda.review import PassageView
 
 
 def code_label(book: Codebook, code: str, lang: str) -> str:
