@@ -138,7 +138,8 @@ def _spans_of(row: Any) -> list[Span]:
 
 def join_spans(spans: Sequence[Span]) -> list[Span]:
     """Parts that overlap or touch as one, in order: coding words already coded with the
-    same code again widens that part, it never makes two copies."""
+    same code again widens that part, it never makes two copies (and the transcript view
+    highlights words two suggestions cite once, never drawing them twice)."""
     out: list[Span] = []
     for start, end in sorted(s for s in spans if s[0] < s[1]):
         if out and start <= out[-1][1]:

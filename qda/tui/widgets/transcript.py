@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qda.models import Segment
+from qda.review import join_spans
 
 GUTTER = 5  # marker, up to three axis letters, a space
 _WORD = re.compile(r"\S+\s*")
@@ -40,18 +41,6 @@ class _Block:
     label: str
     lines: list[tuple[int, int]]
     top: int
-
-
-def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping or touching ranges as one: two suggestions citing the same words are
-    highlighted once, never drawn twice."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(s for s in spans if s[0] < s[1]):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 def wrap(text: str, width: int, indent: int = 0) -> list[tuple[int, int]]:
@@ -152,8 +141,8 @@ class Transcript(ScrollView, can_focus=False):
         selection) and scroll it into view, now or as soon as the layout is known."""
         moved = segment_id != self.current
         previous = self.current
-        self.current, self.spans = segment_id, merge(spans)
-        self.coded, self.selection = merge(coded or []), selection
+        self.current, self.spans = segment_id, join_spans(spans)
+        self.coded, self.selection = join_spans(coded or []), selection
         if moved:
             self._pending_scroll = True
             self._refresh_passage(previous)
