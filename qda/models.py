@@ -1,6 +1,7 @@
 """Plain records that flow between readers, the segmenter, coders and the store."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,9 @@ class Segment:
     document_id: int | None = None
 
 
+Span = tuple[int, int]  # start and end of a coded part, as offsets in the document's text
+
+
 @dataclass
 class Coding:
     """A code on a segment: who made it, how sure, why, and whether a person accepted it."""
@@ -56,3 +60,17 @@ class Coding:
     confidence: float | None = None
     evidence: dict[str, Any] | None = None
     run_id: int | None = None
+    spans: tuple[Span, ...] = ()  # the parts of the passage it covers; (): all of it
+
+
+def join_spans(spans: Iterable[Span]) -> list[Span]:
+    """Parts that overlap or touch as one, in order: coding words already coded with the
+    same code again widens that part, it never makes two copies (and the transcript view
+    highlights words two suggestions cite once, never drawing them twice)."""
+    out: list[Span] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

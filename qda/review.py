@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qda.errors import QdaError
+from qda.models import Span, join_spans
 from qda.project import Project
 from qda.vocab import MACHINE_KINDS
 
 LOCK_RETRIES = 5
 CodingKey = tuple[int, str, str]  # (segment_id, code, coder)
-Span = tuple[int, int]  # start and end of a coded part, as offsets in the document's text
 
 
 class StoreGone(QdaError):
@@ -134,19 +134,6 @@ def _spans_of(row: Any) -> list[Span]:
     keys = row.keys() if hasattr(row, "keys") else ()
     return [(int(a), int(b)) for a, b in row["spans"]] if "spans" in keys and row["spans"] \
         else []
-
-
-def join_spans(spans: Sequence[Span]) -> list[Span]:
-    """Parts that overlap or touch as one, in order: coding words already coded with the
-    same code again widens that part, it never makes two copies (and the transcript view
-    highlights words two suggestions cite once, never drawing them twice)."""
-    out: list[Span] = []
-    for start, end in sorted(s for s in spans if s[0] < s[1]):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 @dataclass

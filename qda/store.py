@@ -592,7 +592,8 @@ class Store:
             [(sid, coder, stamp) for sid in segment_ids])
 
     def upsert_human_codings(self, codings: Iterable[Coding]) -> tuple[int, int]:
-        """Record human decisions; returns (added, already there). Call inside a transaction."""
+        """Record human decisions, with the parts of the passage each covers; returns (added,
+        already there: kept as it is). Call inside a transaction."""
         ids = self.code_ids()
         added = same = 0
         stamp = now()
@@ -607,6 +608,8 @@ class Store:
                  c.coder if c.kind == "human" else None, stamp, stamp))
             if cur.rowcount:
                 added += 1
+                if c.spans:
+                    self._put_spans(cur.lastrowid, c.spans)
             else:
                 same += 1
         return added, same

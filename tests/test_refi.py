@@ -661,3 +661,31 @@ def test_commands(shared, tmp_path):
     done = run_qda("export", "qdpx", "out.qdpx", cwd=root, check=True)
     assert "wrote out.qdpx: 0 documents, 293 codes" in done.stdout
     shared["project"].validate(qde_of(root / "out.qdpx").decode("utf-8"))
+
+
+def test_coded_parts_round_trip_through_qdpx(tmp_path):
+    """Two parts of one passage coded with one code leave as two selections and come back
+    as the same two parts, not as the whole passage; a whole-passage coding stays whole."""
+    from qda.review import Review
+
+    def parts(project) -> list[tuple]:
+        frame = project.codings_frame(parts=True)
+        return sorted(zip(frame.code, frame.coder, frame.start, frame.end, frame.text))
+
+    with qda.init_project(tmp_path / "a") as project:
+        import_paths(project, [REPO / "transcripts" / "CL-01.txt"])
+        first, second = [s for s in project.store.segments(codable_only=True)
+                         if len(s.text) > 120][:2]
+        review = Review(project, "ana")
+        code = "challenges/budget"
+        review.add(first.id, code, (first.start, first.start + 40))
+        review.add(first.id, code, (first.start + 60, first.start + 110))
+        review.add(second.id, code)
+        before = parts(project)
+        write_qdpx(project, tmp_path / "a.qdpx")
+    assert [(s, e) for *_, s, e, _ in before if s == first.start or s == first.start + 60]
+    with qda.init_project(tmp_path / "b") as other:
+        import_paths(other, [tmp_path / "a.qdpx"])
+        after = parts(other)
+    assert after == before
+    assert len(after) == 3 and after[-1][2:4] != after[0][2:4]

@@ -34,7 +34,7 @@ from qda.imports.documents import (
 from qda.ingest import text as text_reader
 from qda.ingest.metadata import normalise_attributes
 from qda.ingest.transcript import label_key
-from qda.models import Coding, Segment
+from qda.models import Coding, Segment, join_spans
 from qda.project import Project
 from qda.refi import codes as refi_codes
 from qda.refi import reader
@@ -329,7 +329,8 @@ def _write(project: Project, qdpx: reader.RefiProject, plan: refi_codes.CodePlan
                 for seg in covered:
                     _merge(codings, Coding(seg.id, code, coder, kind,
                                            "accepted" if kind == "human" else "suggested"),
-                           None if whole else (result.path.name, sel.span))
+                           None if whole else (result.path.name, sel.span),
+                           _part(p.source.text, sel.span, seg))
                     if kind == "human":
                         reviewed.setdefault(coder, set()).add(seg.id)
     if coders.unnamed:
@@ -382,22 +383,36 @@ def _all_notes(sel: reader.ForeignSelection) -> list[str]:
 
 
 def _merge(codings: dict[tuple[int, str, str], Coding], coding: Coding,
-           span: tuple[str, tuple[int, int]] | None) -> None:
-    """One coding per passage, code and coder, keeping every selection span it came from;
+           span: tuple[str, tuple[int, int]] | None, part: tuple[int, int] | None) -> None:
+    """One coding per passage, code and coder, keeping every selection span it came from
+    and, as the coding's parts, what of the passage each selected (`part`; None: all of it);
     a selection of the whole passage (span None) makes the spans moot."""
     key = (coding.segment_id, coding.code, coding.coder)
     if key not in codings:
         if span is not None:
             coding.evidence = {"refi": {"file": span[0], "spans": [list(span[1])]}}
+        coding.spans = (part,) if part else ()
         codings[key] = coding
         return
-    kept = codings[key].evidence
-    if kept is None:
+    kept = codings[key]
+    if kept.spans and part:
+        kept.spans = tuple(join_spans([*kept.spans, part]))
+    else:
+        kept.spans = ()  # one of its selections is the whole passage
+    if kept.evidence is None:
         return
     if span is None:
-        codings[key].evidence = None
-    elif list(span[1]) not in kept["refi"]["spans"]:
-        kept["refi"]["spans"].append(list(span[1]))
+        kept.evidence = None
+    elif list(span[1]) not in kept.evidence["refi"]["spans"]:
+        kept.evidence["refi"]["spans"].append(list(span[1]))
+
+
+def _part(text: str, span: tuple[int, int], seg: Segment) -> tuple[int, int] | None:
+    """What of passage `seg` the selection covers, as the other tool selected it; None when
+    it is the whole passage, give or take white space (a coding of the passage, as people
+    code most often)."""
+    a, b = max(span[0], seg.start), min(span[1], seg.end)
+    return None if text[a:b].strip() == seg.text.strip() else (a, b)
 
 
 def _overlapping(text: str, span: tuple[int, int], segments: Sequence[Segment]

@@ -19,8 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qda.models import Segment
-from qda.review import join_spans
+from qda.models import Segment, join_spans
 
 GUTTER = 5  # marker, up to three axis letters, a space
 _WORD = re.compile(r"\S+\s*")
