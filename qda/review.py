@@ -140,7 +140,7 @@ def _spans_of(row: Any) -> list[Span]:
 class Change:
     """One thing a decision changed: a coding, the reviewed mark, or the memo."""
 
-    what: str  # coding | reviewed | memo | note (a memo on an interview or a code)
+    what: str  # coding | reviewed | note (a memo on a passage, an interview or a code)
     key: tuple
     before: Any
     after: Any
@@ -248,10 +248,11 @@ class Review:
         text = text.strip() or None
 
         def run(action: Action) -> None:
-            before = self.store.passage_memo(segment_id, self.coder)
+            key = (self.coder, "segment", segment_id)
+            before = self.store.note(*key)
             if before != text:
-                self.store.set_passage_memo(segment_id, self.coder, text)
-                action.changes.append(Change("memo", (segment_id, self.coder), before, text))
+                self.store.set_note(*key, text)
+                action.changes.append(Change("note", key, before, text))
         return self._do("memo", segment_id, run, mark="never")
 
     def note(self, text: str, *, document_id: int | None = None, code: str | None = None
@@ -437,19 +438,15 @@ class Review:
                          if r["code"] == code and r["coder"] == coder), None)
         if ch.what == "reviewed":
             return self.store.reviewed_by(*ch.key)
-        if ch.what == "note":
-            return self.store.note(*ch.key)
-        return self.store.passage_memo(*ch.key)
+        return self.store.note(*ch.key)
 
     def _apply(self, ch: Change, value: Any) -> None:
         if ch.what == "coding":
             self.store.put_coding_state(*ch.key, value)
         elif ch.what == "reviewed":
             self.store.set_reviewed(*ch.key, value)
-        elif ch.what == "note":
-            self.store.set_note(*ch.key, value)
         else:
-            self.store.set_passage_memo(*ch.key, value)
+            self.store.set_note(*ch.key, value)
 
 
 _COMPARED = ("kind", "status", "confidence", "evidence", "run_id", "reviewer")

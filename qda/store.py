@@ -844,24 +844,7 @@ class Store:
 
     def passage_memo(self, segment_id: int, author: str) -> str | None:
         """`author`'s memo on a passage (her latest, if an import left several)."""
-        row = self.db.execute("SELECT text FROM memos WHERE segment_id = ? AND author = ?"
-                              " ORDER BY id DESC LIMIT 1", (segment_id, author)).fetchone()
-        return row[0] if row else None
-
-    def set_passage_memo(self, segment_id: int, author: str, text: str | None) -> None:
-        """Write, replace or (with None) delete `author`'s memo on a passage; in a
-        transaction."""
-        row = self.db.execute("SELECT id FROM memos WHERE segment_id = ? AND author = ?"
-                              " ORDER BY id DESC LIMIT 1", (segment_id, author)).fetchone()
-        if text is None:
-            if row:
-                self.db.execute("DELETE FROM memos WHERE id = ?", (row[0],))
-        elif row:
-            self.db.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
-                            (text, now(), row[0]))
-        else:
-            self.db.execute("INSERT INTO memos (segment_id, author, text, created_at, updated_at)"
-                            " VALUES (?, ?, ?, ?, ?)", (segment_id, author, text, now(), now()))
+        return self.note(author, "segment", segment_id)
 
     def document_progress(self, coder: str) -> list[sqlite3.Row]:
         """Per interview: attributes, respondent passages and how many `coder` reviewed."""
@@ -929,14 +912,14 @@ class Store:
             (code, code + "/%")).fetchone()[0]
 
     def note(self, author: str, on: str, key: int | str | None) -> str | None:
-        """`author`'s memo on an interview (`on` "document", key its id) or a code (`on`
-        "code", key its path)."""
+        """`author`'s memo on a passage (`on` "segment", key its id), an interview
+        ("document", key its id) or a code ("code", key its path)."""
         row = self.db.execute(*self._note_where("SELECT text", author, on, key)).fetchone()
         return row[0] if row else None
 
     def set_note(self, author: str, on: str, key: int | str | None, text: str | None) -> None:
-        """Write, replace or (with None) delete `author`'s memo on an interview or a code;
-        in a transaction."""
+        """Write, replace or (with None) delete `author`'s memo on a passage, an interview
+        or a code (as `note`); in a transaction."""
         row = self.db.execute(*self._note_where("SELECT id", author, on, key)).fetchone()
         if text is None:
             if row:
@@ -944,18 +927,22 @@ class Store:
         elif row:
             self.db.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
                             (text, now(), row[0]))
-        elif on == "document":
-            self.db.execute("INSERT INTO memos (document_id, author, text, created_at,"
-                            " updated_at) VALUES (?, ?, ?, ?, ?)",
-                            (key, author, text, now(), now()))
-        else:
+        elif on == "code":
             self.db.execute("INSERT INTO memos (code_id, author, text, created_at, updated_at)"
                             " SELECT id, ?, ?, ?, ? FROM codes WHERE path = ?",
                             (author, text, now(), now(), key))
+        else:
+            column = "segment_id" if on == "segment" else "document_id"
+            self.db.execute(f"INSERT INTO memos ({column}, author, text, created_at,"
+                            " updated_at) VALUES (?, ?, ?, ?, ?)",
+                            (key, author, text, now(), now()))
 
     @staticmethod
     def _note_where(select: str, author: str, on: str, key: int | str | None
                     ) -> tuple[str, tuple[Any, ...]]:
+        if on == "segment":
+            return (f"{select} FROM memos WHERE segment_id = ? AND author = ?"
+                    " ORDER BY id DESC LIMIT 1", (key, author))
         if on == "document":
             return (f"{select} FROM memos WHERE segment_id IS NULL AND document_id = ?"
                     " AND author = ? ORDER BY id DESC LIMIT 1", (key, author))
