@@ -15,6 +15,7 @@ from qda.analysis.agreement import agreement_of, cohen_kappa, compare, nominal_a
 from qda.coders import evaluate as evaluation
 from qda.coders.active import next_segments, ranked
 from qda.coders.autocode import autocode
+from qda.coders.base import passages
 from qda.coders.model import ModelCoder
 from qda.coders.training import load, train, training_set
 from qda.errors import QdaError
@@ -355,8 +356,62 @@ def test_both_works_in_a_fresh_project_without_any_human_coding(project, tmp_pat
     assert set(coded.coder) == {"both"} and set(coded.status) == {"suggested"}
     for evidence in coded.evidence:  # each explained by the rules, the model or both
         found = json.loads(evidence)
-        assert found["sources"] and (found.get("rules") or found.get("model"))
+        assert found["sources"] and (found.get("rules") or found.get("model")
+                                     or found.get("prior"))
     assert not (project.model_dir / "model.skops").exists()  # nothing saved
+
+
+PROPOSALS = [
+    "Es necesario fortalecer las oficinas regionales con personal estable.",
+    "Se recomienda asegurar un presupuesto propio para cada programa.",
+    "Hay que capacitar a los equipos municipales cada año.",
+    "Sería importante crear un sistema de seguimiento de los compromisos.",
+    "Se debe incorporar a las organizaciones de base en el diseño.",
+    "Proponemos ampliar la cobertura a las zonas rurales del sur.",
+]
+TOPIC_ONLY = "La participación en las mesas regionales de cada provincia."
+
+
+def test_a_topic_alone_follows_the_axis_the_study_mostly_speaks_of(project, tmp_path):
+    """Self-trained `both`: where the rules saw only a topic word, the study's own share of
+    each axis among their confident decisions decides; the guess stays visibly weak."""
+    from qda.coders.rules import RuleCoder
+    from qda.coders.training import WEAK_MIN_CONFIDENCE, bootstrap
+    for n in range(2):
+        body = "".join(f"ENT: ¿Qué propone?\n\nP1: {text}\n\n" for text in PROPOSALS)
+        write_txt(tmp_path, f"{n}.txt", body + f"ENT: Siga.\n\nP1: {TOPIC_ONLY}\n\n",
+                  id=f"T{n}")
+    assert import_paths(project, [tmp_path / "0.txt", tmp_path / "1.txt"]).ok
+    frame = passages(project)
+    alone = frame[frame.text == TOPIC_ONLY]
+    read = RuleCoder(project.codebook).suggest(alone)
+    assert {s.code.split("/")[0] for s in read} == {"positive_factors"}  # the topic's usual axis
+    assert max(s.confidence for s in read) < WEAK_MIN_CONFIDENCE
+    coder = bootstrap(project, frame)
+    assert coder.prior["recommendations"] > 0.5
+    found = coder.suggest(alone)
+    assert {s.code for s in found} == {"recommendations/participation"}
+    for s in found:
+        assert s.confidence < WEAK_MIN_CONFIDENCE
+        assert s.evidence["prior"]["recommendations"] == round(coder.prior["recommendations"], 2)
+        assert [r["words"] for r in s.evidence["rules"]] == ["participación"]  # still explained
+
+
+def test_the_rules_reading_stands_when_the_study_is_balanced(project):
+    from qda.coders.base import Suggestion
+    from qda.coders.model import weigh_prior
+    from qda.vocab import AXES
+    book = project.codebook
+    weak = Suggestion(7, "positive_factors/participation", 0.26,
+                      {"axes": {"positive_factors": 0.35}, "rules": [{"words": "participación"}]})
+    kept = weigh_prior(7, [weak], dict.fromkeys(AXES, 0.2), book, 0.3)
+    assert [(s.code, s.confidence) for s in kept] == [("positive_factors/participation", 0.26)]
+    tipped = weigh_prior(7, [weak], {"recommendations": 0.8, "positive_factors": 0.1}, book, 0.3)
+    assert [s.code for s in tipped] == ["recommendations/participation"]
+    assert 0 < tipped[0].confidence < 0.3 and tipped[0].evidence["sources"] == ["rules", "prior"]
+    nothing = weigh_prior(8, [], {"challenges": 0.6, "recommendations": 0.4}, book, 0.3)
+    assert [s.code for s in nothing] == ["challenges"]
+    assert nothing[0].evidence["sources"] == ["prior"]
 
 
 def test_peoples_decisions_weigh_more_than_the_rules(project, tmp_path, monkeypatch):

@@ -47,6 +47,7 @@ TOP_FEATURES = 5
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words as the rule patterns cut them, no punctuation
 RULE_MARGIN = 0.03  # rules keep a code when their F1 beats the model's by this much
 TOP_AXIS_MIN = 0.1  # a passage with no code over its threshold still gets its likeliest axis
+PRIOR_WEIGHT = 1.0  # the study's share of an axis, added to the rules' ranking of a weak passage
 
 
 @dataclass
@@ -94,6 +95,8 @@ class ModelCoder:
         self.defer_to_rules: float | None = None
         # the rules' suggestions by passage, when already made (self-training made them)
         self.known_rules: dict[int, list[Suggestion]] | None = None
+        # self-trained: each axis's share of the decisions learnt from (see weigh_prior)
+        self.prior: dict[str, float] | None = None
 
     @property
     def rules(self) -> RuleCoder:
@@ -130,7 +133,7 @@ class ModelCoder:
             y = labels[code].to_numpy()
             positives = int(y.sum())
             if positives < self.min_positives or len(set(groups[y == 1])) < MIN_DOCUMENTS \
-                    or not folds:
+                    or positives == len(y) or not folds:  # (no negative: nothing to tell apart)
                 self.skipped_[code] = positives
                 continue
             learnt = self._fit_code(x, y, folds, weights)
@@ -250,6 +253,13 @@ class ModelCoder:
                     s.confidence >= self.defer_to_rules for s in ready.rule_found[i]):
                 # the model learnt from decisions like these: it would only echo them
                 probs, fallback = {}, list(rules)
+            if not probs and self.prior and not any(
+                    s.confidence >= (self.defer_to_rules or 1.0) for s in ready.rule_found[i]):
+                # the rules saw only topic words, or nothing: the study's own share of
+                # each axis decides between their weak readings
+                out.extend(weigh_prior(int(sid), ready.rule_found[i], self.prior,
+                                       self.codebook, self.defer_to_rules or 1.0))
+                continue
             chosen = consistent(list(probs), (), fallback) if not probs and fallback \
                 else consistent(list(probs), self.codes_, fallback)
             ranked_only = False
@@ -309,6 +319,38 @@ def rule_suggestions(rules: RuleCoder, passages: pd.DataFrame) -> dict[int, list
         by_segment[segment_id].append(Suggestion(
             segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
     return by_segment
+
+
+def weigh_prior(segment_id: int, found: list[Suggestion], prior: dict[str, float],
+                codebook: Codebook, weak: float) -> list[Suggestion]:
+    """A weak passage's suggestions when the rules were unsure (`found`: their suggestions,
+    each below `weak`): their ranking of the axes plus each axis's share of the study's
+    confident decisions (`prior`). A topic word alone points at the axis it usually serves
+    in any study; when this study mostly speaks of another, the study's own distribution is
+    the better guess. The rules' reading stands when it stays on top; otherwise the weighed
+    axis is suggested (the same theme under it when the codebook has one), its confidence a
+    share of `weak`, so it shows as a guess."""
+    ranking = found[0].evidence.get("axes", {}) if found else {}
+    weighed = {a: ranking.get(a, 0.0) + PRIOR_WEIGHT * prior.get(a, 0.0) for a in AXES}
+    top = max(AXES, key=lambda a: weighed[a])  # ties: the axis first in the codebook
+    if any(s.code.split("/")[0] == top for s in found):
+        return [Suggestion(s.segment_id, s.code, s.confidence,
+                           {**s.evidence, "sources": ["rules"]}) for s in found]
+    themes = [s.code.split("/", 1)[1] for s in found if "/" in s.code]
+    code = next((f"{top}/{t}" for t in themes if f"{top}/{t}" in codebook), top)
+    total = sum(weighed.values())
+    return [Suggestion(segment_id, code, round(weak * weighed[top] / total, 3), {
+        "sources": ["rules", "prior"] if found else ["prior"], "axes": ranking,
+        "prior": {a: round(v, 2) for a, v in prior.items()},
+        "rules": [rule for s in found for rule in s.evidence.get("rules", [])]})]
+
+
+def axis_shares(codes: pd.Series) -> dict[str, float]:
+    """Each axis's share of the passages with any code (`codes`: code-path lists)."""
+    counts = pd.Series([a for found in codes for a in {c.split("/")[0] for c in found}],
+                       dtype=object).value_counts()
+    total = int((codes.map(len) > 0).sum())
+    return {a: float(counts.get(a, 0)) / total for a in AXES} if total else {}
 
 
 def consistent(passing: list[str], learnt: Collection[str], fallback: list[str]) -> list[str]:

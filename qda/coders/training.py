@@ -24,7 +24,7 @@ import skops.io as sio
 from qda.codebook.model import Codebook
 from qda.coders.base import Suggestion
 from qda.coders.base import passages as all_passages
-from qda.coders.model import CodeModel, ModelCoder, rule_suggestions
+from qda.coders.model import CodeModel, ModelCoder, axis_shares, rule_suggestions
 from qda.coders.patterns import patterns_hash
 from qda.coders.registry import LEARNERS, new_coder
 from qda.coders.rules import RuleCoder
@@ -137,6 +137,7 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
     coder.known_rules = found
     if coder.use_rules:
         coder.defer_to_rules = WEAK_MIN_CONFIDENCE
+        coder.prior = axis_shares(codes)
     if not examples.empty:
         coder.fit(examples, codes, weights)
     coder.version = f"self-trained on {len(taught)} rule and {len(human)} human decisions"
