@@ -434,6 +434,26 @@ def test_peoples_decisions_weigh_more_than_the_rules(project, tmp_path, monkeypa
     assert seen and all(w == 1.0 for sid, w in seen.items() if sid != first)
 
 
+def test_self_training_learns_from_a_sample_of_a_large_study(project, tmp_path, monkeypatch):
+    """Past SELF_TRAINING_MAX confident rule decisions the model learns from a seeded
+    sample (training time stops growing), while the study's shares count them all."""
+    from qda.coders import training
+    body = "".join(f"ENT: ¿Qué propone?\n\nP1: {text}\n\n" for text in PROPOSALS)
+    write_txt(tmp_path, "a.txt", body, id="S1")
+    assert import_paths(project, [tmp_path / "a.txt"]).ok
+    learnt = []
+    monkeypatch.setattr(ModelCoder, "fit", lambda self, passages, codes=None, weights=None:
+                        learnt.append(list(passages.segment_id)) or self)
+    whole = training.bootstrap(project)
+    monkeypatch.setattr(training, "SELF_TRAINING_MAX", 3)
+    sampled = training.bootstrap(project)
+    assert len(learnt[0]) == len(PROPOSALS) and len(learnt[1]) == 3
+    assert set(learnt[1]) < set(learnt[0])
+    assert training.bootstrap(project) and learnt[2] == learnt[1]  # the same sample again
+    assert sampled.prior == whole.prior
+    assert f"3 rule decisions (a sample of {len(PROPOSALS)})" in sampled.version
+
+
 def test_train_and_evaluate_on_passages_without_questions(tmp_path):
     """Imported spreadsheets have no interviewer turns: no 'empty vocabulary' traceback."""
     root = tmp_path / "p"

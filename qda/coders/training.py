@@ -34,6 +34,9 @@ from qda.text.files import write_atomic
 
 WEAK_MIN_CONFIDENCE = 0.3  # a rule decision this sure teaches the model (chosen on data)
 HUMAN_WEIGHT = 4.0  # a person's decision counts this many times a rule decision
+# rule decisions learnt from at most (a seeded sample beyond): plenty to learn a study's
+# vocabulary, and self-training stops growing with the corpus
+SELF_TRAINING_MAX = 4_000
 MODEL_FILE = "model.skops"
 CARD_FILE = "model-card.md"
 META_FILE = "model.json"
@@ -127,9 +130,14 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
     human, human_codes = training_set(project)
     rest = frame[~frame.segment_id.isin(human.segment_id)].reset_index(drop=True)
     weak = weak_labels(found, rest)
-    taught = rest[weak.notna()]
+    sure = weak[weak.notna()]
+    confident = len(sure)
+    prior = axis_shares(pd.concat([human_codes, sure], ignore_index=True))
+    if confident > SELF_TRAINING_MAX:
+        sure = sure.sample(SELF_TRAINING_MAX, random_state=0).sort_index()
+    taught = rest.loc[sure.index]
     examples = pd.concat([human, taught], ignore_index=True)
-    codes = pd.concat([human_codes, weak[weak.notna()]], ignore_index=True)
+    codes = pd.concat([human_codes, sure], ignore_index=True)
     if examples.empty:  # nothing sure yet: every code is left to the rules
         examples, codes = rest, pd.Series([[]] * len(rest), dtype=object)
     weights = np.r_[np.full(len(human), HUMAN_WEIGHT), np.ones(len(examples) - len(human))]
@@ -137,10 +145,12 @@ def bootstrap(project: Project, frame: pd.DataFrame | None = None, name: str = "
     coder.known_rules = found
     if coder.use_rules:
         coder.defer_to_rules = WEAK_MIN_CONFIDENCE
-        coder.prior = axis_shares(codes)
+        coder.prior = prior
     if not examples.empty:
         coder.fit(examples, codes, weights)
-    coder.version = f"self-trained on {len(taught)} rule and {len(human)} human decisions"
+    sampled = f" (a sample of {confident})" if confident > len(taught) else ""
+    coder.version = (f"self-trained on {len(taught)} rule decisions{sampled} and {len(human)} "
+                     "human decisions")
     return coder
 
 
