@@ -16,9 +16,11 @@ from qda.coders import evaluate as evaluation
 from qda.coders.active import next_segments, ranked
 from qda.coders.autocode import autocode
 from qda.coders.base import passages
+from qda.coders.explain import explain
 from qda.coders.model import ModelCoder
 from qda.coders.training import load, train, training_set
 from qda.errors import QdaError
+from qda.export import terminal
 from qda.imports.pipeline import import_codings, import_paths
 
 from .conftest import REPO, run_qda, write_txt
@@ -311,6 +313,10 @@ def test_cli_train_evaluate_and_autocode_both(project_copy):
     done = run_qda("autocode", "--coder", "both", cwd=root, check=True).stdout
     assert "suggestions by both" in done
     assert run_qda("autocode", "--coder", "magic", cwd=root).returncode == 2
+    coded = open_project(root).codings_frame()
+    learnt = coded[(coded.coder == "both") & coded.evidence.str.contains('"model"')]
+    shown = run_qda("explain", str(learnt.segment_id.iloc[0]), cwd=root, check=True).stdout
+    assert "model: probability" in shown and "words that pushed it" in shown
 
 
 def test_worker_processes_give_the_same_model_suggestions(trained):
@@ -395,6 +401,12 @@ def test_a_topic_alone_follows_the_axis_the_study_mostly_speaks_of(project, tmp_
         assert s.confidence < WEAK_MIN_CONFIDENCE
         assert s.evidence["prior"]["recommendations"] == round(coder.prior["recommendations"], 2)
         assert [r["words"] for r in s.evidence["rules"]] == ["participación"]  # still explained
+    autocode(project, "both")  # stored, the guess is explained by 'qda explain' too
+    shown = [str(line) for line in terminal.explanation(
+        explain(project, int(alone.segment_id.iloc[0])), project.codebook, "en")]
+    assert any("recommendations/participation" in line and "both" in line for line in shown)
+    share = f"tipped it: Recommendations {coder.prior['recommendations']:.2f}"
+    assert any(share in line for line in shown)
 
 
 def test_the_rules_reading_stands_when_the_study_is_balanced(project):

@@ -11,6 +11,7 @@ it already), so `qda status` and `qda flagged` draw without it.
 """
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 from typing import TYPE_CHECKING, Any
@@ -473,4 +474,25 @@ def explanation(found: Explanation, book: Codebook, lang: str) -> list[Renderabl
         shown.append(Text.assemble("\n", ("recorded codings", "bold")))
         for c in found.recorded:
             shown.append(Text(f"  {c['code']:<40} {c['coder']:<12} {c['status']}"))
+            evidence = json.loads(c["evidence"]) if c["evidence"] else {}
+            shown.extend(Text(f"    {line}", style="dim") for line in _learnt(evidence, book, lang))
     return shown
+
+
+def _learnt(evidence: dict[str, Any], book: Codebook, lang: str) -> list[str]:
+    """Why the model (or the study's shares) made a recorded suggestion: the rules' part is
+    shown above, from the rules run again."""
+    lines = []
+    model = evidence.get("model")
+    if model:
+        words = ", ".join(f["feature"] for f in model["features"]) or "none"
+        lines.append(f"model: probability {model['probability']:.2f} (threshold "
+                     f"{model['threshold']:.2f}); words that pushed it: {words}")
+    if evidence.get("ranked_first"):
+        lines.append("below its threshold: the likeliest axis, shown as a guess")
+    if evidence.get("prior"):
+        shares = ", ".join(f"{book[a].label(lang)} {v:.2f}" for a, v in evidence["prior"].items()
+                           if a in book and v > 0)
+        lines.append("the rules were unsure; the study's share of each axis among the "
+                     f"decisions learnt from tipped it: {shares}")
+    return lines
