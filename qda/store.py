@@ -427,6 +427,12 @@ class Store:
             "SELECT id, name, source_path, country, role, policy, sector, language, date,"
             " interviewers, extra FROM documents ORDER BY name"))
 
+    def document(self, document_id: int) -> sqlite3.Row | None:
+        """One document's row as `documents()` gives it (the TUI opens one of 1,000)."""
+        return _row(self.db.execute(
+            "SELECT id, name, source_path, country, role, policy, sector, language, date,"
+            " interviewers, extra FROM documents WHERE id = ?", (document_id,)))
+
     def segments(self, document_id: int | None = None, codable_only: bool = False
                  ) -> list[Segment]:
         sql = ("SELECT id, document_id, start_offset, end_offset, text, speaker, is_interviewer,"
@@ -974,11 +980,23 @@ class Store:
             " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset",
             (code, code + "/%")))
 
-    def codable_order(self) -> list[int]:
-        """Every respondent passage in transcript order (interviews by name)."""
-        return [sid for (sid,) in self.db.execute(
-            "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id"
-            " WHERE s.is_interviewer = 0 ORDER BY d.name, s.position")]
+    def next_unreviewed(self, after: int | None, coder: str) -> int | None:
+        """The first respondent passage `coder` has not reviewed after passage `after` in
+        transcript order (interviews by name), else from the first one; never `after`. It
+        walks the name and position indexes and stops at the first found: ordering every
+        passage of a 1,000-interview study took a tenth of a second per key."""
+        pick = ("SELECT s.id FROM documents d JOIN segments s ON s.document_id = d.id"
+                " WHERE s.is_interviewer = 0 AND s.id IS NOT ?1 AND NOT EXISTS (SELECT 1"
+                " FROM reviews r WHERE r.segment_id = s.id AND r.coder = ?2){}"
+                " ORDER BY d.name, s.position LIMIT 1")
+        later = (" AND (d.name, s.position) > (SELECT d2.name, s2.position FROM segments s2"
+                 " JOIN documents d2 ON d2.id = s2.document_id WHERE s2.id = ?1"
+                 " AND s2.is_interviewer = 0)")
+        for where in (later, ""):
+            row = self.db.execute(pick.format(where), (after, coder)).fetchone()
+            if row:
+                return row[0]
+        return None
 
     # -- re-anchoring edited transcripts (qda/imports/reanchor.py) -----------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:

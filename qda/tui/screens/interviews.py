@@ -2,12 +2,15 @@
 has reviewed; sortable, filterable, Enter opens one."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from qda.tui.app_text import translated
@@ -19,6 +22,28 @@ if TYPE_CHECKING:
 COLUMNS = [("name", "ID"), ("country", "Country"), ("role", "Role"), ("policy", "Policy"),
            ("language", "Lang"), ("passages", "Passages"), ("share", "Reviewed")]
 FIXED_WIDTH = 8 + 9 + 14 + 4 + 8 + 8 + 2 * len(COLUMNS)  # all columns but the policy
+# up to this many interviews the list is filtered at each key typed; a longer one (1,000
+# rows take a fifth of a second to fill) once the typing pauses, so no key waits for it
+FILTER_AT_ONCE = 300
+FILTER_PAUSE_S = 0.15
+
+
+class Cell:
+    """A cell of the interviews table, as plain text. Every column has a fixed width, yet
+    DataTable measures each cell it is given (asking the terminal its size each time): a cell
+    without `__rich_measure__` takes the default, and a study of 1,000 interviews fills the
+    table in a fifth of the time, at start and at each letter typed into the filter."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = Text(text)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        yield self.text
+
+    def __str__(self) -> str:
+        return self.text.plain
 
 
 def matches(row: dict, query: str) -> bool:
@@ -50,6 +75,8 @@ class InterviewsScreen(Screen):
         self.sort_key = "name"
         self.reverse = False
         self.rows: list[dict] = []
+        self._pending: Timer | None = None  # the filtering the typing is waiting for
+        self._cells: dict[int, tuple[int, list[Cell]]] = {}  # id: (policy width, its cells)
 
     @property
     def qda(self) -> QdaApp:
@@ -64,16 +91,17 @@ class InterviewsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.reload()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        """Read the list when the screen is first shown and whenever one comes back to it."""
         self.reload()
 
     def reload(self) -> None:
         """Read the interviews and the coder's progress (one grouped query)."""
         lang = self.qda.lang
         self.rows = []
+        self._cells.clear()
         for r in self.qda.project.store.document_progress(self.qda.review.coder):
             row = dict(r)
             row["role_label"] = ROLES.get(row["role"] or "", {}).get(lang, row["role"] or "")
@@ -100,13 +128,16 @@ class InterviewsScreen(Screen):
                    reverse=self.reverse)
         short = SHORT_ROLES.get(self.qda.lang, SHORT_ROLES["en"])
         for r in shown:
-            policy = r["policy"] or ""
-            if len(policy) > policy_width:
-                policy = policy[:policy_width - 1] + "…"
-            table.add_row(*map(Text, (r["name"], r["country"] or "",
-                                      short.get(r["role"] or "", r["role_label"]),
-                                      policy, r["language"] or "", str(r["passages"]),
-                                      f"{r['share']:.0%}")), key=str(r["id"]))
+            width, cells = self._cells.get(r["id"], (None, []))
+            if width != policy_width:  # made once per row (and width) until the next reload
+                policy = r["policy"] or ""
+                if len(policy) > policy_width:
+                    policy = policy[:policy_width - 1] + "…"
+                cells = [Cell(value) for value in (
+                    r["name"], r["country"] or "", short.get(r["role"] or "", r["role_label"]),
+                    policy, r["language"] or "", str(r["passages"]), f"{r['share']:.0%}")]
+                self._cells[r["id"]] = (policy_width, cells)
+            table.add_row(*cells, key=str(r["id"]))
         total = sum(r["passages"] for r in self.rows)
         done = sum(r["reviewed"] for r in self.rows)
         tr = self.qda.tr
@@ -136,9 +167,22 @@ class InterviewsScreen(Screen):
         box.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.refill()
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        if len(self.rows) <= FILTER_AT_ONCE:
+            self.refill()
+        else:
+            self._pending = self.set_timer(FILTER_PAUSE_S, self._filter_now)
+
+    def _filter_now(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+            self.refill()
 
     def on_input_submitted(self) -> None:
+        self._filter_now()
         self.query_one(DataTable).focus()
 
     def action_clear_filter(self) -> None:
