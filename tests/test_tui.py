@@ -572,6 +572,28 @@ def test_next_unreviewed_without_the_queue_goes_round_in_transcript_order(study)
             assert store.next_unreviewed(current, "ana") == expected, (done, current)
 
 
+def test_back_from_an_interview_only_its_progress_is_redrawn(study):
+    """Returning to the list after reviewing updates the progress cells in place: filling
+    the table again took a quarter of a second on 1,000 interviews."""
+    project, _ = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            listing = app.screen
+            table = listing.query_one("DataTable")
+            assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["0%", "0%"]
+            untouched = table.get_row_at(1)[0]
+            await pilot.press("enter", "R", "I")  # CL-01's first passage: nothing to code
+            await settle(pilot)
+            assert app.screen is listing
+            assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["33%", "0%"]
+            assert table.get_row_at(1)[0] is untouched  # not filled again
+            assert "1 of " in str(listing.query_one("#title").render())
+    asyncio.run(session())
+
+
 def test_a_long_interview_list_is_filtered_once_the_typing_pauses(study, monkeypatch):
     """Filling the table for each key typed into the filter cost a fifth of a second on
     1,000 interviews: past FILTER_AT_ONCE rows the list is filtered when the typing pauses,
