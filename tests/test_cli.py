@@ -78,6 +78,7 @@ def test_command_list_gives_each_command_its_whole_first_paragraph():
             "with macro averages and a majority baseline. The model and the ensemble are "
             "cross-validated by interview") in " ".join(block.split())
     assert "..." not in block
+    assert "move codings after renaming or merging themes" in " ".join(listing.split())
 
 
 def test_help_texts_are_plain_text():

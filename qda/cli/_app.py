@@ -157,3 +157,5 @@ def _one_line_briefs(*groups: typer.Typer) -> None:
         for info in group.registered_commands:
             first = (inspect.getdoc(info.callback) or "").split("\n\n")[0]
             info.short_help = info.short_help or " ".join(first.split())
+        for sub in group.registered_groups:  # export, codebook
+            sub.short_help = sub.short_help or sub.typer_instance.info.help
