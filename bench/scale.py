@@ -224,7 +224,7 @@ def main() -> None:
               "start-up subtracted below)", flush=True)
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
             print("scale: PYTHONDONTWRITEBYTECODE is set, so every command compiles qda's own "
-                  "modules as it starts (about 0.1 s more than for a user); unset it to "
+                  "modules as it starts (up to 0.15 s more than for a user); unset it to "
                   "measure start-up as installed", flush=True)
         results: dict[str, dict[int, tuple[float, float, float]]] = {}
         words: dict[int, int] = {}
