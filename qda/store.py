@@ -427,6 +427,12 @@ class Store:
             "SELECT id, name, source_path, country, role, policy, sector, language, date,"
             " interviewers, extra FROM documents ORDER BY name"))
 
+    def document(self, document_id: int) -> sqlite3.Row | None:
+        """One document's row as `documents()` gives it (the TUI opens one of 1,000)."""
+        return _row(self.db.execute(
+            "SELECT id, name, source_path, country, role, policy, sector, language, date,"
+            " interviewers, extra FROM documents WHERE id = ?", (document_id,)))
+
     def segments(self, document_id: int | None = None, codable_only: bool = False
                  ) -> list[Segment]:
         sql = ("SELECT id, document_id, start_offset, end_offset, text, speaker, is_interviewer,"
@@ -766,13 +772,21 @@ class Store:
             " WHERE s.is_interviewer = 0 GROUP BY d.name, s.speaker", self.db)
 
     def counts_by_case(self) -> list[sqlite3.Row]:
-        """Documents, policies and codable segments by country and role (the study table)."""
+        """Documents, policies and codable segments by country and role (the study table).
+        Segments are counted per document first: joining every segment to its document and
+        counting distinct documents took three times as long on 1,000 interviews."""
         return _rows(self.db.execute(
-            "SELECT d.country, d.role, COUNT(DISTINCT d.id) AS documents,"
-            " COUNT(DISTINCT d.policy) AS policies,"
-            " SUM(CASE WHEN s.is_interviewer = 0 THEN 1 ELSE 0 END) AS segments"
-            " FROM documents d LEFT JOIN segments s ON s.document_id = d.id"
+            "SELECT d.country, d.role, COUNT(*) AS documents,"
+            " COUNT(DISTINCT d.policy) AS policies, SUM(s.codable) AS segments"
+            " FROM documents d LEFT JOIN (SELECT document_id, SUM(is_interviewer = 0) AS codable"
+            " FROM segments GROUP BY document_id) s ON s.document_id = d.id"
             " GROUP BY d.country, d.role ORDER BY d.country, d.role"))
+
+    def policies_by_country(self) -> list[sqlite3.Row]:
+        """Each distinct (country, policy) pair of the documents that name a policy."""
+        return _rows(self.db.execute(
+            "SELECT DISTINCT country, policy FROM documents WHERE policy IS NOT NULL"
+            " AND policy != ''"))
 
     # -- review (qda/review.py and the TUI: one person's decisions, passage by passage) --------
     def coding_states(self, segment_id: int) -> list[dict[str, Any]]:
@@ -966,11 +980,23 @@ class Store:
             " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset",
             (code, code + "/%")))
 
-    def codable_order(self) -> list[int]:
-        """Every respondent passage in transcript order (interviews by name)."""
-        return [sid for (sid,) in self.db.execute(
-            "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id"
-            " WHERE s.is_interviewer = 0 ORDER BY d.name, s.position")]
+    def next_unreviewed(self, after: int | None, coder: str) -> int | None:
+        """The first respondent passage `coder` has not reviewed after passage `after` in
+        transcript order (interviews by name), else from the first one; never `after`. It
+        walks the name and position indexes and stops at the first found: ordering every
+        passage of a 1,000-interview study took a tenth of a second per key."""
+        pick = ("SELECT s.id FROM documents d JOIN segments s ON s.document_id = d.id"
+                " WHERE s.is_interviewer = 0 AND s.id IS NOT ?1 AND NOT EXISTS (SELECT 1"
+                " FROM reviews r WHERE r.segment_id = s.id AND r.coder = ?2){}"
+                " ORDER BY d.name, s.position LIMIT 1")
+        later = (" AND (d.name, s.position) > (SELECT d2.name, s2.position FROM segments s2"
+                 " JOIN documents d2 ON d2.id = s2.document_id WHERE s2.id = ?1"
+                 " AND s2.is_interviewer = 0)")
+        for where in (later, ""):
+            row = self.db.execute(pick.format(where), (after, coder)).fetchone()
+            if row:
+                return row[0]
+        return None
 
     # -- re-anchoring edited transcripts (qda/imports/reanchor.py) -----------------------------
     def anchored_codings(self, document_id: int) -> list[dict[str, Any]]:

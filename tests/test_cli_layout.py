@@ -21,6 +21,11 @@ from qda.vocab import MACHINE_KINDS
 
 HEAVY = ("spacy", "pandas", "numpy", "sklearn", "skops", "scipy", "matplotlib", "docx",
          "openpyxl", "textual")
+# what `qda --help` does not need either: the project and its store, YAML, text decoding, the
+# rich help renderer (markdown_it, pygments) and pydantic (typer 0.29 validates every option
+# with it, which pyproject's typer < 0.29 avoids)
+START_UP = ("qda.project", "qda.store", "yaml", "charset_normalizer", "rich", "markdown_it",
+            "pygments", "pydantic")
 
 
 def _option_help(command: str, option: str) -> str:
@@ -78,6 +83,23 @@ def test_the_command_starts_without_heavy_libraries():
                            timeout=120)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == "[]"
+
+
+def test_help_and_status_load_only_what_they_use(tmp_path):
+    """`qda --help` (target < 0.3 s, issue 23) loads none of START_UP; `qda status` (< 0.6 s)
+    opens the project but loads no heavy library, rich help renderer or pydantic."""
+    init_project(tmp_path / "p").close()
+    for argv, absent in ((["--help"], HEAVY + START_UP),
+                         (["--project", str(tmp_path / "p"), "status"],
+                          HEAVY + START_UP[5:])):
+        check = (f"import sys\nsys.argv = ['qda', *{argv!r}]\nfrom qda.cli import main\n"
+                 "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code\n"
+                 f"print(sorted(m for m in {absent!r} if m in sys.modules), file=sys.stderr)")
+        shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                               timeout=120)
+        assert shown.returncode == 0, shown.stderr
+        assert ("Commands:" if argv == ["--help"] else "no interviews yet") in shown.stdout
+        assert shown.stderr.strip() == "[]", argv
 
 
 def test_dismissing_detached_codings_is_all_or_none(tmp_path):

@@ -551,6 +551,76 @@ def test_next_goes_across_interviews_in_my_order(study):
     asyncio.run(session())
 
 
+def test_next_unreviewed_without_the_queue_goes_round_in_transcript_order(study):
+    """Before the review queue is read, `n` takes the next passage I have not reviewed in
+    transcript order (interviews by name), going round to the first, never the current one:
+    one query that stops at the first found (store.next_unreviewed)."""
+    from qda.review import Review
+    project, _ = study
+    store = project.store
+    order = [s.id for d in sorted(store.documents(), key=lambda d: d["name"])
+             for s in store.segments(d["id"]) if not s.is_interviewer]
+    assert len(order) >= 4
+    ana = Review(project, "ana")
+    for done in ([], order[1:3], order[:-1], order):
+        for sid in done:
+            ana.reject_all(sid)
+        for current in (None, *order):
+            start = order.index(current) + 1 if current in order else 0
+            expected = next((s for s in order[start:] + order[:start]
+                             if s not in done and s != current), None)
+            assert store.next_unreviewed(current, "ana") == expected, (done, current)
+
+
+def test_back_from_an_interview_only_its_progress_is_redrawn(study):
+    """Returning to the list after reviewing updates the progress cells in place: filling
+    the table again took a quarter of a second on 1,000 interviews."""
+    project, _ = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            listing = app.screen
+            table = listing.query_one("DataTable")
+            assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["0%", "0%"]
+            untouched = table.get_row_at(1)[0]
+            await pilot.press("enter", "R", "I")  # CL-01's first passage: nothing to code
+            await settle(pilot)
+            assert app.screen is listing
+            assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["33%", "0%"]
+            assert table.get_row_at(1)[0] is untouched  # not filled again
+            assert "1 of " in str(listing.query_one("#title").render())
+    asyncio.run(session())
+
+
+def test_a_long_interview_list_is_filtered_once_the_typing_pauses(study, monkeypatch):
+    """Filling the table for each key typed into the filter cost a fifth of a second on
+    1,000 interviews: past FILTER_AT_ONCE rows the list is filtered when the typing pauses,
+    and at once on Enter."""
+    from qda.tui.screens import interviews
+    project, _ = study
+    monkeypatch.setattr(interviews, "FILTER_AT_ONCE", 1)  # the study's two interviews: long
+    monkeypatch.setattr(interviews, "FILTER_PAUSE_S", 60.0)
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("DataTable")
+            await pilot.press("slash", *"peru")
+            await pilot.pause()
+            assert table.row_count == 2  # still typing
+            await pilot.press("enter")
+            await pilot.pause()
+            assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "PE-01"
+            monkeypatch.setattr(interviews, "FILTER_PAUSE_S", 0.01)
+            await pilot.press("slash", "x")
+            await pilot.pause(0.3)  # the typing paused
+            assert table.row_count == 0
+    asyncio.run(session())
+
+
 def tui_words() -> set[str]:
     """Every literal the TUI passes to `tr`/`ui` or uses as a key's description."""
     import ast

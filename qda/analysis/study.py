@@ -39,7 +39,7 @@ class Overview:
 def overview(project: Project) -> Overview:
     """The counts `qda status` shows and its --json prints."""
     rows = [dict(r) for r in project.store.counts_by_case()]
-    policies = {(r["country"], r["policy"]) for r in project.store.documents() if r["policy"]}
+    policies = {(r["country"], r["policy"]) for r in project.store.policies_by_country()}
     roles: list[str | None] = [r for r in ROLES if any(row["role"] == r for row in rows)]
     if any(row["role"] not in ROLES for row in rows):
         roles.append(None)

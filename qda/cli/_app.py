@@ -4,33 +4,35 @@ The commands live in modules by topic (importing, codebook, coding, findings, ex
 each a thin layer over the library; `qda/cli/__init__.py` gathers them. Errors print one line
 naming the file (and line) with exit status 1; usage errors exit 2.
 """
-from __future__ import annotations
-
 import inspect
 import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from qda import progress
 from qda.errors import QdaError, UsageError
-from qda.project import Project, open_project
-from qda.store import store_problem
-from qda.text.files import os_problem
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from qda.project import Project
 
 app = typer.Typer(
     name="qda",
     help="Code interview transcripts against a thematic codebook, offline.\n\n"
          "Run inside a project folder (made with 'qda init'), or pass --project DIR.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    # plain help, as click writes it: typer's rich help renderer (panels, markdown, pygments)
+    # cost more start-up than everything else `qda --help` does (issue 23: < 0.3 s); so help
+    # texts carry no rich markup, and example paragraphs start with \b (kept as written)
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 export_app = typer.Typer(help="Write codings, reports and exchange files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -39,8 +41,24 @@ codebook_app = typer.Typer(help="Check and show the codebook; move codings after
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
-out = Console()
-err = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich Console made on first use: rich.console is a sixth of `qda --help`'s start-up,
+    and the help never prints through it."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out: "Console" = _LazyConsole()  # type: ignore[assignment]
+err: "Console" = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 ProjectOpt = Annotated[Path | None, typer.Option(
     "--project", "-p", help="Project folder (default: found from the current folder).",
@@ -71,13 +89,16 @@ def _main(project: ProjectOpt = None,
 
 
 @contextmanager
-def in_project(project: Path | None = None) -> Iterator[Project]:
-    """The project of --project, else the one around the current folder."""
+def in_project(project: Path | None = None) -> Iterator["Project"]:
+    """The project of --project, else the one around the current folder. The project's
+    modules (store, YAML, codebook) load here, not at start-up: `qda --help` never needs
+    them."""
+    from qda.project import open_project
     with open_project(project or state["project"]) as opened:
         yield opened
 
 
-def warn_orphans(project: Project) -> None:
+def warn_orphans(project: "Project") -> None:
     """Codings left on codes the codebook lost (a theme renamed or merged in the file): the
     findings would silently leave them out."""
     from qda.codebook.edit import orphans
@@ -103,9 +124,11 @@ def main() -> None:
                   "unfinished step")
         sys.exit(130)
     except sqlite3.Error as exc:
+        from qda.store import store_problem
         err.print(f"qda: error: {store_problem(exc)}", highlight=False, markup=False)
         sys.exit(1)
     except OSError as exc:
+        from qda.text.files import os_problem
         where = f"{exc.filename}: " if exc.filename else ""
         err.print(f"qda: error: {where}{os_problem(exc)}", highlight=False, markup=False)
         sys.exit(1)
@@ -128,9 +151,11 @@ def _name(info: typer.models.CommandInfo) -> str:
 
 
 def _one_line_briefs(*groups: typer.Typer) -> None:
-    """Command lists show each command's first paragraph; in rich markup mode Typer keeps the
-    docstring's line breaks there, which cut sentences in two, so join them."""
+    """Command lists show each command's whole first paragraph on one line (unwrapped from
+    the docstring); without a short help, click would cut it after 45 characters."""
     for group in groups:
         for info in group.registered_commands:
             first = (inspect.getdoc(info.callback) or "").split("\n\n")[0]
             info.short_help = info.short_help or " ".join(first.split())
+        for sub in group.registered_groups:  # export, codebook
+            sub.short_help = sub.short_help or sub.typer_instance.info.help

@@ -1,6 +1,4 @@
 """Taking care of the project and the people in it: backup, flagged, anonymise."""
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +20,8 @@ def backup(
     Uses SQLite's backup API (one snapshot, checked with integrity_check). A backup is also
     taken automatically into .qda/backups/ before any upgrade of the store's schema.
 
-    [b]Example[/]: qda backup ~/backups/study-2022-03-01.sqlite3
+    \b
+    Example: qda backup ~/backups/study-2022-03-01.sqlite3
     """
     if target.exists() and not force:
         raise QdaError("already exists; pass --force to replace it", target)
@@ -42,12 +41,13 @@ def flagged(
     """What re-importing edited transcripts left for a person to look at.
 
     'qda import' re-anchors the codings of a changed transcript by their text. Listed here:
-    [b]detached[/] codings, whose passage is gone (kept with their old text, decision and
-    the nearest new passage, until dismissed); codings sent back to [b]review[/] because an
-    edit merged passages that carried different decisions; [b]memos[/] that lost their
+    detached codings, whose passage is gone (kept with their old text, decision and
+    the nearest new passage, until dismissed); codings sent back to review because an
+    edit merged passages that carried different decisions; memos that lost their
     passage (now on the interview).
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda flagged
       qda flagged --json
       qda flagged --dismiss 12
@@ -84,7 +84,8 @@ def anonymise(
     the key file (outside the project, never overwritten) reverses it. Transcript files in
     transcripts/ are not touched: remove them from a copy you share.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda anonymise --key ~/keys/study-key.json
       qda anonymise --reverse --key ~/keys/study-key.json
     """

@@ -1,13 +1,13 @@
 """Commands on the codebook: check, show, rename, move."""
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qda.cli._app import LangOpt, codebook_app, err, in_project, out, warn_orphans
-from qda.project import Project
+
+if TYPE_CHECKING:
+    from qda.project import Project
 
 
 @codebook_app.command("check")
@@ -17,7 +17,8 @@ def codebook_check(
 ) -> None:
     """Validate the codebook and its rule patterns; every problem with its file and line.
 
-    [b]Example[/]: qda codebook check
+    \b
+    Example: qda codebook check
     """
     from qda.codebook import check
     own = file is None  # the project's codebook: warn about orphaned codings too
@@ -42,7 +43,8 @@ def codebook_check(
 def codebook_show(lang: LangOpt = "en") -> None:
     """Draw the code tree with labels and counts of accepted and suggested codings.
 
-    [b]Example[/]: qda codebook show --lang es
+    \b
+    Example: qda codebook show --lang es
     """
     from qda.export import terminal
     with in_project() as project:
@@ -60,7 +62,8 @@ def codebook_rename(
     """Rename a theme in the codebook, its pattern files and the project at once; its
     codings and memos follow. Labels stay: edit them in the codebook.
 
-    [b]Example[/]: qda codebook rename positive_factors/political_will positive_factors/leadership
+    \b
+    Example: qda codebook rename positive_factors/political_will positive_factors/leadership
     """
     from qda.codebook.edit import rename_code
     with in_project() as project:
@@ -83,7 +86,8 @@ def codebook_move(
     one passage, the stronger decision is kept (accepted, then rejected, then suggested).
     A theme split in two: move its codings to one part, then review them.
 
-    [b]Example[/]: qda codebook move positive_factors/political_will positive_factors/leadership
+    \b
+    Example: qda codebook move positive_factors/political_will positive_factors/leadership
     """
     from qda.codebook.edit import move_code
     with in_project() as project:
@@ -94,7 +98,7 @@ def codebook_move(
         _retrain_hint(project)
 
 
-def _retrain_hint(project: Project) -> None:
+def _retrain_hint(project: "Project") -> None:
     from qda.coders.training import MODEL_FILE
     if (project.model_dir / MODEL_FILE).exists():
         out.print("run 'qda train' again: the saved model still knows the old code",

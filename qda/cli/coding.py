@@ -1,6 +1,4 @@
 """Commands of coding: autocode, explain, evaluate, tui, train, next, agreement."""
-from __future__ import annotations
-
 import json
 import sys
 from pathlib import Path
@@ -26,7 +24,8 @@ def autocode(
     Re-running replaces the coder's earlier unreviewed suggestions (with both, the rules' and
     the model's too); accepted and rejected codings are never touched.
 
-    [b]Example[/]: qda autocode --coder both
+    \b
+    Example: qda autocode --coder both
     """
     from qda.coders.autocode import autocode as run
     _check_coder(coder)
@@ -45,7 +44,8 @@ def explain(
 ) -> None:
     """Show a passage with the matched words highlighted and the rule behind each suggestion.
 
-    [b]Example[/]: qda explain 42
+    \b
+    Example: qda explain 42
     """
     from qda.coders.explain import explain as run
     from qda.export import terminal
@@ -81,12 +81,13 @@ def evaluate(
     with macro averages and a majority baseline. The model and the ensemble are
     cross-validated by interview: no passage of a test interview is seen in training.
 
-    With [b]--gold FILE[/] the file's passages are coded in a scratch project (your
+    With --gold FILE the file's passages are coded in a scratch project (your
     project's codebook, nothing written to your project) and scored on the top axis, that of
     the most confident suggestion: kappa, accuracy, coverage, per-axis scores, a confusion
     matrix and the majority baseline; a passage's alt_axis also counts as right.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda evaluate --reference reference --coder both --folds 5 --level theme
       qda evaluate --gold colleague.csv --coder rules
       qda evaluate --reference reference --learning-curve
@@ -192,7 +193,8 @@ def tui(
     work across the session, and another qda (a second coder, an autocode run) may write at
     the same time. Press ? on any screen for its keys.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda tui --coder ana --lang es
       qda tui --coder bea --compare ana
     """
@@ -218,7 +220,8 @@ def train(
 
     Saves .qda/models/model.skops (skops, no pickle) beside model-card.md.
 
-    [b]Example[/]: qda train
+    \b
+    Example: qda train
     """
     from qda.coders.training import train as run
     from qda.export import terminal
@@ -240,7 +243,8 @@ def next_(
     """List the unreviewed passages whose review would teach the model most (those it is
     least sure of); in transcript order when no model has been trained.
 
-    [b]Example[/]: qda next -n 20
+    \b
+    Example: qda next -n 20
     """
     from qda.coders.active import ranked
     from qda.export import terminal
@@ -271,7 +275,8 @@ def agreement(
     """Per-code Cohen's kappa, percent agreement and Krippendorff's alpha of two coders on
     the passages (or interviews) both coded.
 
-    [b]Example[/]: qda agreement --coder ana --coder bea --level theme
+    \b
+    Example: qda agreement --coder ana --coder bea --level theme
     """
     from qda.analysis.agreement import compare
     from qda.export import terminal

@@ -1,6 +1,4 @@
 """Files for others: qda export codings|qdpx|qdc|quotes and the findings chapter, qda report."""
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +19,8 @@ def export_codings_cmd(
     kind, confidence, status, country, role, policy, language; as CSV or an Excel workbook,
     by the file's extension.
 
-    [b]Examples[/]: qda export codings outputs/codings.csv --status accepted  ·
+    \b
+    Examples: qda export codings outputs/codings.csv --status accepted  ·
     qda export codings outputs/codings.xlsx
     """
     from qda.export.tables import export_codings  # pandas: only for the commands that write
@@ -46,7 +45,8 @@ def export_qdpx_cmd(
     notes. Participant names and other metadata are never written. Rejected codings are
     never exported.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda export qdpx outputs/study.qdpx
       qda export qdpx outputs/study-with-suggestions.qdpx --include-suggested
     """
@@ -76,7 +76,8 @@ def export_qdc_cmd(
     and the coding guidance. Import it elsewhere, or bring another tool's .qdc in with
     'qda import FILE.qdc'.
 
-    [b]Example[/]: qda export qdc outputs/codebook.qdc --lang en
+    \b
+    Example: qda export qdc outputs/codebook.qdc --lang en
     """
     from qda.refi.writer import write_qdc
     from qda.vocab import LANGS
@@ -114,7 +115,8 @@ def report(
     is written: one that no longer matches, or that says a person's name, is left out and
     listed here. Places for the analyst's interpretation are marked in the text.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda report outputs/findings_en.docx
       qda report outputs/hallazgos.docx --lang es --country Peru --country Chile
       qda report outputs/challenges.docx --axis challenges --include-suggested --appendix
@@ -146,9 +148,10 @@ def export_quotes_cmd(
 
     Accepted codings only unless asked; labels in the project's language unless --lang
     says otherwise. Participants are never named: quote by the attribution (role and
-    country); a name said in a passage or memo reads \\[name] (\\[nombre] in Spanish).
+    country); a name said in a passage or memo reads [name] ([nombre] in Spanish).
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda export quotes outputs/quotes.docx --lang es
       qda export quotes outputs/quotes.xlsx --include-suggested
     """

@@ -1,7 +1,5 @@
 """The findings tables and charts: status, summary, study, cooccur, differences, saturation,
 charts. pandas and the analysis load inside each command, so `qda --help` starts fast."""
-from __future__ import annotations
-
 import json
 import sys
 from pathlib import Path
@@ -17,7 +15,8 @@ from qda.errors import UsageError
 def status(json_: JsonOpt = False) -> None:
     """Interviews, policies and passages by country and role (the study table).
 
-    [b]Examples[/]: qda status  ·  qda status --json > study.json
+    \b
+    Examples: qda status  ·  qda status --json > study.json
     """
     from qda.analysis.study import overview  # no pandas: starts fast
     from qda.export import terminal
@@ -126,7 +125,8 @@ def summary(
     often it raises a code. The table ranks themes within each axis. csv and json give one
     row per code and group with every measure; xlsx adds the cross-table.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda summary
       qda summary --by role --lang es
       qda summary --unit segment --include-suggested
@@ -159,7 +159,8 @@ def study_cmd(format_: FormatOpt = None, output: OutputOpt = None, lang: LangOpt
     are told apart by the participant names in the metadata (never printed), else by
     speaker labels within an interview.
 
-    [b]Example[/]: qda study --lang es -o outputs/study.xlsx
+    \b
+    Example: qda study --lang es -o outputs/study.xlsx
     """
     from qda.analysis.cases import load
     from qda.analysis.study import study, study_table
@@ -191,7 +192,8 @@ def cooccur(
     """Codes that occur together in the same passage and in the same interview: counts
     and the Jaccard coefficient (units with both / units with either). Accepted codings.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda cooccur
       qda cooccur --unit interview --level axis
       qda cooccur -o outputs/cooccurrence.csv
@@ -228,7 +230,8 @@ def differences_cmd(
     Exact tests where counts are small (Fisher's for two groups, Freeman-Halton for more),
     chi-square only when every expected count is at least 5; each row names its test.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda differences
       qda differences --by role --lang es --json
     """
@@ -259,7 +262,8 @@ def saturation_cmd(
     """Code saturation: distinct themes found as interviews are added, overall and per
     country, and the interview after which no new theme appeared.
 
-    [b]Example[/]: qda saturation --order import
+    \b
+    Example: qda saturation --order import
     """
     from qda.analysis.cases import load
     from qda.analysis.saturation import saturation, saturation_points
@@ -288,7 +292,8 @@ def charts(
     axis (bars) and the saturation curve; readable in greyscale and by colour-blind
     readers. Files are named like themes_by_country_en.png.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda charts
       qda charts --lang es --out outputs/
     """

@@ -1,25 +1,22 @@
 """Commands that bring interviews in and look at what came in: init, import, import-coded,
 import-codings, speakers, set, segments."""
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from qda import progress
 from qda.cli._app import JsonOpt, app, err, in_project, out
 from qda.errors import UsageError
-from qda.project import init_project
 from qda.vocab import ROLES
 
 if TYPE_CHECKING:
     from qda.imports.pipeline import ImportReport
 
 
-def _report(report: ImportReport, verb: str) -> None:
+def _report(report: "ImportReport", verb: str) -> None:
+    from rich.markup import escape
     for path, name, count in report.imported:
         out.print(f"{verb} {escape(str(path))} as [bold]{escape(name)}[/] ({count} passages)",
                   highlight=False)
@@ -57,8 +54,10 @@ def init(
 ) -> None:
     """Make a new, empty project with the default five-axis codebook.
 
-    [b]Example[/]: qda init ~/my-study && cd ~/my-study && qda import transcripts/
+    \b
+    Example: qda init ~/my-study && cd ~/my-study && qda import transcripts/
     """
+    from qda.project import init_project
     with init_project(directory, language=language) as project:
         out.print(f"new qda project in {project.root}\n"
                   f"  put transcripts in {project.root / 'transcripts'} and run "
@@ -81,17 +80,18 @@ def import_(
 ) -> None:
     """Import transcripts (.txt/.md with front matter, .docx, .vtt, .srt) and segment them.
 
-    Attributes come from YAML front matter or from [b]interviews.csv[/] beside the files
+    Attributes come from YAML front matter or from interviews.csv beside the files
     (matched by file name or id); the options override both. Each bad file is reported on
     its own line and the others are still imported (exit 1 if any failed). Importing the same
     file again adds nothing.
 
-    A [b].qdpx[/] (REFI-QDA project from NVivo, ATLAS.ti, MAXQDA...) brings its sources,
-    attributes, codes, codings and notes; a [b].qdc[/] brings codes only. Foreign codes that
+    A .qdpx (REFI-QDA project from NVivo, ATLAS.ti, MAXQDA...) brings its sources,
+    attributes, codes, codings and notes; a .qdc brings codes only. Foreign codes that
     match the codebook map onto it, the others are added to the codebook file; whatever
     cannot be brought in is listed as 'skipped'.
 
-    [b]Examples[/]:
+    \b
+    Examples:
       qda import transcripts/
       qda import CL-04.docx --country Chile --role beneficiary
       qda import team-nvivo.qdpx
@@ -119,13 +119,14 @@ def import_coded(
 ) -> None:
     """Import ready-cut passages, coded or not, as new documents.
 
-    Columns: [b]document, text[/], optionally [b]codes[/] (code paths separated by ';', may
+    Columns: document, text, optionally codes (code paths separated by ';', may
     be empty) and country, role, policy, sector, language. Each document's passages are
     joined by a blank line; each passage is one segment; its codes become accepted codings
     and it counts as reviewed. Without a codes column (or with --unreviewed) the passages
     are left unreviewed, so 'qda autocode' suggests codes for them.
 
-    [b]Example[/]: qda import-coded coded.csv --coder ana
+    \b
+    Example: qda import-coded coded.csv --coder ana
     """
     from qda.imports import pipeline
     with in_project() as project:
@@ -141,11 +142,12 @@ def import_codings(
 ) -> None:
     """Add a coder's codings to documents already imported.
 
-    Columns: [b]document[/] (its id), [b]text[/] (the passage, verbatim) and [b]codes[/].
+    Columns: document (its id), text (the passage, verbatim) and codes.
     Each passage is found in its document and every respondent segment it covers gets the
     codes as accepted codings; an empty codes field records 'reviewed, no code'.
 
-    [b]Example[/]: qda import-codings transcripts/reference/ --coder reference
+    \b
+    Example: qda import-codings transcripts/reference/ --coder reference
     """
     from qda.imports import pipeline
     with in_project() as project:
@@ -165,14 +167,15 @@ def speakers(
     """Speaker labels of each interview with their turns, passages and role; fix who the
     interviewer is.
 
-    Without [b]interviewer:[/] metadata and with no label of the settings' interviewer_labels,
+    Without interviewer: metadata and with no label of the settings' interviewer_labels,
     'qda import' guesses the interviewer from the turns (questions, who speaks first, shorter
-    turns) and says which label it took. [b]--interviewer LABEL[/] corrects it: the document
+    turns) and says which label it took. --interviewer LABEL corrects it: the document
     is segmented again and its codings follow their passages (a coding on a turn that becomes
     the interviewer's is kept detached and listed by 'qda flagged'); later imports of the
     file keep the choice.
 
-    [b]Examples[/]: qda speakers  ·  qda speakers US-02  ·
+    \b
+    Examples: qda speakers  ·  qda speakers US-02  ·
     qda speakers US-02 --interviewer Cynthia
     """
     from qda.imports import pipeline  # spaCy and the readers: only for commands that import
@@ -208,7 +211,8 @@ def set_(
 
     Re-importing with a corrected front matter, interviews.csv or options does the same.
 
-    [b]Example[/]: qda set CL-03 CL-04 --country Perú --role expert
+    \b
+    Example: qda set CL-03 CL-04 --country Perú --role expert
     """
     values = {"country": country, "role": role, "policy": policy, "sector": sector,
               "language": language}
@@ -234,7 +238,8 @@ def segments(
 ) -> None:
     """List passages, filtered by document, attribute or text.
 
-    [b]Example[/]: qda segments --country Peru --contains presupuesto
+    \b
+    Example: qda segments --country Peru --contains presupuesto
     """
     from qda.ingest.metadata import canonical_country, canonical_role
     with in_project() as project:

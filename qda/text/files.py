@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
 from qda.errors import QdaError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -68,6 +66,8 @@ def decode(data: bytes, path: Path | str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # here: only non-UTF-8 files need it
+
     found = list(from_bytes(data, cp_isolation=_LEGACY_ENCODINGS))
     if not found:
         raise QdaError("could not tell the text encoding; save the file as UTF-8", path)

@@ -136,11 +136,7 @@ class QdaApp(App):
             for candidate in self.queue:
                 if candidate != current and not store.reviewed_by(candidate, me):
                     return candidate
-        order = store.codable_order()
-        done = store.reviewed_segment_ids(me)
-        start = order.index(current) + 1 if current in order else 0
-        return next((s for s in order[start:] + order[:start]
-                     if s not in done and s != current), None)
+        return store.next_unreviewed(current, me)
 
 
     def reviewed(self, segment_id: int) -> None:

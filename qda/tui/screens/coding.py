@@ -105,7 +105,7 @@ class CodingScreen(Screen):
         """Read one interview's passages, codings, reviews and memos in four queries."""
         store, me = self.qda.project.store, self.qda.review.coder
         self.document_id = document_id
-        self.document = next(d for d in store.documents() if d["id"] == document_id)
+        self.document = store.document(document_id)
         segments = store.segments(document_id)
         self.rows = {}
         for row in store.document_codings(document_id):

@@ -2,13 +2,17 @@
 has reviewed; sortable, filterable, Enter opens one."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from qda.tui.app_text import translated
 from qda.vocab import ROLES, SHORT_ROLES
@@ -19,6 +23,34 @@ if TYPE_CHECKING:
 COLUMNS = [("name", "ID"), ("country", "Country"), ("role", "Role"), ("policy", "Policy"),
            ("language", "Lang"), ("passages", "Passages"), ("share", "Reviewed")]
 FIXED_WIDTH = 8 + 9 + 14 + 4 + 8 + 8 + 2 * len(COLUMNS)  # all columns but the policy
+# up to this many interviews the list is filtered at each key typed; a longer one (1,000
+# rows take a fifth of a second to fill) once the typing pauses, so no key waits for it
+FILTER_AT_ONCE = 300
+FILTER_PAUSE_S = 0.15
+PROGRESS = ("passages", "reviewed", "share")  # what reviewing changes in a row
+
+
+class Cell:
+    """A cell of the interviews table, as plain text. Every column has a fixed width, yet
+    DataTable measures each cell it is given (asking the terminal its size each time): a cell
+    without `__rich_measure__` takes the default, and a study of 1,000 interviews fills the
+    table in a fifth of the time, at start and at each letter typed into the filter."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = Text(text)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        yield self.text
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+
+def _fixed(row: dict) -> tuple:
+    """What of a row a review does not change: whatever else the table shows and sorts by."""
+    return tuple(row[key] for key in row if key not in PROGRESS)
 
 
 def matches(row: dict, query: str) -> bool:
@@ -50,6 +82,9 @@ class InterviewsScreen(Screen):
         self.sort_key = "name"
         self.reverse = False
         self.rows: list[dict] = []
+        self._pending: Timer | None = None  # the filtering the typing is waiting for
+        self._cells: dict[int, tuple[int, list[Cell]]] = {}  # id: (policy width, its cells)
+        self._shown = 0  # rows the filter lets through
 
     @property
     def qda(self) -> QdaApp:
@@ -64,22 +99,46 @@ class InterviewsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.reload()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        """Read the list when the screen is first shown and whenever one comes back to it."""
         self.reload()
 
     def reload(self) -> None:
-        """Read the interviews and the coder's progress (one grouped query)."""
+        """Read the interviews and the coder's progress (one grouped query). Back from an
+        interview, usually only its progress changed: those cells are updated in place
+        (filling the table again took a quarter of a second on 1,000 interviews)."""
         lang = self.qda.lang
+        before = self.rows
         self.rows = []
         for r in self.qda.project.store.document_progress(self.qda.review.coder):
             row = dict(r)
             row["role_label"] = ROLES.get(row["role"] or "", {}).get(lang, row["role"] or "")
             row["share"] = row["reviewed"] / row["passages"] if row["passages"] else 0.0
             self.rows.append(row)
+        query = self.query_one("#filter", Input).value.casefold()
+        if (before and self.sort_key not in PROGRESS
+                and not any(f"{key}:" in query for key in PROGRESS)
+                and [_fixed(r) for r in before] == [_fixed(r) for r in self.rows]):
+            self._update_progress(before)
+            return
+        self._cells.clear()
         self.refill()
+
+    def _update_progress(self, before: list[dict]) -> None:
+        """Put the changed progress into the rows shown, leaving the rest of the table."""
+        table = self.query_one(DataTable)
+        for old, new in zip(before, self.rows):
+            if (old["passages"], old["reviewed"]) == (new["passages"], new["reviewed"]):
+                continue
+            self._cells.pop(new["id"], None)
+            try:
+                table.update_cell(str(new["id"]), "passages", Cell(str(new["passages"])))
+                table.update_cell(str(new["id"]), "share", Cell(f"{new['share']:.0%}"))
+            except CellDoesNotExist:  # filtered out of the list
+                pass
+        self._title(self._shown)
 
     def refill(self) -> None:
         table = self.query_one(DataTable)
@@ -100,13 +159,23 @@ class InterviewsScreen(Screen):
                    reverse=self.reverse)
         short = SHORT_ROLES.get(self.qda.lang, SHORT_ROLES["en"])
         for r in shown:
-            policy = r["policy"] or ""
-            if len(policy) > policy_width:
-                policy = policy[:policy_width - 1] + "…"
-            table.add_row(*map(Text, (r["name"], r["country"] or "",
-                                      short.get(r["role"] or "", r["role_label"]),
-                                      policy, r["language"] or "", str(r["passages"]),
-                                      f"{r['share']:.0%}")), key=str(r["id"]))
+            width, cells = self._cells.get(r["id"], (None, []))
+            if width != policy_width:  # made once per row (and width) until the next reload
+                policy = r["policy"] or ""
+                if len(policy) > policy_width:
+                    policy = policy[:policy_width - 1] + "…"
+                cells = [Cell(value) for value in (
+                    r["name"], r["country"] or "", short.get(r["role"] or "", r["role_label"]),
+                    policy, r["language"] or "", str(r["passages"]), f"{r['share']:.0%}")]
+                self._cells[r["id"]] = (policy_width, cells)
+            table.add_row(*cells, key=str(r["id"]))
+        self._shown = len(shown)
+        self._title(len(shown))
+        if shown:
+            table.move_cursor(row=min(keep, len(shown) - 1))
+
+    def _title(self, shown: int) -> None:
+        query = self.query_one("#filter", Input).value
         total = sum(r["passages"] for r in self.rows)
         done = sum(r["reviewed"] for r in self.rows)
         tr = self.qda.tr
@@ -115,11 +184,9 @@ class InterviewsScreen(Screen):
                 n=len(self.rows)), "bold"),
             " · " + tr("{done} of {total} passages reviewed by {coder}", done=done,
                        total=total, coder=self.qda.review.coder),
-            tr(" · {n} shown (filter: {query})", n=len(shown), query=query) if query else "",
+            tr(" · {n} shown (filter: {query})", n=shown, query=query) if query else "",
             ("   " + tr("Enter opens · / filter · o sort"), "dim"))
         self.query_one("#title", Static).update(title)
-        if shown:
-            table.move_cursor(row=min(keep, len(shown) - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.qda.open_interview(int(event.row_key.value))
@@ -136,9 +203,22 @@ class InterviewsScreen(Screen):
         box.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.refill()
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        if len(self.rows) <= FILTER_AT_ONCE:
+            self.refill()
+        else:
+            self._pending = self.set_timer(FILTER_PAUSE_S, self._filter_now)
+
+    def _filter_now(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+            self.refill()
 
     def on_input_submitted(self) -> None:
+        self._filter_now()
         self.query_one(DataTable).focus()
 
     def action_clear_filter(self) -> None:
