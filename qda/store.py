@@ -758,6 +758,18 @@ class Store:
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             " WHERE k.status <> 'rejected'", self.db)
 
+    def quote_candidates_frame(self) -> pd.DataFrame:
+        """Codings that are not rejected as `codings_frame(parts=True)` rows and order, but
+        without text or evidence: what choosing quotes among a study's 100,000 codings needs
+        (`segment` and `segment_codings` give the words of the few hundred quoted)."""
+        return _read_sql(
+            f"SELECT d.name AS document, s.id AS segment_id, d.id AS document_id,"
+            f" {_CODED_START} AS start, {_CODED_END} AS \"end\", c.path AS code, k.coder,"
+            f" k.status FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
+            " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
+            " WHERE k.status <> 'rejected'"
+            " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset", self.db)
+
     def speakers_frame(self) -> pd.DataFrame:
         """Respondent passages per document and speaker (denominators and participants)."""
         return _read_sql(

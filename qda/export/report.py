@@ -13,10 +13,11 @@ only. Run details and omitted quotes go to the terminal and, with `appendix`, to
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from docx.document import Document
@@ -50,6 +51,7 @@ from qda.lang.prose import (
 )
 from qda.privacy.redact import people
 from qda.project import Project
+from qda.store import Store
 from qda.vocab import LANGS, NONE, TOTAL
 
 RECOMMENDATIONS = "recommendations"
@@ -114,7 +116,7 @@ class _Chapter:
         self.who = people(project)
         self.chooser = QuoteChooser(_candidates(project, cases, include_suggested),
                                     project.store.document_text, self.who,
-                                    Fit(project.codebook), lang)
+                                    Fit(project.codebook), lang, _words(project.store))
         self.quotes: list[Quote] = []
         self.bullets: list[Quote] = []
         self.themes_written = 0
@@ -653,7 +655,8 @@ class _Chapter:
         recommending sentences (trimmed, verbatim); a policy without any is left out."""
         lang = self.lang
         pool = self.chooser.candidates
-        pool = pool[pool["code"].str.split("/").str[0] == RECOMMENDATIONS]
+        pool = pool[(pool["code"] == RECOMMENDATIONS)
+                    | pool["code"].str.startswith(RECOMMENDATIONS + "/")]
         if pool.empty:
             return
         rank = {c: i for i, c in enumerate([RECOMMENDATIONS, *themes])}
@@ -716,19 +719,31 @@ class _Chapter:
 
 def _candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
     """Passages that may be quoted: the counted codings (accepted, and pending machine
-    suggestions when asked) with their text, offsets, evidence and case attributes."""
-    frame = project.codings_frame(parts=True)  # a candidate quote per coded part
+    suggestions when asked) with their offsets, coder and case attributes; their text and
+    evidence are read by `_words` for the few the chooser scores in full."""
+    frame = project.store.quote_candidates_frame()  # a candidate quote per coded part
     counted = cases.codings[["segment_id", "code", "status"]].drop_duplicates()
     frame = frame.merge(counted, on=["segment_id", "code", "status"])
-    ids = {row["name"]: row["id"] for row in project.store.documents()}
-    frame["document_id"] = frame["document"].map(ids)
     docs = cases.documents.set_index("document")
     for column in ("country", "role", "policy", "language"):
         frame[column] = frame["document"].map(docs[column])
     frame["codes_on_passage"] = frame.groupby("segment_id")["code"].transform("nunique")
     if not include_suggested:
         frame = frame[frame["status"] == "accepted"]
-    return frame[CANDIDATE_COLUMNS].reset_index(drop=True)
+    frame["text"] = frame["evidence"] = None
+    return frame[[*CANDIDATE_COLUMNS, "coder"]].reset_index(drop=True)
+
+
+def _words(store: Store) -> Callable[[Any], tuple[str, str | None]]:
+    """(text, evidence) of a candidate: its part of the passage as stored, and its coding's
+    evidence."""
+    def words(row) -> tuple[str, str | None]:
+        segment = store.segment(int(row.segment_id))
+        text = segment.text[int(row.start) - segment.start:int(row.end) - segment.start]
+        evidence = next((c["evidence"] for c in store.segment_codings(int(row.segment_id))
+                         if c["code"] == row.code and c["coder"] == row.coder), None)
+        return text, evidence
+    return words
 
 
 def _check_axes(cases: CaseData, axes: Iterable[str] | None) -> list[str]:
