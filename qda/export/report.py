@@ -127,18 +127,19 @@ class _Chapter:
                                            keywords=words("keywords", lang))
         word.keep_styles_with_next(self.doc, ("Heading 1", "Heading 2", "Heading 3",
                                               "Caption"))
-        # style objects, not names: python-docx looks a name up anew each time (slow)
-        self.styles = {name: self.doc.styles[name] for name in (
-            "Quote", "List Bullet", "Heading 1", "Heading 2", "Heading 3")}
+        # paragraphs added in constant time, styles looked up once (python-docx walks every
+        # style for each paragraph it styles)
+        self.body = word.Appender(self.doc)
+        self._raising: dict[str, Any] | None = None
 
     # -- small writers ----------------------------------------------------------------------
     def _heading(self, text_: str, level: int) -> None:
-        self.doc.add_paragraph(text_, style=self.styles[f"Heading {level}"])
+        self.body.paragraph(text_, f"Heading {level}")
         if level <= 2:
             self.headings.append((level, text_))
 
     def _para(self, text_: str, keep: bool = False) -> Paragraph:
-        paragraph = self.doc.add_paragraph(text_)
+        paragraph = self.body.paragraph(text_)
         if keep:
             word.keep_with_next(paragraph)
         return paragraph
@@ -146,7 +147,7 @@ class _Chapter:
     def _interpretation(self, key: str, **values: object) -> None:
         """A marked, highlighted place for the analyst's own reading: never filled in."""
         from docx.enum.text import WD_COLOR_INDEX
-        run = self.doc.add_paragraph().add_run(words(key, self.lang, **values))
+        run = self.body.paragraph().add_run(words(key, self.lang, **values))
         run.italic = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
@@ -167,8 +168,8 @@ class _Chapter:
     # -- the chapter ------------------------------------------------------------------------
     def build(self, filters: str | None) -> None:
         lang, doc = self.lang, self.doc
-        doc.add_paragraph(words("title", lang), style="Title")
-        doc.add_paragraph(words("subtitle", lang), style="Subtitle")
+        self.body.paragraph(words("title", lang), "Title")
+        self.body.paragraph(words("subtitle", lang), "Subtitle")
         contents = word.add_contents(doc, words("contents", lang))
         word.add_page_numbers(doc, words("page", lang), words("of", lang))
         picks = self._choose_quotes()
@@ -282,7 +283,7 @@ class _Chapter:
         self._para(words("counting_large" if large else "counting", lang))
 
     def _bullet(self, term: str, definition: str) -> None:
-        paragraph = self.doc.add_paragraph(style=self.styles["List Bullet"])
+        paragraph = self.body.paragraph(style="List Bullet")
         paragraph.add_run(term + (": " if definition else "")).bold = True
         if definition:
             paragraph.add_run(capital(definition))
@@ -592,12 +593,12 @@ class _Chapter:
         return [c for c in self.countries if c != NONE and self._raised_in(code, c)]
 
     def _documents_raising(self, code: str) -> pd.DataFrame:
-        codings = self.cases.codings
+        if self._raising is None:  # each code's interviews, grouped once for every theme
+            self._raising = self.cases.codings.groupby("code")["document"].unique().to_dict()
         axis = "/" not in code
-        hit = codings["code"].str.startswith(code + "/") | (codings["code"] == code) \
-            if axis else codings["code"] == code
+        hit = [c for c in self._raising if c == code or (axis and c.startswith(code + "/"))]
         docs = self.cases.documents
-        return docs[docs["document"].isin(codings.loc[hit, "document"])]
+        return docs[docs["document"].isin([d for c in hit for d in self._raising[c]])]
 
     def _axis_table(self, axis: str, label: str, themes: list[str]) -> None:
         """Themes by country; the axis row only when it tells something (not raised in
@@ -632,22 +633,21 @@ class _Chapter:
         word.add_caption(self.doc, words("caption_table", self.lang), self.tables, caption)
         word.add_table(self.doc, header, rows, bold_rows=bold, first_width=first_width,
                        numbers=numbers)
-        self.doc.add_paragraph()
+        self.body.paragraph()
 
     def _quote(self, quote: Quote, bullet: bool = False, country: bool = True) -> None:
         """«verbatim words» (Role, Country), in the Quote style (or as a bullet); a quote in
         another language than the chapter's says so; † marks a suggestion."""
         lang = self.lang
         opening, closing = QUOTE_MARKS[lang]
-        style = self.styles["List Bullet" if bullet else "Quote"]
-        paragraph = self.doc.add_paragraph(style=style)
-        paragraph.add_run(f"{opening}{quote.shown()}{closing}")
+        paragraph = self.body.paragraph(style="List Bullet" if bullet else "Quote")
+        word.add_run(paragraph, f"{opening}{quote.shown()}{closing}")
         note = ""
         if quote.language and quote.language != lang and quote.language in LANGS:
             note = words("original", lang, language=words(f"language_{quote.language}", lang))
         mark = "" if quote.status == "accepted" else " †"
         said = attribution(quote.role, quote.country if country else None, lang, note)
-        paragraph.add_run(f" {said}{mark}").italic = False
+        word.add_run(paragraph, f" {said}{mark}", italic=False)
         (self.bullets if bullet else self.quotes).append(quote)
 
     def _recommendations_by_policy(self, themes: list[str]) -> None:
@@ -690,7 +690,7 @@ class _Chapter:
             for policy, bullets in policies:
                 name = self.who.redact(policy, lang) if policy != NONE else \
                     group_label("policy", NONE, lang)
-                paragraph = self.doc.add_paragraph()
+                paragraph = self.body.paragraph()
                 paragraph.add_run(name).bold = True
                 word.keep_with_next(paragraph)
                 for said in bullets:
@@ -712,9 +712,9 @@ class _Chapter:
             self._para(words("appendix_left_out", lang), keep=True)
             for item in self.chooser.left_out:
                 key = "left_out_names" if item.reason == "names" else "left_out_changed"
-                self.doc.add_paragraph(words(key, lang, segment=item.segment_id, code=item.code,
-                                             score=decimal(item.score or 0.0, lang, 1)),
-                                       style=self.styles["List Bullet"])
+                self.body.paragraph(words(key, lang, segment=item.segment_id, code=item.code,
+                                          score=decimal(item.score or 0.0, lang, 1)),
+                                    "List Bullet")
 
 
 def _candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
