@@ -97,8 +97,9 @@ class CaseData:
 
 
 def load(project: Project, include_suggested: bool = False,
-         coders: Iterable[str] | None = None) -> CaseData:
-    """Read the project's interviews and countable codings once."""
+         coders: Iterable[str] | None = None, facts: pd.DataFrame | None = None) -> CaseData:
+    """Read the project's interviews and countable codings once (`facts`: the store's
+    `coding_facts_frame()`, when the caller has read it for more than counting)."""
     codebook = project.codebook
     documents = project.documents_frame()
     speakers = project.store.speakers_frame()
@@ -110,7 +111,7 @@ def load(project: Project, include_suggested: bool = False,
             documents.itertuples(),
             documents["name"].map(speakers.groupby("document")["speaker"].agg(list)))]
     documents["order"] = documents["id"]
-    codings = project.store.coding_facts_frame()
+    codings = project.store.coding_facts_frame() if facts is None else facts
     return CaseData.from_frames(documents, codings, codebook, include_suggested, coders)
 
 

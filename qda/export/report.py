@@ -84,13 +84,14 @@ def write_report(project: Project, out: Path, lang: str = "en",
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise UsageError(f"the report must be a .docx file, not '{out.name}'")
-    cases = load(project, include_suggested)
+    facts = project.store.coding_facts_frame()  # read once: counting and who coded
+    cases = load(project, include_suggested, facts=facts)
     if cases.documents.empty:
         raise QdaError("nothing to report: the project has no interviews yet; run "
                        "'qda import transcripts/'", project.root)
     chosen_axes = _check_axes(cases, axes)
     cases, kept_countries = _only_countries(cases, countries)
-    chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested)
+    chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts)
     chapter.build(_filters(chosen_axes, kept_countries, cases, lang) if appendix else None)
     word.save(chapter.doc, out)
     return Report(out, lang, len(cases.documents), chosen_axes, chapter.themes_written,
@@ -101,8 +102,9 @@ class _Chapter:
     """Builds the document section by section; numbers tables and figures as it goes."""
 
     def __init__(self, project: Project, cases: CaseData, lang: str, axes: list[str],
-                 include_suggested: bool):
+                 include_suggested: bool, facts: pd.DataFrame):
         self.project, self.cases, self.lang, self.axes = project, cases, lang, axes
+        self.facts = facts  # every coding not rejected: who coded, and how
         self.suggested = include_suggested
         self.say = Phrases(lang)
         self.freq = frequencies(cases, "country", lang, include_suggested)
@@ -329,7 +331,7 @@ class _Chapter:
     def _coding(self) -> str:
         """Who coded (people, from the accepted codings), and how machines took part."""
         lang = self.lang
-        codings = self.project.store.coding_facts_frame()
+        codings = self.facts
         accepted = codings[(codings["status"] == "accepted")
                            & codings["document"].isin(self.cases.documents["document"])]
         if accepted.empty:
@@ -664,12 +666,12 @@ class _Chapter:
                            _pending=pool["status"] != "accepted")
         pool = pool.sort_values(["_pending", "_rank", "segment_id"], kind="stable")
         pool = pool.drop_duplicates("segment_id")
+        groups = dict(tuple(pool.groupby(["country", "policy"], sort=False)))
         sections: list[tuple[str, list[tuple[str, list[Quote]]]]] = []
         for country in self.countries:
-            mine = pool[pool["country"] == country]
             policies = []
-            for policy in group_order("policy", list(mine["policy"].dropna().unique())):
-                rows = mine[mine["policy"] == policy]
+            for policy in group_order("policy", [p for c, p in groups if c == country]):
+                rows = groups[(country, policy)]
                 bullets = []
                 for row in rows.itertuples(index=False):
                     said = self.chooser.sentences_for(row)
@@ -704,7 +706,7 @@ class _Chapter:
         self._para(words("appendix_run", lang, version=__version__,
                          date=long_date(date.today(), lang), suggested=suggested,
                          filters=filters))
-        codings = self.project.store.coding_facts_frame()
+        codings = self.facts
         coders = sorted(set(codings.loc[codings["status"] == "accepted", "coder"]))
         if coders:
             self._para(words("appendix_coders", lang, who=listing(coders, lang)))
