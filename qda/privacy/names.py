@@ -226,12 +226,20 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
     surnames ("Travis Gardner", "María José Quispe de la Cruz"). A surname is a known one, or
     a capitalised word that is no common word of the text's language (`lang`, else told
     from the text)."""
-    from qda.text.nlp import detect_language
+    told = lang
 
-    lang = lang or detect_language(text)
+    def language() -> str:
+        """The text's language, told from it only when a word must be judged by it (most
+        passages have no capitalised run at all)."""
+        nonlocal told
+        if not told:
+            from qda.text.nlp import detect_language
+            told = detect_language(text)
+        return told
+
     found: list[str] = [m.group(1) for m in _ARTICLE_NAME.finditer(text)
                         if m.group(1) in first_names() and m.group(1) in _faker_names(
-                            "first_names", "es") and not _common(m.group(1), lang)]
+                            "first_names", "es") and not _common(m.group(1), language())]
     for run in _RUN.finditer(text):
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(run.group())]
         # what follows "Hospital", "Santa"... names a place: "Hospital Carlos Van Buren"
@@ -246,7 +254,7 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
             if word not in first_names():
                 # a given name no list knows, before a known surname: "Priyanka Shah"
                 if (i + 1 < len(tokens) and tokens[i + 1][2] in surnames()
-                        and not _common(word, lang)
+                        and not _common(word, language())
                         and len(word) >= 3 and word not in NOT_FIRST_NAMES
                         and not _sentence_start(text, run.start() + start)):
                     found.append(run.group()[start:tokens[i + 1][1]])
@@ -262,7 +270,7 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
                     j += 1
                     continue
                 after_particle = tokens[j - 1][2] in PARTICLE_WORDS
-                if not word_j[:1].isupper() or not _surname_like(word_j, lang) or (
+                if not word_j[:1].isupper() or not _surname_like(word_j, language()) or (
                         after_particle and word_j not in surnames()):  # "Santiago de Chile"
                     break
                 last = j

@@ -80,8 +80,8 @@ class HiddenNames:
         """Where the text names someone, merged and in order: the known names and their
         parts, names after a title, given name + surname sequences, and every bare
         repetition of a name this text itself reveals ("señorita Pamela" ... "la Pamela")."""
-        own = [*addressed_names(text), *full_names(text)]
         found = addressed_spans(text)
+        own = [*dict.fromkeys(text[s:e] for s, e in found), *full_names(text)]
         for who in (self, HiddenNames.of(own) if own else None):
             for pattern in who._patterns if who else ():
                 found += [m.span() for m in pattern.finditer(text)]
