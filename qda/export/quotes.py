@@ -35,7 +35,7 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     """The coded passages as a frame with COLUMNS, names already blanked out."""
     check_lang(lang)
     book = project.codebook
-    frame = project.codings_frame(parts=True)  # a quote per coded part
+    frame = project.codings_frame(parts=True, evidence=False)  # a quote per coded part
     keep = frame["status"] == "accepted"
     if include_suggested:
         keep |= frame["status"] == "suggested"

@@ -137,7 +137,7 @@ class BodyWriter:
     def paragraph(self, runs: Sequence[tuple[str, bool | None]] = (),
                   style: str | None = None) -> None:
         """A paragraph of (text, italic) runs (italic None: as the style says)."""
-        if any(_SPECIAL.search(text) or _NOT_XML.search(text) for text, _ in runs):
+        if any(_AWKWARD.search(text) for text, _ in runs):
             self._held.append(self._through_docx(runs, style))
         else:
             style_id = self._styles._style_id(style) if style is not None else None
@@ -145,14 +145,10 @@ class BodyWriter:
             if style_id is not None:
                 parts.append(f'<w:pPr><w:pStyle w:val="{_attribute(style_id)}"/></w:pPr>')
             for text, italic in runs:
-                parts.append("<w:r>")
-                if italic is not None:
-                    parts.append(f'<w:rPr><w:i w:val="{"1" if italic else "0"}"/></w:rPr>')
-                if text.strip() != text:
-                    parts.append(f'<w:t xml:space="preserve">{_escape(text)}</w:t>')
-                else:
-                    parts.append(f"<w:t>{_escape(text)}</w:t>")
-                parts.append("</w:r>")
+                parts.append(_RUN_OPEN[italic])
+                parts.append('<w:t xml:space="preserve">' if text.strip() != text else "<w:t>")
+                parts.append(_escape(text))
+                parts.append("</w:t></w:r>")
             parts.append("</w:p>")
             self._held.append("".join(parts) if len(parts) > 2 else "<w:p/>")
         self._size += len(self._held[-1])
@@ -214,6 +210,10 @@ class BodyWriter:
         body.close()
 
 
+_RUN_OPEN = {None: "<w:r>", True: '<w:r><w:rPr><w:i w:val="1"/></w:rPr>',
+             False: '<w:r><w:rPr><w:i w:val="0"/></w:rPr>'}
+
+
 def _escape(text: str) -> str:
     """Text as libxml2 writes it in an element."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -223,8 +223,9 @@ def _attribute(value: str) -> str:
     return _escape(value).replace('"', "&quot;")
 
 
-# characters XML 1.0 cannot hold (python-docx refuses them, as it did before)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# tab and line breaks (elements of their own) and what XML 1.0 cannot hold (python-docx
+# refuses it, as it did before)
+_AWKWARD = re.compile("[\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def add_run(paragraph: Paragraph, text: str, italic: bool | None = None) -> Run:
