@@ -91,7 +91,7 @@ class CaseData:
 
         codes = list(codebook.codes) if codebook else []
         known = {c.path for c in codes}
-        extra = sorted(set(kept["code"]) - known, key=_code_sort_key)
+        extra = sorted(set(kept["code"].unique()) - known, key=_code_sort_key)
         codes += [Code(path, {}) for path in extra]
         return cls(docs, kept, codes)
 
