@@ -129,12 +129,14 @@ class Project:
             frame = frame[frame["is_interviewer"] == 0].reset_index(drop=True)
         return frame
 
-    def codings_frame(self, status: str | None = None, parts: bool = False) -> pd.DataFrame:
+    def codings_frame(self, status: str | None = None, parts: bool = False,
+                      evidence: bool = True) -> pd.DataFrame:
         """One row per coding with axis, theme and the case attributes joined; with
         `parts`, one row per part of its passage a coding covers (start, end, text: the
-        part's; a coding may cover two parts of one passage)."""
+        part's; a coding may cover two parts of one passage); without `evidence`, no
+        evidence, run or update time."""
         self.codebook  # make sure the codes table is current
-        frame = self.store.codings_frame(parts)
+        frame = self.store.codings_frame(parts, evidence)
         parts = frame["code"].str.split("/", n=1, expand=True).reindex(columns=[0, 1])
         frame.insert(frame.columns.get_loc("code") + 1, "axis", parts[0])
         frame.insert(frame.columns.get_loc("axis") + 1, "theme", parts[1])

@@ -738,10 +738,12 @@ class Store:
     def reviews_frame(self) -> pd.DataFrame:
         return _read_sql("SELECT segment_id, coder, reviewed_at FROM reviews", self.db)
 
-    def codings_frame(self, parts: bool = False) -> pd.DataFrame:
+    def codings_frame(self, parts: bool = False, evidence: bool = True) -> pd.DataFrame:
         """One row per coding with its passage's start, end and text; with `parts`, one row
         per part of its passage a coding covers, with the part's own (what exports and
-        quotes show: a coding may cover two parts of one passage)."""
+        quotes show: a coding may cover two parts of one passage). Without `evidence`, the
+        evidence, run and update time are left out: a large study's evidence is most of
+        the frame."""
         start, end, text, join, order = (
             (_CODED_START, _CODED_END, _CODED_TEXT, _PARTS, ", p.start_offset") if parts else
             ("s.start_offset", "s.end_offset", "s.text", "", ""))
@@ -749,8 +751,8 @@ class Store:
             f"SELECT d.name AS document, s.id AS segment_id, {start} AS start,"
             f" {end} AS \"end\", {text} AS text, c.path AS code, k.coder,"
             " k.kind, k.confidence,"
-            " k.status, d.country, d.role, d.policy, d.language, d.sector, k.reviewer,"
-            " k.evidence, k.run_id, k.updated_at"
+            " k.status, d.country, d.role, d.policy, d.language, d.sector, k.reviewer"
+            + (", k.evidence, k.run_id, k.updated_at" if evidence else "") +
             f" FROM codings k JOIN segments s ON s.id = k.segment_id{join}"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             f" ORDER BY d.name, s.position, c.position, k.coder{order}", self.db)
@@ -763,6 +765,18 @@ class Store:
             " k.kind, k.status FROM codings k JOIN segments s ON s.id = k.segment_id"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             " WHERE k.status <> 'rejected'", self.db)
+
+    def quote_candidates_frame(self) -> pd.DataFrame:
+        """Codings that are not rejected as `codings_frame(parts=True)` rows and order, but
+        without text or evidence: what choosing quotes among a study's 100,000 codings needs
+        (`segment` and `segment_codings` give the words of the few hundred quoted)."""
+        return _read_sql(
+            f"SELECT d.name AS document, s.id AS segment_id, d.id AS document_id,"
+            f" {_CODED_START} AS start, {_CODED_END} AS \"end\", c.path AS code, k.coder,"
+            f" k.status FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
+            " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
+            " WHERE k.status <> 'rejected'"
+            " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset", self.db)
 
     def speakers_frame(self) -> pd.DataFrame:
         """Respondent passages per document and speaker (denominators and participants)."""

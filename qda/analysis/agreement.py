@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from qda.errors import QdaError, UsageError
 from qda.project import Project
@@ -125,6 +123,7 @@ def cohen_kappa(x: np.ndarray, y: np.ndarray) -> float | None:
     agreement by chance is then total, so there is nothing to correct for)."""
     if len(set(x) | set(y)) < 2:
         return None
+    from sklearn.metrics import cohen_kappa_score  # seconds to import: only when compared
     return float(cohen_kappa_score(x, y))
 
 
@@ -132,6 +131,7 @@ def nominal_alpha(x: np.ndarray, y: np.ndarray) -> float | None:
     """Krippendorff's alpha for two coders on yes/no data; None where only one value occurs."""
     if len(set(x) | set(y)) < 2:
         return None
+    import krippendorff
     return float(krippendorff.alpha(reliability_data=np.vstack([x, y]).astype(float),
                                     level_of_measurement="nominal"))
 

@@ -91,14 +91,15 @@ class CaseData:
 
         codes = list(codebook.codes) if codebook else []
         known = {c.path for c in codes}
-        extra = sorted(set(kept["code"]) - known, key=_code_sort_key)
+        extra = sorted(set(kept["code"].unique()) - known, key=_code_sort_key)
         codes += [Code(path, {}) for path in extra]
         return cls(docs, kept, codes)
 
 
 def load(project: Project, include_suggested: bool = False,
-         coders: Iterable[str] | None = None) -> CaseData:
-    """Read the project's interviews and countable codings once."""
+         coders: Iterable[str] | None = None, facts: pd.DataFrame | None = None) -> CaseData:
+    """Read the project's interviews and countable codings once (`facts`: the store's
+    `coding_facts_frame()`, when the caller has read it for more than counting)."""
     codebook = project.codebook
     documents = project.documents_frame()
     speakers = project.store.speakers_frame()
@@ -110,7 +111,7 @@ def load(project: Project, include_suggested: bool = False,
             documents.itertuples(),
             documents["name"].map(speakers.groupby("document")["speaker"].agg(list)))]
     documents["order"] = documents["id"]
-    codings = project.store.coding_facts_frame()
+    codings = project.store.coding_facts_frame() if facts is None else facts
     return CaseData.from_frames(documents, codings, codebook, include_suggested, coders)
 
 

@@ -10,7 +10,9 @@ describes the counts; the evidence column says whether the difference is more th
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from itertools import accumulate
 
 import numpy as np
 import pandas as pd
@@ -30,9 +32,11 @@ def group_test(raised: Sequence[int], sizes: Sequence[int]) -> tuple[str, float,
     """(test, p-value, small counts) for 'interviews raising it' against group sizes.
 
     The table is 2 x k: raised and not raised in each group. p is NaN when there is nothing
-    to test (fewer than two groups, or every interview or none raises it).
+    to test (fewer than two groups, or every interview or none raises it). Fisher's test is
+    the exact sum below for two groups (scipy's `fisher_exact` sums the same tables), and
+    the chi-square tail has a closed form: scipy.stats, seconds to import, is needed only
+    for the Monte Carlo estimate.
     """
-    from scipy import stats  # a second to import: only the commands that test pay for it
     raised_ = np.asarray(raised, dtype=np.int64)
     sizes_ = np.asarray(sizes, dtype=np.int64)
     keep = sizes_ > 0
@@ -43,16 +47,18 @@ def group_test(raised: Sequence[int], sizes: Sequence[int]) -> tuple[str, float,
     table = np.vstack([raised_, sizes_ - raised_])
     expected = np.outer(table.sum(axis=1), sizes_) / n
     small = bool((expected < 5).any())
+    if len(sizes_) > 2 and not small:
+        statistic = float(((table - expected) ** 2 / expected).sum())
+        return "chi_square", chi_square_tail(statistic, len(sizes_) - 1), small
+    p = freeman_halton(raised_, sizes_, MAX_TABLES)
+    if p is not None:
+        return ("fisher" if len(sizes_) == 2 else "freeman_halton"), p, small
+    from scipy import stats  # a second to import: only for the rare table too large to sum
     if len(sizes_) == 2:
         return "fisher", float(stats.fisher_exact(table).pvalue), small
-    if not small:
-        return "chi_square", float(stats.chi2_contingency(table, correction=False).pvalue), small
-    p = freeman_halton(raised_, sizes_, MAX_TABLES)
-    if p is None:
-        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES,
-                                        rng=np.random.default_rng(0))
-        return "monte_carlo", float(stats.fisher_exact(table, method=method).pvalue), small
-    return "freeman_halton", p, small
+    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES,
+                                    rng=np.random.default_rng(0))
+    return "monte_carlo", float(stats.fisher_exact(table, method=method).pvalue), small
 
 
 def freeman_halton(raised: Sequence[int], sizes: Sequence[int],
@@ -86,16 +92,39 @@ def freeman_halton(raised: Sequence[int], sizes: Sequence[int],
     return float(min(1.0, p))
 
 
+def chi_square_tail(statistic: float, df: int) -> float:
+    """P(X >= statistic) for X chi-square with `df` (a whole number) degrees of freedom:
+    the regularised upper gamma function Q(df/2, x/2), summed term by term in logs."""
+    half = statistic / 2
+    if half <= 0:
+        return 1.0
+    log_half = math.log(half)
+    if df % 2 == 0:  # Q(k, h) = e^-h * sum_{i<k} h^i / i!
+        terms = [i * log_half - math.lgamma(i + 1) - half for i in range(df // 2)]
+        tail = 0.0
+    else:  # Q(k + 1/2, h) = erfc(sqrt h) + e^-h * sum_{1<=i<=k} h^(i-1/2) / Gamma(i+1/2)
+        terms = [(i - 0.5) * log_half - math.lgamma(i + 0.5) - half
+                 for i in range(1, (df - 1) // 2 + 1)]
+        tail = math.erfc(math.sqrt(half))
+    return min(1.0, tail + math.fsum(math.exp(t) for t in terms))
+
+
 def _log_choose(n: int, k: np.ndarray) -> np.ndarray:
-    from scipy.special import gammaln
-    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+    logs = _log_factorials(n)
+    return logs[n] - logs[k] - logs[n - k]
+
+
+def _log_factorials(n: int) -> np.ndarray:
+    """log(i!) for i = 0..n."""
+    return np.array([math.lgamma(i + 1) for i in range(n + 1)])
 
 
 def _count_tables(sizes: list[int], total: int) -> int:
     """How many first rows (0 <= x_j <= size_j) sum to `total`."""
     ways = [1] + [0] * total
     for size in sizes:
-        ways = [sum(ways[max(0, s - size):s + 1]) for s in range(total + 1)]
+        running = [0, *accumulate(ways)]  # running[s + 1] = ways[0] + ... + ways[s]
+        ways = [running[s + 1] - running[max(0, s - size)] for s in range(total + 1)]
     return ways[total]
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qda.errors import QdaError
@@ -349,7 +351,10 @@ class QuoteChooser:
 
     `candidates`: one row per passage and code (CANDIDATE_COLUMNS); `text_of(document_id)`
     returns a document's text as stored now; `who`: the names never to print; `fit` finds
-    the words that carry a code; `lang`: the chapter's language, preferred for quotes.
+    the words that carry a code; `lang`: the chapter's language, preferred for quotes;
+    `words(row)`: (text, evidence) of a candidate whose frame leaves them out (None), so a
+    study's 100,000 candidates need not sit in memory with their words: only the few
+    hundred scored in full are read.
     """
 
     candidates: pd.DataFrame
@@ -357,12 +362,14 @@ class QuoteChooser:
     who: HiddenNames
     fit: Fit = field(default_factory=Fit)
     lang: str | None = None
+    words: Callable[[Any], tuple[str, str | None]] | None = None
     used: set[int] = field(default_factory=set)
     left_out: list[LeftOut] = field(default_factory=list)
     _bad: dict[int, str] = field(default_factory=dict)
     _texts: dict[int, str] = field(default_factory=dict)
     _quoted: Counter = field(default_factory=Counter)
     _trims: dict[tuple[int, str], Trimmed] = field(default_factory=dict)
+    _filled: dict[tuple, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # an accepted coding of a passage outranks a pending suggestion of the same code
@@ -375,9 +382,20 @@ class QuoteChooser:
         part = self._by_code.get(code)
         return 0 if part is None else len(part)
 
+    def filled(self, row):
+        """The row with its text and evidence (read through `words` when left out)."""
+        if self.words is None or row.text is not None:
+            return row
+        key = (row.segment_id, row.code, row.start, row.end, getattr(row, "coder", None))
+        if key not in self._filled:
+            text, evidence = self.words(row)
+            self._filled[key] = row._replace(text=text, evidence=evidence)
+        return self._filled[key]
+
     def trimmed(self, row) -> Trimmed:
         key = (int(row.segment_id), row.code)
         if key not in self._trims:
+            row = self.filled(row)
             weights = self.fit.weights(int(row.segment_id), row.text, row.code, row.language,
                                        getattr(row, "evidence", None))
             self._trims[key] = trim(row.text, row.language, weights)
@@ -387,31 +405,31 @@ class QuoteChooser:
                per: tuple[int, int] = PER_CODE, diversity: Iterable[str] = ("country", "role")
                ) -> list[Quote]:
         """Up to `per[1]` quotes for a code (or from the rows `among`), each verified."""
-        pool = among if among is not None else self._by_code.get(code)
-        if pool is None or pool.empty:
+        frame = among if among is not None else self._by_code.get(code)
+        if frame is None or frame.empty:
             return []
-        rows = [r for r in pool.itertuples(index=False)]
         keys = tuple(diversity)
+        pool = Pool(frame, keys, self._base)
         chosen: list[Quote] = []
-        while len(chosen) < per[1] and rows:
-            extra = len(chosen) >= per[0]  # beyond the minimum only for variety
-            best = self._best(rows, [i for i, r in enumerate(rows)
-                                     if r.segment_id not in self.used
-                                     and r.segment_id not in self._bad
-                                     and not (extra and not self._adds_variety(r, chosen, keys))],
-                              chosen, keys)
+        while len(chosen) < per[1] and pool.alive.any():
+            fresh = pool.fresh(chosen)  # per key: rows whose value no chosen quote has
+            open_ = pool.alive & ~np.isin(pool.segments, [*self.used, *self._bad])
+            if len(chosen) >= per[0]:  # beyond the minimum only for variety
+                open_ &= np.logical_or.reduce(fresh)
+            best = self._best(pool, np.flatnonzero(open_), chosen, keys,
+                              self._untrimmed(pool, chosen, fresh))
             if best is None:
                 break
-            row = rows.pop(best)
-            quote = self._verified(row)
+            pool.alive[best] = False
+            quote = self._verified(pool.row(best))
             if quote is not None:
                 chosen.append(quote)
                 self.used.add(quote.segment_id)
                 self._quoted.update([quote.document, quote.country, quote.role])
         return chosen
 
-    def _best(self, rows: list, open_rows: list[int], chosen: list[Quote],
-              keys: tuple[str, ...]) -> int | None:
+    def _best(self, pool: Pool, open_rows: np.ndarray, chosen: list[Quote],
+              keys: tuple[str, ...], untrimmed: np.ndarray) -> int | None:
         """Index of the row with the highest score (ties: lowest segment id, then first).
 
         Trimming a passage is the costly part of its score and adds at most `_TRIM_MAX`, so
@@ -419,19 +437,16 @@ class QuoteChooser:
         best score found: the same choice as scoring every row, in a fraction of the time
         on a study with thousands of candidates.
         """
-        known = sorted(((self._score_untrimmed(rows[i], chosen, keys), i) for i in open_rows),
-                       reverse=True)
+        known = untrimmed[open_rows]
         best: tuple[float, int, int] | None = None
-        for untrimmed, i in known:
-            if best is not None and untrimmed + _TRIM_MAX + 1e-9 < best[0]:
+        for k in np.lexsort((-open_rows, -known)):  # highest first; ties: last row first
+            bound, i = float(known[k]), int(open_rows[k])
+            if best is not None and bound + _TRIM_MAX + 1e-9 < best[0]:
                 break
-            row = rows[i]
-            candidate = (self._score_trimmed(row) + untrimmed, -row.segment_id, i)
+            row = pool.row(i)
+            candidate = (self._score_trimmed(row) + bound, -row.segment_id, i)
             best = candidate if best is None else max(best, candidate)
         return None if best is None else best[2]
-
-    def _score(self, row, chosen: list[Quote], keys: tuple[str, ...]) -> float:
-        return self._score_trimmed(row) + self._score_untrimmed(row, chosen, keys)
 
     def _score_trimmed(self, row) -> float:
         """The part of a row's score its trimmed quote decides: fit, length, back-reference
@@ -440,27 +455,31 @@ class QuoteChooser:
         score = 4.0 * min(trimmed.fit, 4.0) / 4.0 + 2 * length_score(trimmed.length)
         return score - 1.5 if trimmed.back_reference else score
 
-    def _score_untrimmed(self, row, chosen: list[Quote], keys: tuple[str, ...]) -> float:
-        """The part of a row's score known without trimming it: status, language, variety."""
-        score = 0.5 / max(1, row.codes_on_passage)
-        score += 0.5 if row.status == "accepted" else 0.0
-        if self.lang and row.language and row.language != self.lang:
+    def _base(self, codes_on_passage: int, status: str, language: str | None) -> float:
+        """The part of a row's score that is its own: status and language."""
+        score = 0.5 / max(1, codes_on_passage)
+        score += 0.5 if status == "accepted" else 0.0
+        if self.lang and language and language != self.lang:
             score -= 3.0  # the chapter's language first; another when it fits much better
-        for weight, key in zip((3.0, 1.5, 1.0), keys):
-            if all(getattr(q, key) != getattr(row, key) for q in chosen):
-                score += weight
-        if any(q.document == row.document for q in chosen):
-            score -= 4.0
-        # spread the whole report's quotes over interviews, countries and roles
-        return (score - 0.4 * self._quoted[row.document] - 0.2 * self._quoted[row.country]
-                - 0.1 * self._quoted[row.role])
+        return score
 
-    @staticmethod
-    def _adds_variety(row, chosen: list[Quote], keys: tuple[str, ...]) -> bool:
-        return any(all(getattr(q, key) != getattr(row, key) for q in chosen) for key in keys)
+    def _untrimmed(self, pool: Pool, chosen: list[Quote], fresh: list[np.ndarray]
+                   ) -> np.ndarray:
+        """Every row's score known without trimming it: its own part, then variety (a value
+        of `keys` no chosen quote has), no second quote of an interview, and the whole
+        report's quotes spread over interviews, countries and roles."""
+        score = pool.base
+        for weight, new in zip((3.0, 1.5, 1.0), fresh):
+            score = np.where(new, score + weight, score)
+        same = pool.same("document", [q.document for q in chosen])
+        score = np.where(same, score - 4.0, score)
+        return (score - 0.4 * pool.counts("document", self._quoted)
+                - 0.2 * pool.counts("country", self._quoted)
+                - 0.1 * pool.counts("role", self._quoted))
 
     def _verified(self, row) -> Quote | None:
         """The row as a quote if its words are still the transcript's and name nobody."""
+        row = self.filled(row)
         if self.who.named_in(row.text):
             self._leave_out(row, "names")
             return None
@@ -490,7 +509,10 @@ class QuoteChooser:
     def sentences_for(self, row, limit: int = 320) -> Quote | None:
         """A recommendation as a bullet: the passage's sentences that carry its code,
         verified like any quote (not marked as used: a bullet is not a quote)."""
-        if self.who.named_in(row.text) or int(row.segment_id) in self._bad:
+        if int(row.segment_id) in self._bad:
+            return None
+        row = self.filled(row)
+        if self.who.named_in(row.text):
             return None
         weights = self.fit.weights(int(row.segment_id), row.text, row.code, row.language,
                                    getattr(row, "evidence", None))
@@ -500,3 +522,45 @@ class QuoteChooser:
     def _leave_out(self, row, reason: str, score: float | None = None) -> None:
         self._bad[int(row.segment_id)] = reason
         self.left_out.append(LeftOut(int(row.segment_id), row.document, row.code, reason, score))
+
+
+class Pool:
+    """One code's candidate rows as arrays, for scoring them all at once; a row becomes a
+    named tuple only when it is scored in full."""
+
+    def __init__(self, frame: pd.DataFrame, keys: tuple[str, ...],
+                 base: Callable[[int, str, str | None], float]) -> None:
+        self.columns = {c: frame[c].tolist() for c in frame.columns}
+        self._make = namedtuple("Row", list(self.columns), rename=True)._make
+        self.keys = keys
+        self.segments = np.asarray(self.columns["segment_id"], dtype=np.int64)
+        self.alive = np.ones(len(frame), dtype=bool)
+        self.base = np.array([base(*values) for values in zip(
+            self.columns["codes_on_passage"], self.columns["status"],
+            self.columns["language"])], dtype=float)
+        self._codes: dict[str, tuple[np.ndarray, list]] = {}
+
+    def row(self, i: int):
+        return self._make(values[i] for values in self.columns.values())
+
+    def _factorized(self, column: str) -> tuple[np.ndarray, list]:
+        if column not in self._codes:
+            codes, uniques = pd.factorize(pd.Series(self.columns[column], dtype=object),
+                                          use_na_sentinel=False)
+            self._codes[column] = (codes, list(uniques))
+        return self._codes[column]
+
+    def same(self, column: str, values: list) -> np.ndarray:
+        """Rows whose `column` equals one of `values`."""
+        codes, uniques = self._factorized(column)
+        wanted = [k for k, u in enumerate(uniques) if any(u == v for v in values)]
+        return np.isin(codes, wanted)
+
+    def fresh(self, chosen: list) -> list[np.ndarray]:
+        """Per diversity key: rows whose value differs from every chosen quote's."""
+        return [~self.same(key, [getattr(q, key) for q in chosen]) for key in self.keys]
+
+    def counts(self, column: str, counter: Counter) -> np.ndarray:
+        """How often each row's `column` value was quoted (in `counter`)."""
+        codes, uniques = self._factorized(column)
+        return np.array([counter[u] for u in uniques], dtype=float)[codes]

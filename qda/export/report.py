@@ -13,10 +13,11 @@ only. Run details and omitted quotes go to the terminal and, with `appendix`, to
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from docx.document import Document
@@ -50,6 +51,7 @@ from qda.lang.prose import (
 )
 from qda.privacy.redact import people
 from qda.project import Project
+from qda.store import Store
 from qda.vocab import LANGS, NONE, TOTAL
 
 RECOMMENDATIONS = "recommendations"
@@ -82,13 +84,14 @@ def write_report(project: Project, out: Path, lang: str = "en",
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise UsageError(f"the report must be a .docx file, not '{out.name}'")
-    cases = load(project, include_suggested)
+    facts = project.store.coding_facts_frame()  # read once: counting and who coded
+    cases = load(project, include_suggested, facts=facts)
     if cases.documents.empty:
         raise QdaError("nothing to report: the project has no interviews yet; run "
                        "'qda import transcripts/'", project.root)
     chosen_axes = _check_axes(cases, axes)
     cases, kept_countries = _only_countries(cases, countries)
-    chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested)
+    chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts)
     chapter.build(_filters(chosen_axes, kept_countries, cases, lang) if appendix else None)
     word.save(chapter.doc, out)
     return Report(out, lang, len(cases.documents), chosen_axes, chapter.themes_written,
@@ -99,8 +102,9 @@ class _Chapter:
     """Builds the document section by section; numbers tables and figures as it goes."""
 
     def __init__(self, project: Project, cases: CaseData, lang: str, axes: list[str],
-                 include_suggested: bool):
+                 include_suggested: bool, facts: pd.DataFrame):
         self.project, self.cases, self.lang, self.axes = project, cases, lang, axes
+        self.facts = facts  # every coding not rejected: who coded, and how
         self.suggested = include_suggested
         self.say = Phrases(lang)
         self.freq = frequencies(cases, "country", lang, include_suggested)
@@ -114,7 +118,7 @@ class _Chapter:
         self.who = people(project)
         self.chooser = QuoteChooser(_candidates(project, cases, include_suggested),
                                     project.store.document_text, self.who,
-                                    Fit(project.codebook), lang)
+                                    Fit(project.codebook), lang, _words(project.store))
         self.quotes: list[Quote] = []
         self.bullets: list[Quote] = []
         self.themes_written = 0
@@ -125,18 +129,19 @@ class _Chapter:
                                            keywords=words("keywords", lang))
         word.keep_styles_with_next(self.doc, ("Heading 1", "Heading 2", "Heading 3",
                                               "Caption"))
-        # style objects, not names: python-docx looks a name up anew each time (slow)
-        self.styles = {name: self.doc.styles[name] for name in (
-            "Quote", "List Bullet", "Heading 1", "Heading 2", "Heading 3")}
+        # paragraphs added in constant time, styles looked up once (python-docx walks every
+        # style for each paragraph it styles)
+        self.body = word.Appender(self.doc)
+        self._raising: dict[str, Any] | None = None
 
     # -- small writers ----------------------------------------------------------------------
     def _heading(self, text_: str, level: int) -> None:
-        self.doc.add_paragraph(text_, style=self.styles[f"Heading {level}"])
+        self.body.paragraph(text_, f"Heading {level}")
         if level <= 2:
             self.headings.append((level, text_))
 
     def _para(self, text_: str, keep: bool = False) -> Paragraph:
-        paragraph = self.doc.add_paragraph(text_)
+        paragraph = self.body.paragraph(text_)
         if keep:
             word.keep_with_next(paragraph)
         return paragraph
@@ -144,7 +149,7 @@ class _Chapter:
     def _interpretation(self, key: str, **values: object) -> None:
         """A marked, highlighted place for the analyst's own reading: never filled in."""
         from docx.enum.text import WD_COLOR_INDEX
-        run = self.doc.add_paragraph().add_run(words(key, self.lang, **values))
+        run = self.body.paragraph().add_run(words(key, self.lang, **values))
         run.italic = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
@@ -165,8 +170,8 @@ class _Chapter:
     # -- the chapter ------------------------------------------------------------------------
     def build(self, filters: str | None) -> None:
         lang, doc = self.lang, self.doc
-        doc.add_paragraph(words("title", lang), style="Title")
-        doc.add_paragraph(words("subtitle", lang), style="Subtitle")
+        self.body.paragraph(words("title", lang), "Title")
+        self.body.paragraph(words("subtitle", lang), "Subtitle")
         contents = word.add_contents(doc, words("contents", lang))
         word.add_page_numbers(doc, words("page", lang), words("of", lang))
         picks = self._choose_quotes()
@@ -280,7 +285,7 @@ class _Chapter:
         self._para(words("counting_large" if large else "counting", lang))
 
     def _bullet(self, term: str, definition: str) -> None:
-        paragraph = self.doc.add_paragraph(style=self.styles["List Bullet"])
+        paragraph = self.body.paragraph(style="List Bullet")
         paragraph.add_run(term + (": " if definition else "")).bold = True
         if definition:
             paragraph.add_run(capital(definition))
@@ -326,7 +331,7 @@ class _Chapter:
     def _coding(self) -> str:
         """Who coded (people, from the accepted codings), and how machines took part."""
         lang = self.lang
-        codings = self.project.store.coding_facts_frame()
+        codings = self.facts
         accepted = codings[(codings["status"] == "accepted")
                            & codings["document"].isin(self.cases.documents["document"])]
         if accepted.empty:
@@ -590,12 +595,12 @@ class _Chapter:
         return [c for c in self.countries if c != NONE and self._raised_in(code, c)]
 
     def _documents_raising(self, code: str) -> pd.DataFrame:
-        codings = self.cases.codings
+        if self._raising is None:  # each code's interviews, grouped once for every theme
+            self._raising = self.cases.codings.groupby("code")["document"].unique().to_dict()
         axis = "/" not in code
-        hit = codings["code"].str.startswith(code + "/") | (codings["code"] == code) \
-            if axis else codings["code"] == code
+        hit = [c for c in self._raising if c == code or (axis and c.startswith(code + "/"))]
         docs = self.cases.documents
-        return docs[docs["document"].isin(codings.loc[hit, "document"])]
+        return docs[docs["document"].isin([d for c in hit for d in self._raising[c]])]
 
     def _axis_table(self, axis: str, label: str, themes: list[str]) -> None:
         """Themes by country; the axis row only when it tells something (not raised in
@@ -630,22 +635,21 @@ class _Chapter:
         word.add_caption(self.doc, words("caption_table", self.lang), self.tables, caption)
         word.add_table(self.doc, header, rows, bold_rows=bold, first_width=first_width,
                        numbers=numbers)
-        self.doc.add_paragraph()
+        self.body.paragraph()
 
     def _quote(self, quote: Quote, bullet: bool = False, country: bool = True) -> None:
         """«verbatim words» (Role, Country), in the Quote style (or as a bullet); a quote in
         another language than the chapter's says so; † marks a suggestion."""
         lang = self.lang
         opening, closing = QUOTE_MARKS[lang]
-        style = self.styles["List Bullet" if bullet else "Quote"]
-        paragraph = self.doc.add_paragraph(style=style)
-        paragraph.add_run(f"{opening}{quote.shown()}{closing}")
+        paragraph = self.body.paragraph(style="List Bullet" if bullet else "Quote")
+        word.add_run(paragraph, f"{opening}{quote.shown()}{closing}")
         note = ""
         if quote.language and quote.language != lang and quote.language in LANGS:
             note = words("original", lang, language=words(f"language_{quote.language}", lang))
         mark = "" if quote.status == "accepted" else " †"
         said = attribution(quote.role, quote.country if country else None, lang, note)
-        paragraph.add_run(f" {said}{mark}").italic = False
+        word.add_run(paragraph, f" {said}{mark}", italic=False)
         (self.bullets if bullet else self.quotes).append(quote)
 
     def _recommendations_by_policy(self, themes: list[str]) -> None:
@@ -653,7 +657,8 @@ class _Chapter:
         recommending sentences (trimmed, verbatim); a policy without any is left out."""
         lang = self.lang
         pool = self.chooser.candidates
-        pool = pool[pool["code"].str.split("/").str[0] == RECOMMENDATIONS]
+        pool = pool[(pool["code"] == RECOMMENDATIONS)
+                    | pool["code"].str.startswith(RECOMMENDATIONS + "/")]
         if pool.empty:
             return
         rank = {c: i for i, c in enumerate([RECOMMENDATIONS, *themes])}
@@ -661,12 +666,12 @@ class _Chapter:
                            _pending=pool["status"] != "accepted")
         pool = pool.sort_values(["_pending", "_rank", "segment_id"], kind="stable")
         pool = pool.drop_duplicates("segment_id")
+        groups = dict(tuple(pool.groupby(["country", "policy"], sort=False)))
         sections: list[tuple[str, list[tuple[str, list[Quote]]]]] = []
         for country in self.countries:
-            mine = pool[pool["country"] == country]
             policies = []
-            for policy in group_order("policy", list(mine["policy"].dropna().unique())):
-                rows = mine[mine["policy"] == policy]
+            for policy in group_order("policy", [p for c, p in groups if c == country]):
+                rows = groups[(country, policy)]
                 bullets = []
                 for row in rows.itertuples(index=False):
                     said = self.chooser.sentences_for(row)
@@ -687,7 +692,7 @@ class _Chapter:
             for policy, bullets in policies:
                 name = self.who.redact(policy, lang) if policy != NONE else \
                     group_label("policy", NONE, lang)
-                paragraph = self.doc.add_paragraph()
+                paragraph = self.body.paragraph()
                 paragraph.add_run(name).bold = True
                 word.keep_with_next(paragraph)
                 for said in bullets:
@@ -701,7 +706,7 @@ class _Chapter:
         self._para(words("appendix_run", lang, version=__version__,
                          date=long_date(date.today(), lang), suggested=suggested,
                          filters=filters))
-        codings = self.project.store.coding_facts_frame()
+        codings = self.facts
         coders = sorted(set(codings.loc[codings["status"] == "accepted", "coder"]))
         if coders:
             self._para(words("appendix_coders", lang, who=listing(coders, lang)))
@@ -709,26 +714,38 @@ class _Chapter:
             self._para(words("appendix_left_out", lang), keep=True)
             for item in self.chooser.left_out:
                 key = "left_out_names" if item.reason == "names" else "left_out_changed"
-                self.doc.add_paragraph(words(key, lang, segment=item.segment_id, code=item.code,
-                                             score=decimal(item.score or 0.0, lang, 1)),
-                                       style=self.styles["List Bullet"])
+                self.body.paragraph(words(key, lang, segment=item.segment_id, code=item.code,
+                                          score=decimal(item.score or 0.0, lang, 1)),
+                                    "List Bullet")
 
 
 def _candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
     """Passages that may be quoted: the counted codings (accepted, and pending machine
-    suggestions when asked) with their text, offsets, evidence and case attributes."""
-    frame = project.codings_frame(parts=True)  # a candidate quote per coded part
+    suggestions when asked) with their offsets, coder and case attributes; their text and
+    evidence are read by `_words` for the few the chooser scores in full."""
+    frame = project.store.quote_candidates_frame()  # a candidate quote per coded part
     counted = cases.codings[["segment_id", "code", "status"]].drop_duplicates()
     frame = frame.merge(counted, on=["segment_id", "code", "status"])
-    ids = {row["name"]: row["id"] for row in project.store.documents()}
-    frame["document_id"] = frame["document"].map(ids)
     docs = cases.documents.set_index("document")
     for column in ("country", "role", "policy", "language"):
         frame[column] = frame["document"].map(docs[column])
     frame["codes_on_passage"] = frame.groupby("segment_id")["code"].transform("nunique")
     if not include_suggested:
         frame = frame[frame["status"] == "accepted"]
-    return frame[CANDIDATE_COLUMNS].reset_index(drop=True)
+    frame["text"] = frame["evidence"] = None
+    return frame[[*CANDIDATE_COLUMNS, "coder"]].reset_index(drop=True)
+
+
+def _words(store: Store) -> Callable[[Any], tuple[str, str | None]]:
+    """(text, evidence) of a candidate: its part of the passage as stored, and its coding's
+    evidence."""
+    def words(row) -> tuple[str, str | None]:
+        segment = store.segment(int(row.segment_id))
+        text = segment.text[int(row.start) - segment.start:int(row.end) - segment.start]
+        evidence = next((c["evidence"] for c in store.segment_codings(int(row.segment_id))
+                         if c["code"] == row.code and c["coder"] == row.coder), None)
+        return text, evidence
+    return words
 
 
 def _check_axes(cases: CaseData, axes: Iterable[str] | None) -> list[str]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,10 +21,11 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from qda.errors import QdaError
 from qda.text.files import atomic_file
@@ -108,6 +112,120 @@ class Appender:
             style = self.doc.styles[name]
             self._ids[name] = None if style == self._default else style.style_id
         return self._ids[name]
+
+
+class BodyWriter:
+    """The rest of a document's body written as WordprocessingML text to a temporary file,
+    for exports of 100,000 paragraphs: elements made one by one cost more than the words
+    they hold, and a body kept whole took a gigabyte. `save` writes the document with this
+    text where the writer was opened. A paragraph is written exactly as lxml serialises
+    the one python-docx makes; text Word keeps in elements of its own (tab, line break) or
+    that XML cannot hold goes through python-docx itself.
+    """
+
+    _FLUSH = 1 << 20  # characters held before they go to the file
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._mark = f"qda-body-{id(self):x}-{datetime.now(UTC).timestamp()}"
+        doc.add_paragraph(self._mark)  # replaced by the written body when saved
+        self._styles = Appender(doc)
+        self._file = tempfile.TemporaryFile()
+        self._held: list[str] = []
+        self._size = 0
+
+    def paragraph(self, runs: Sequence[tuple[str, bool | None]] = (),
+                  style: str | None = None) -> None:
+        """A paragraph of (text, italic) runs (italic None: as the style says)."""
+        if any(_AWKWARD.search(text) for text, _ in runs):
+            self._held.append(self._through_docx(runs, style))
+        else:
+            style_id = self._styles._style_id(style) if style is not None else None
+            parts = ["<w:p>"]
+            if style_id is not None:
+                parts.append(f'<w:pPr><w:pStyle w:val="{_attribute(style_id)}"/></w:pPr>')
+            for text, italic in runs:
+                parts.append(_RUN_OPEN[italic])
+                parts.append('<w:t xml:space="preserve">' if text.strip() != text else "<w:t>")
+                parts.append(_escape(text))
+                parts.append("</w:t></w:r>")
+            parts.append("</w:p>")
+            self._held.append("".join(parts) if len(parts) > 2 else "<w:p/>")
+        self._size += len(self._held[-1])
+        if self._size >= self._FLUSH:
+            self._flush()
+
+    def text(self, text: str = "", style: str | None = None) -> None:
+        """A paragraph of one run of plain text, none when empty (as `Appender.paragraph`)."""
+        self.paragraph([(text, None)] if text else [], style)
+
+    def _through_docx(self, runs: Sequence[tuple[str, bool | None]], style: str | None) -> str:
+        """The paragraph made by python-docx (as `Appender` makes it) and serialised alone,
+        without the namespace declaration it would not carry inside the body."""
+        holder = OxmlElement("w:p")  # prefixed w: as in the document
+        paragraph = Paragraph(holder, self._styles._container)
+        style_id = self._styles._style_id(style) if style is not None else None
+        if style_id is not None:
+            _sub(_sub(holder, _PPR), _PSTYLE, {_VAL: style_id})
+        for text, italic in runs:
+            add_run(paragraph, text, italic)
+        xml = etree.tostring(holder, encoding="unicode")
+        return xml.replace(f' xmlns:w="{nsmap["w"]}"', "", 1)
+
+    def _flush(self) -> None:
+        self._file.write("".join(self._held).encode("utf-8"))
+        self._held.clear()
+        self._size = 0
+
+    def save(self, path: Path) -> None:
+        """Write the document to `path` (.docx) with the written body in its place."""
+        self._flush()
+        package = io.BytesIO()
+        self.doc.save(package)
+        marker = f"<w:p><w:r><w:t>{self._mark}</w:t></w:r></w:p>".encode()
+        body = self._file
+        body.seek(0, io.SEEK_END)
+        large = body.tell() > (1 << 30)  # a part over 2 GiB needs ZIP64; say so ahead
+        body.seek(0)
+        path = Path(path)
+        if path.suffix.lower() != ".docx":
+            raise QdaError(f"a Word file must end in .docx, not '{path.suffix or path.name}'",
+                           path)
+        with zipfile.ZipFile(package) as source, atomic_file(path) as fh, \
+                zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename != "word/document.xml":
+                    target.writestr(info, data)
+                    continue
+                head, found, tail = data.partition(marker)
+                if not found:
+                    raise QdaError("the document lost the place of its body", path)
+                member = zipfile.ZipInfo(info.filename, info.date_time)
+                member.compress_type = zipfile.ZIP_DEFLATED
+                with target.open(member, "w", force_zip64=large) as out:
+                    out.write(head)
+                    shutil.copyfileobj(body, out, 1 << 20)
+                    out.write(tail)
+        body.close()
+
+
+_RUN_OPEN = {None: "<w:r>", True: '<w:r><w:rPr><w:i w:val="1"/></w:rPr>',
+             False: '<w:r><w:rPr><w:i w:val="0"/></w:rPr>'}
+
+
+def _escape(text: str) -> str:
+    """Text as libxml2 writes it in an element."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _escape(value).replace('"', "&quot;")
+
+
+# tab and line breaks (elements of their own) and what XML 1.0 cannot hold (python-docx
+# refuses it, as it did before)
+_AWKWARD = re.compile("[\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def add_run(paragraph: Paragraph, text: str, italic: bool | None = None) -> Run:

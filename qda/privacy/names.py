@@ -116,6 +116,35 @@ _ARTICLE_NAME = re.compile(r"(?<!\w)(?:la|el|La|El)[ \t]+(%s)(?![\w-])" % _CAP_W
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
+def trie_alternation(words: Iterable[str]) -> str:
+    """The words as one regex shaped like a trie ("Ro(?:jas|sa)" for Rojas and Rosa): a
+    match attempt costs the length of a name instead of the number of names, which grows
+    with the study. Longer words are tried first, as in an alternation sorted by length."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:%s)" % "|".join(branches)
+        return f"(?:{body})?" if "" in node else body
+    return pattern(root)
+
+
+# every title and office, as one regex over the lower-cased text (see _title_words)
+_TITLE_WORD = re.compile(r"(?<![^\W\d_])(?:%s)(?![^\W\d_])" % trie_alternation(
+    _TITLE_KEYS | _OFFICE_KEYS))
+# the letters whose lower case is not their case folding (or is longer) and folds to a
+# letter of those words ("ß" is "ss", "ſ" is "s", "İ" lowers to two characters)
+_FOLDS_APART = re.compile("[\u00df\u0130\u0149\u017f\u01f0\u1e96-\u1e9a\u1e9e"
+                          "\ufb00-\ufb06]")
+
+
 @cache
 def _faker_names(kind: str, prefix: str = "") -> frozenset[str]:
     """Every `kind` ("first_names", "last_names") list of Faker's Spanish and English
@@ -197,12 +226,20 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
     surnames ("Travis Gardner", "María José Quispe de la Cruz"). A surname is a known one, or
     a capitalised word that is no common word of the text's language (`lang`, else told
     from the text)."""
-    from qda.text.nlp import detect_language
+    told = lang
 
-    lang = lang or detect_language(text)
+    def language() -> str:
+        """The text's language, told from it only when a word must be judged by it (most
+        passages have no capitalised run at all)."""
+        nonlocal told
+        if not told:
+            from qda.text.nlp import detect_language
+            told = detect_language(text)
+        return told
+
     found: list[str] = [m.group(1) for m in _ARTICLE_NAME.finditer(text)
                         if m.group(1) in first_names() and m.group(1) in _faker_names(
-                            "first_names", "es") and not _common(m.group(1), lang)]
+                            "first_names", "es") and not _common(m.group(1), language())]
     for run in _RUN.finditer(text):
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(run.group())]
         # what follows "Hospital", "Santa"... names a place: "Hospital Carlos Van Buren"
@@ -217,7 +254,7 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
             if word not in first_names():
                 # a given name no list knows, before a known surname: "Priyanka Shah"
                 if (i + 1 < len(tokens) and tokens[i + 1][2] in surnames()
-                        and not _common(word, lang)
+                        and not _common(word, language())
                         and len(word) >= 3 and word not in NOT_FIRST_NAMES
                         and not _sentence_start(text, run.start() + start)):
                     found.append(run.group()[start:tokens[i + 1][1]])
@@ -233,7 +270,7 @@ def full_names(text: str, lang: str | None = None) -> list[str]:
                     j += 1
                     continue
                 after_particle = tokens[j - 1][2] in PARTICLE_WORDS
-                if not word_j[:1].isupper() or not _surname_like(word_j, lang) or (
+                if not word_j[:1].isupper() or not _surname_like(word_j, language()) or (
                         after_particle and word_j not in surnames()):  # "Santiago de Chile"
                     break
                 last = j
@@ -282,14 +319,13 @@ def addressed_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]
     General" names Ospina); after an office, the word must be no common word ("alcalde
     Municipal" names nobody)."""
     spans, offices = [], []
-    for word in _WORD.finditer(text):  # a set look-up per word: 3x faster than the regexes
-        key = word.group().casefold()
+    for start, key in _title_words(text):
         if key in _TITLE_KEYS:
-            m = ADDRESSED.match(text, word.start())
+            m = ADDRESSED.match(text, start)
             if m:
                 spans.append(_before_place(text, *m.span(2)))
         if key in _OFFICE_KEYS:
-            m = OFFICE_ADDRESSED.match(text, word.start())
+            m = OFFICE_ADDRESSED.match(text, start)
             if m:
                 offices.append(m)
     if offices:
@@ -301,6 +337,19 @@ def addressed_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]
             if word in first_names() or word in surnames() or not _common(word, lang):
                 spans.append(_before_place(text, *m.span(2)))
     return sorted(set(s for s in spans if s[1] > s[0]))
+
+
+def _title_words(text: str) -> Iterable[tuple[int, str]]:
+    """(start, case-folded word) of each whole word of the text that may be a title or an
+    office, found by one regex over the lower-cased text: twice as fast as folding every
+    word. A text with a letter that lower-casing does not fold like case folding does
+    goes word by word, so both ways find the same words."""
+    if _FOLDS_APART.search(text):
+        for word in _WORD.finditer(text):
+            yield word.start(), word.group().casefold()
+        return
+    for m in _TITLE_WORD.finditer(text.lower()):
+        yield m.start(), m.group()
 
 
 def _before_place(text: str, start: int, end: int) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from qda.privacy.names import (
     full_names,
     is_generic_label,
     metadata_names,
+    trie_alternation,
     values,
 )
 from qda.project import Project
@@ -79,8 +80,8 @@ class HiddenNames:
         """Where the text names someone, merged and in order: the known names and their
         parts, names after a title, given name + surname sequences, and every bare
         repetition of a name this text itself reveals ("señorita Pamela" ... "la Pamela")."""
-        own = [*addressed_names(text), *full_names(text)]
         found = addressed_spans(text)
+        own = [*dict.fromkeys(text[s:e] for s, e in found), *full_names(text)]
         for who in (self, HiddenNames.of(own) if own else None):
             for pattern in who._patterns if who else ():
                 found += [m.span() for m in pattern.finditer(text)]
@@ -103,26 +104,6 @@ class HiddenNames:
             parts += [text[at:start], mark]
             at = end
         return "".join(parts) + text[at:]
-
-
-def trie_alternation(words: Iterable[str]) -> str:
-    """The words as one regex shaped like a trie ("Ro(?:jas|sa)" for Rojas and Rosa): a
-    match attempt costs the length of a name instead of the number of names, which grows
-    with the study. Longer words are tried first, as in an alternation sorted by length."""
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:%s)" % "|".join(branches)
-        return f"(?:{body})?" if "" in node else body
-    return pattern(root)
 
 
 def people(project: Project) -> HiddenNames:
