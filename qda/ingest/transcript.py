@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qda.models import Document, Paragraph
 from qda.text.files import content_hash
@@ -37,6 +38,7 @@ def is_interviewer(label: str | None, interviewers: set[str]) -> bool:
     return label is not None and label_key(label) in interviewers
 
 
+@lru_cache(maxsize=4096)  # a transcript repeats a few labels thousands of times
 def label_key(label: str) -> str:
     return re.sub(r"[\s.]+", "", label).casefold()
 
