@@ -5,13 +5,17 @@ No trained pipeline is needed and nothing is downloaded: lemma tables come from 
 """
 from __future__ import annotations
 
+import multiprocessing
 import re
+import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
 from qda.vocab import LANGS
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
     from spacy.language import Language
 
 # spaCy is imported on first use, so commands that never touch text start fast.
@@ -83,6 +87,56 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
             seen_final = False
     lasts = [first - 1 for first in firsts[1:]] + [len(orths) - 1]
     return [(starts[a], starts[b] + lengths[b]) for a, b in zip(firsts, lasts)]
+
+
+class Sentences:
+    """`sentence_spans` of paragraphs handed over ahead (`ahead`), found in a forked worker
+    process while this one goes on reading files; any other paragraph is split here.
+
+    Loading spaCy takes longer than an import of a thousand transcripts spends on their
+    sentences: in a worker, the second core loads it while the first reads, and this
+    process never loads it at all. The spans are the same wherever they are found."""
+
+    def __init__(self, parallel: bool = True):
+        self._pool = (multiprocessing.get_context("fork").Pool(1)
+                      if parallel and _can_fork() else None)
+        self._ahead: dict[tuple[str, str], tuple[AsyncResult, int]] = {}
+
+    @property
+    def parallel(self) -> bool:
+        return self._pool is not None
+
+    def __enter__(self) -> Sentences:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()  # paragraphs found ahead but never asked for: no need
+            self._pool = None
+
+    def ahead(self, texts: list[str], lang: str) -> None:
+        """Start finding the sentences of `texts`, which may be asked for later."""
+        if self._pool is None or not texts or lang not in LANGS:
+            return  # an unknown language fails here, when it is asked for, as it would
+        job = self._pool.apply_async(_spans_of, (texts, lang))
+        for i, text in enumerate(texts):
+            self._ahead[(text, lang)] = (job, i)
+
+    def __call__(self, text: str, lang: str) -> list[tuple[int, int]]:
+        found = self._ahead.get((text, lang))
+        if found is None:
+            return sentence_spans(text, lang)
+        job, i = found
+        return job.get()[i]
+
+
+def _spans_of(texts: list[str], lang: str) -> list[list[tuple[int, int]]]:
+    return [sentence_spans(text, lang) for text in texts]
+
+
+def _can_fork() -> bool:
+    """Fork is safe on Linux; macOS frameworks and Windows do not survive it."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 @cache
