@@ -93,11 +93,14 @@ def _read_all(project: Project, files: list[Path], overrides: dict[str, str] | N
 
 def _store_all(project: Project, docs: list[Document], report: ImportReport,
                progress: Progress | None, replace: bool, split: Sentences) -> None:
-    for doc in _one_file_per_id(docs, report):
+    docs = _one_file_per_id(docs, report)
+    # the speakers first, for every document: they need no sentences, which the worker may
+    # still be finding
+    decisions = [_settle_speakers(project, doc) for doc in docs]
+    for doc, decision in zip(docs, decisions):
         if progress:
             progress(doc.source_path)
         try:
-            decision = _settle_speakers(project, doc)
             before = len(report.imported) + len(report.changed)
             store_document(project, doc, report, replace, split)
             if len(report.imported) + len(report.changed) > before:

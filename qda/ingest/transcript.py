@@ -45,7 +45,12 @@ def label_key(label: str) -> str:
 
 def match_turn(line: str, known: set[str] | None = None) -> re.Match | None:
     """A line that opens a turn: a timestamped label, or a label that is a known speaker."""
-    m = TURN_LINE.match(line)
+    return opens_turn(TURN_LINE.match(line), known)
+
+
+def opens_turn(m: re.Match | None, known: set[str] | None = None) -> re.Match | None:
+    """`match_turn` of a line whose `TURN_LINE.match` is `m` (one match serves every pass
+    over a transcript's lines)."""
     if not m or len(m.group("label").split()) > MAX_LABEL_WORDS:
         return None
     if m.group("time") or known is None or label_key(m.group("label")) in known:
