@@ -122,14 +122,18 @@ def import_(
     """
     overrides = {"country": country, "role": role, "policy": policy, "sector": sector,
                  "language": language}
-    from qda.imports import pipeline  # spaCy and the readers: only for commands that import
     from qda.ingest import walk
+    from qda.text.nlp import PARALLEL_MIN_DOCUMENTS, Sentences
     with in_project() as project:
         total = sum(1 for _ in walk(paths))
-        with progress.task("importing", total) as step:
-            report = pipeline.import_paths(project, paths, overrides,
-                                            lambda name: step(1, Path(name).name),
-                                            replace)
+        # the sentence worker starts before the import pipeline's modules load
+        with Sentences(parallel=total >= PARALLEL_MIN_DOCUMENTS) as split:
+            from qda.imports import pipeline  # the readers: only for commands that import
+
+            with progress.task("importing", total) as step:
+                report = pipeline.import_paths(project, paths, overrides,
+                                                lambda name: step(1, Path(name).name),
+                                                replace, split)
     _report(report, "imported")
 
 

@@ -28,20 +28,20 @@ from qda.models import Coding, Document, Paragraph, Segment
 from qda.project import Project
 from qda.text.files import content_hash
 from qda.text.locate import locate
-from qda.text.nlp import Sentences, detect_language
+from qda.text.nlp import PARALLEL_MIN_DOCUMENTS, Sentences, detect_language
 from qda.text.segment import long_paragraphs, segment_document
 from qda.vocab import CASE_ATTRIBUTES
 
 Progress = Callable[[str], None]
-# From this many files on, sentences are found in a second process while files are read
-PARALLEL_MIN_FILES = 16
 
 
 def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] | None = None,
-                 progress: Progress | None = None, replace: bool = False) -> ImportReport:
+                 progress: Progress | None = None, replace: bool = False,
+                 split: Sentences | None = None) -> ImportReport:
     """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange.
     Every file is read before any is stored, so two files with one id are both refused.
-    `replace`: a file may replace an interview imported from another file with its id."""
+    `replace`: a file may replace an interview imported from another file with its id.
+    `split`: the caller's sentence worker (by default, one for a large import)."""
     report = ImportReport()
     skipped: list[tuple[Path, str]] = []
     files = list(walk(paths, skipped))
@@ -52,7 +52,11 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
             report.failed.append(QdaError(
                 f"no transcripts here (qda reads {', '.join(READABLE)})"
                 + (f"; {others} other file(s) skipped" if others else ""), folder))
-    with Sentences(parallel=len(files) >= PARALLEL_MIN_FILES) as split:
+    if split is None:
+        with Sentences(parallel=len(files) >= PARALLEL_MIN_DOCUMENTS) as split:
+            docs = _read_all(project, files, overrides, report, progress, split)
+            _store_all(project, docs, report, progress, replace, split)
+    else:
         docs = _read_all(project, files, overrides, report, progress, split)
         _store_all(project, docs, report, progress, replace, split)
     return report

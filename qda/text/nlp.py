@@ -89,6 +89,11 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     return [(starts[a], starts[b] + lengths[b]) for a, b in zip(firsts, lasts)]
 
 
+# Below this many transcripts there is too little reading to do while a worker loads spaCy:
+# no worker is forked
+PARALLEL_MIN_DOCUMENTS = 16
+
+
 class Sentences:
     """`sentence_spans` of paragraphs handed over ahead (`ahead`), found in a forked worker
     process while this one goes on reading files; any other paragraph is split here.
