@@ -49,6 +49,20 @@ def test_sentences_found_ahead_match_and_a_wrong_guess_is_split_here():
         assert split(TRICKY[0], "es") == sentence_spans(TRICKY[0], "es")
 
 
+def test_a_killed_worker_costs_time_not_sentences():
+    """The worker killed before it answers (out of memory): the paragraph is split here."""
+    import os
+    import signal
+
+    with Sentences(parallel=True) as split:
+        for worker in list(split._pool._processes.values()):
+            os.kill(worker.pid, signal.SIGKILL)
+        split.ahead(TRICKY[:2], "es")
+        assert split(TRICKY[0], "es") == sentence_spans(TRICKY[0], "es")
+        split.ahead(TRICKY[2:3], "es")  # a broken pool takes nothing more
+        assert split(TRICKY[2], "es") == sentence_spans(TRICKY[2], "es")
+
+
 def _study(root, count: int) -> None:
     """Transcripts each with a respondent paragraph long enough to be cut at sentences."""
     folder = root / "transcripts"

@@ -8,14 +8,14 @@ from __future__ import annotations
 import multiprocessing
 import re
 import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from typing import TYPE_CHECKING
 
 from qda.vocab import LANGS
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
-
     from spacy.language import Language
 
 # spaCy is imported on first use, so commands that never touch text start fast.
@@ -100,12 +100,15 @@ class Sentences:
 
     Loading spaCy takes longer than an import of a thousand transcripts spends on their
     sentences: in a worker, the second core loads it while the first reads, and this
-    process never loads it at all. The spans are the same wherever they are found."""
+    process never loads it at all. The spans are the same wherever they are found; a worker
+    that dies (out of memory) costs time, not sentences."""
 
     def __init__(self, parallel: bool = True):
-        self._pool = (multiprocessing.get_context("fork").Pool(1)
-                      if parallel and _can_fork() else None)
-        self._ahead: dict[tuple[str, str], tuple[AsyncResult, int]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        if parallel and can_fork():
+            self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
+            self._pool.submit(_load)  # forked now, loading spaCy while this process reads
+        self._ahead: dict[tuple[str, str], tuple[Future, int]] = {}
 
     @property
     def parallel(self) -> bool:
@@ -116,30 +119,43 @@ class Sentences:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.terminate()  # paragraphs found ahead but never asked for: no need
+            # paragraphs found ahead but never asked for, spaCy still loading: no need
+            for worker in list(self._pool._processes.values()):
+                worker.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
     def ahead(self, texts: list[str], lang: str) -> None:
         """Start finding the sentences of `texts`, which may be asked for later."""
         if self._pool is None or not texts or lang not in LANGS:
             return  # an unknown language fails here, when it is asked for, as it would
-        job = self._pool.apply_async(_spans_of, (texts, lang))
+        try:
+            job = self._pool.submit(_spans_of, texts, lang)
+        except BrokenProcessPool:
+            return
         for i, text in enumerate(texts):
             self._ahead[(text, lang)] = (job, i)
 
     def __call__(self, text: str, lang: str) -> list[tuple[int, int]]:
         found = self._ahead.get((text, lang))
-        if found is None:
-            return sentence_spans(text, lang)
-        job, i = found
-        return job.get()[i]
+        if found is not None:
+            job, i = found
+            try:
+                return job.result()[i]
+            except BrokenProcessPool:  # the worker died: split here
+                pass
+        return sentence_spans(text, lang)
+
+
+def _load() -> None:
+    import spacy  # noqa: F401
 
 
 def _spans_of(texts: list[str], lang: str) -> list[list[tuple[int, int]]]:
     return [sentence_spans(text, lang) for text in texts]
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Fork is safe on Linux; macOS frameworks and Windows do not survive it."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
