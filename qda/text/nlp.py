@@ -120,6 +120,7 @@ class Sentences:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             # paragraphs found ahead but never asked for, spaCy still loading: no need
+            # (the executor has no public way to end its workers before Python 3.14)
             for worker in list(self._pool._processes.values()):
                 worker.terminate()
             self._pool.shutdown(wait=False, cancel_futures=True)
@@ -148,6 +149,7 @@ class Sentences:
 
 
 def _load() -> None:
+    """The worker's first task: spaCy's import, the longest part of its work."""
     import spacy  # noqa: F401
 
 
