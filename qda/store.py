@@ -1264,9 +1264,11 @@ class Store:
     def replace_suggestions_staged(self, coder: str, kind: str, run_id: int,
                                    segment_ids: Iterable[int]) -> tuple[int, int]:
         """`replace_suggestions` with the staged rows of these segments (rows of others are
-        left out: a passage someone reviewed meanwhile); empties the stage. Call inside a
-        transaction; returns the staged suggestions for these segments, and those written
-        (a suggestion that collides with a person's decision is not)."""
+        left out: a passage someone reviewed meanwhile). Call inside a transaction; returns
+        the staged suggestions for these segments, and those written (a suggestion that
+        collides with a person's decision is not). The stage is left as it is, to be
+        replaced by the next `stage_suggestions` or to go with the connection: emptying a
+        million words' suggestions row by row held the write lock a fifth as long again."""
         ids = list(segment_ids)
         self.replace_suggestions(coder, ids, [])
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS staged_segments (id INTEGER PRIMARY KEY)")
@@ -1285,7 +1287,6 @@ class Store:
             " ON CONFLICT (segment_id, code_id, coder) DO NOTHING",
             (coder, kind, run_id, stamp, stamp))
         written = self.db.total_changes - before
-        self.db.execute("DELETE FROM staged_suggestions")
         self.db.execute("DELETE FROM staged_segments")
         return made, written
 

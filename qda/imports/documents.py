@@ -20,8 +20,8 @@ from qda.imports.reanchor import ReanchorReport, reanchor_document
 from qda.models import Document, Segment
 from qda.privacy import pseudonymise
 from qda.project import Project
-from qda.text.nlp import detect_language
-from qda.text.segment import segment_document
+from qda.text.nlp import detect_language, sentence_spans
+from qda.text.segment import Split, segment_document
 
 
 @dataclass
@@ -60,15 +60,17 @@ class Incoming:
 
 
 def store_document(project: Project, doc: Document, report: ImportReport,
-                   replace: bool = False) -> int | None:
+                   replace: bool = False, split: Split = sentence_spans) -> int | None:
     """Store one document (see `prepare_document`); its id, None when nothing was added."""
-    return write_document(project, prepare_document(project, doc, replace), report)
+    return write_document(project, prepare_document(project, doc, replace, split), report)
 
 
-def prepare_document(project: Project, doc: Document, replace: bool = False) -> Incoming:
+def prepare_document(project: Project, doc: Document, replace: bool = False,
+                     split: Split = sentence_spans) -> Incoming:
     """What storing `doc` means, decided without writing; raises QdaError naming the file
     when it must not be stored. `replace`: it may replace an interview imported from
-    another file with its id (whose codings are then re-anchored)."""
+    another file with its id (whose codings are then re-anchored). `split`: how long
+    paragraphs are cut into sentences (see `segment_document`)."""
     given = dict(doc.attributes)
     changes: list[str] = []
     lang = doc.attributes.get("language") or detect_language(
@@ -84,7 +86,7 @@ def prepare_document(project: Project, doc: Document, replace: bool = False) -> 
         doc.attributes.setdefault("language", lang)
         lang = doc.attributes["language"]
     if existing is not None and existing["content_hash"] == doc.content_hash:
-        segments = segment_document(doc, lang)
+        segments = segment_document(doc, lang, split)
         if cuts(segments) != cuts(project.store.segments(existing["id"])):
             # the same text with other turns: interviewer metadata or speaker labels changed
             check_respondents(doc, segments)
@@ -97,7 +99,7 @@ def prepare_document(project: Project, doc: Document, replace: bool = False) -> 
         twin = project.store.find_document_by_hash(doc.content_hash)
         if twin is not None:
             return Incoming(doc, "unchanged", why=f"same text as {twin['name']}, already imported")
-    segments = segment_document(doc, lang)
+    segments = segment_document(doc, lang, split)
     check_respondents(doc, segments)
     if existing is not None and pseudonymise.is_anonymised(project.store, existing["id"]):
         raise QdaError(f"its text changed since it was imported as {doc.name}, which has "

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qda.errors import QdaError, UsageError
-from qda.imports import refi as refi_import
 from qda.imports.documents import (
     ImportReport,
     attribute_changes,
@@ -22,24 +21,27 @@ from qda.imports.documents import (
     resegment,
     store_document,
 )
-from qda.ingest import READABLE, coded, read_document, speakers, walk
+from qda.ingest import EXCHANGE, READABLE, coded, read_document, speakers, walk
 from qda.ingest.metadata import Sidecars, normalise_attributes
 from qda.ingest.transcript import Turn, label_key, render
 from qda.models import Coding, Document, Paragraph, Segment
 from qda.project import Project
 from qda.text.files import content_hash
 from qda.text.locate import locate
-from qda.text.segment import segment_document
+from qda.text.nlp import PARALLEL_MIN_DOCUMENTS, Sentences, detect_language
+from qda.text.segment import long_paragraphs, segment_document
 from qda.vocab import CASE_ATTRIBUTES
 
 Progress = Callable[[str], None]
 
 
 def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] | None = None,
-                 progress: Progress | None = None, replace: bool = False) -> ImportReport:
+                 progress: Progress | None = None, replace: bool = False,
+                 split: Sentences | None = None) -> ImportReport:
     """Import transcripts (files or folders); `.qdpx` and `.qdc` files as REFI-QDA exchange.
     Every file is read before any is stored, so two files with one id are both refused.
-    `replace`: a file may replace an interview imported from another file with its id."""
+    `replace`: a file may replace an interview imported from another file with its id.
+    `split`: the caller's sentence worker (by default, one for a large import)."""
     report = ImportReport()
     skipped: list[tuple[Path, str]] = []
     files = list(walk(paths, skipped))
@@ -50,27 +52,61 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
             report.failed.append(QdaError(
                 f"no transcripts here (qda reads {', '.join(READABLE)})"
                 + (f"; {others} other file(s) skipped" if others else ""), folder))
+    if split is None:
+        with Sentences(parallel=len(files) >= PARALLEL_MIN_DOCUMENTS) as split:
+            docs = _read_all(project, files, overrides, report, progress, split)
+            _store_all(project, docs, report, progress, replace, split)
+    else:
+        docs = _read_all(project, files, overrides, report, progress, split)
+        _store_all(project, docs, report, progress, replace, split)
+    return report
+
+
+def _read_all(project: Project, files: list[Path], overrides: dict[str, str] | None,
+              report: ImportReport, progress: Progress | None, split: Sentences
+              ) -> list[Document]:
+    """Read every file (a REFI-QDA file is imported on the spot), handing each transcript's
+    long paragraphs to `split` to find their sentences while the next files are read."""
     sidecar_dirs = (project.root / "transcripts",)
     sidecars = Sidecars()  # each folder's interviews.csv parsed once for the whole import
     docs: list[Document] = []
     for path in files:
         try:
-            if path.suffix.lower() in refi_import.SUFFIXES:
+            if path.suffix.lower() in EXCHANGE:
+                from qda.imports import refi as refi_import  # lxml and python-docx: only here
+
                 if progress:
                     progress(str(path))
                 refi_import.import_file(project, path, report, overrides)
                 continue
-            docs.append(read_document(path, project.interviewer_labels, overrides, sidecar_dirs,
-                                      sidecars))
+            doc = read_document(path, project.interviewer_labels, overrides, sidecar_dirs,
+                                sidecars)
         except QdaError as exc:
             report.failed.append(exc)
-    for doc in _one_file_per_id(docs, report):
+            continue
+        docs.append(doc)
+        long = long_paragraphs(doc) if split.parallel else []
+        if long:
+            # the language prepare_document will most likely use: declared, or detected
+            # (the speakers are not settled yet); a wrong guess costs only time
+            split.ahead(long, doc.attributes.get("language") or detect_language(
+                " ".join(doc.text[p.start:p.end] for p in doc.paragraphs
+                         if not p.is_interviewer), project.settings.language))
+    return docs
+
+
+def _store_all(project: Project, docs: list[Document], report: ImportReport,
+               progress: Progress | None, replace: bool, split: Sentences) -> None:
+    docs = _one_file_per_id(docs, report)
+    # the speakers first, for every document: they need no sentences, which the worker may
+    # still be finding
+    decisions = [_settle_speakers(project, doc) for doc in docs]
+    for doc, decision in zip(docs, decisions):
         if progress:
             progress(doc.source_path)
         try:
-            decision = _settle_speakers(project, doc)
             before = len(report.imported) + len(report.changed)
-            store_document(project, doc, report, replace)
+            store_document(project, doc, report, replace, split)
             if len(report.imported) + len(report.changed) > before:
                 report.speakers.append((doc.name, decision.message(doc.name),
                                         decision.sure))
@@ -79,7 +115,6 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
                     report.warnings.append((doc.source_path, _missing(doc.name, missing)))
         except QdaError as exc:
             report.failed.append(exc)
-    return report
 
 
 def _grouped(skipped: list[tuple[Path, str]]) -> list[tuple[str, str]]:

@@ -41,7 +41,6 @@ from qda.refi import reader
 from qda.text.files import content_hash, write_atomic
 from qda.vocab import MACHINE_KINDS
 
-SUFFIXES = (".qdpx", ".qdc")
 # Variable names other tools use for qda's case attributes (compared as plain words).
 _ATTRIBUTES = {
     "country": "country", "pais": "country",

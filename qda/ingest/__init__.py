@@ -22,7 +22,8 @@ READERS: dict[str, Reader] = {
 _SIDECAR_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml", ".xlsx", ".xls"}
 # Documents qda cannot read: named in a folder, they fail with advice rather than pass.
 _CONVERTIBLE = {".pdf", ".rtf", ".odt", ".doc", ".pages"}
-READABLE = (*READERS, ".qdpx", ".qdc")
+EXCHANGE = (".qdpx", ".qdc")  # REFI-QDA projects and codebooks (qda/imports/refi.py)
+READABLE = (*READERS, *EXCHANGE)
 
 
 def walk(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
@@ -52,7 +53,7 @@ def skip_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if path.name == SIDECAR:
         return ""
-    if suffix in READERS or suffix in (".qdpx", ".qdc") or suffix in _CONVERTIBLE:
+    if suffix in READERS or suffix in EXCHANGE or suffix in _CONVERTIBLE:
         return "a README, not a transcript" if path.stem.upper() == "README" else None
     if suffix in _SIDECAR_SUFFIXES:
         return ("a table, not a transcript (codings: 'qda import-codings' or "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qda.errors import QdaError
 from qda.ingest.metadata import split_front_matter
-from qda.ingest.transcript import TURN_LINE, is_interviewer, label_key, match_turn, speaker_keys
+from qda.ingest.transcript import TURN_LINE, is_interviewer, label_key, opens_turn, speaker_keys
 from qda.models import Document, Paragraph
 from qda.text.files import content_hash, read_text
 
@@ -50,16 +50,16 @@ def document(name: str, text: str, interviewers: set[str]) -> Document:
 def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
     """Paragraph spans of `text` with their speakers."""
     lines = text.split("\n")
-    known = speaker_keys((m.group("label") for m in map(TURN_LINE.match, lines) if m),
-                         interviewers)
-    furniture = _page_furniture(lines, known)
+    matches = list(map(TURN_LINE.match, lines))
+    known = speaker_keys((m.group("label") for m in matches if m), interviewers)
+    furniture = _page_furniture(lines, matches, known)
     paragraphs: list[Paragraph] = []
     speaker = time = None
     open_para: Paragraph | None = None
     pos = 0
-    for line in lines:
+    for line, m in zip(lines, matches):
         line_end = pos + len(line)
-        m = match_turn(line, known)
+        m = opens_turn(m, known)
         if m:
             speaker, time = m.group("label").strip(), m.group("time")
             open_para = Paragraph(pos + m.end(), line_end, speaker,
@@ -67,7 +67,7 @@ def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
             paragraphs.append(open_para)
         elif not line.strip():
             open_para = None
-        elif _HEADING.match(line) or _RULE.match(line) or _key(line) in furniture:
+        elif _HEADING.match(line) or _RULE.match(line) or (furniture and _key(line) in furniture):
             paragraphs.append(Paragraph(pos, line_end, speaker, True, time, is_note=True))
             open_para = None
         elif open_para is not None:
@@ -88,11 +88,13 @@ def _key(line: str) -> str:
     return _DIGITS.sub("#", " ".join(line.split())).casefold()
 
 
-def _page_furniture(lines: list[str], known: set[str]) -> set[str]:
+def _page_furniture(lines: list[str], matches: list[re.Match | None], known: set[str]
+                    ) -> set[str]:
     """Short unlabelled lines repeated down the file (page numbers aside), such as
-    'Página 3 de 12' or 'Confidencial - Entrevista 4': what a PDF conversion leaves."""
-    counts = Counter(_key(line) for line in lines
+    'Página 3 de 12' or 'Confidencial - Entrevista 4': what a PDF conversion leaves.
+    `matches`: each line's `TURN_LINE.match`."""
+    counts = Counter(_key(line) for line, m in zip(lines, matches)
                      if line.strip() and len(line.strip()) <= _FURNITURE_CHARS
-                     and not match_turn(line, known))
+                     and not opens_turn(m, known))
     return {key for key, n in counts.items()
             if n >= REPEATED and ("#" in key or not key.rstrip().endswith((".", "!", "?", "…")))}

@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qda.models import Document, Paragraph
 from qda.text.files import content_hash
@@ -37,13 +38,19 @@ def is_interviewer(label: str | None, interviewers: set[str]) -> bool:
     return label is not None and label_key(label) in interviewers
 
 
+@lru_cache(maxsize=4096)  # a transcript repeats a few labels thousands of times
 def label_key(label: str) -> str:
     return re.sub(r"[\s.]+", "", label).casefold()
 
 
 def match_turn(line: str, known: set[str] | None = None) -> re.Match | None:
     """A line that opens a turn: a timestamped label, or a label that is a known speaker."""
-    m = TURN_LINE.match(line)
+    return opens_turn(TURN_LINE.match(line), known)
+
+
+def opens_turn(m: re.Match | None, known: set[str] | None = None) -> re.Match | None:
+    """`match_turn` of a line whose `TURN_LINE.match` is `m` (one match serves every pass
+    over a transcript's lines)."""
     if not m or len(m.group("label").split()) > MAX_LABEL_WORDS:
         return None
     if m.group("time") or known is None or label_key(m.group("label")) in known:

@@ -34,7 +34,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # C0/C1 control characters other than tab and newline carry nothing in a transcript.
-_CONTROL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160)]}
+# (a regex, not str.translate: that looks every character of a non-ASCII text up in a dict)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -82,7 +83,7 @@ def decode(data: bytes, path: Path | str) -> str:
 def normalise(text: str) -> str:
     """NFC, `\\n` line ends, no BOM or control characters: the one form all offsets count in."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = text.translate(_CONTROL)
+    text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 

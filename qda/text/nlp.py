@@ -5,7 +5,11 @@ No trained pipeline is needed and nothing is downloaded: lemma tables come from 
 """
 from __future__ import annotations
 
+import multiprocessing
 import re
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -59,11 +63,110 @@ def lemma(word: str, lang: str) -> str:
 
 
 def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of `text` (offsets into `text`)."""
+    """Character spans of the sentences of `text` (offsets into `text`): exactly the
+    pipeline's sentencizer's `doc.sents`, by its rule, over the tokenizer's arrays.
+
+    Running the sentencizer itself makes a Python object of every token twice (once to
+    decide, once for `doc.sents`), which was most of an import's time in spaCy. Its rule:
+    a sentence starts at the first token that is neither punctuation nor a sentence-final
+    character after a sentence-final character."""
     nlp = pipeline(lang)
-    with nlp.select_pipes(enable=["sentencizer"]):
-        doc = nlp(text)
-    return [(s.start_char, s.end_char) for s in doc.sents]
+    doc = nlp.make_doc(text)
+    if not len(doc):
+        return []
+    orths, puncts, starts, lengths = doc.to_array(["ORTH", "IS_PUNCT", "IDX", "LENGTH"]
+                                                  ).T.tolist()
+    finals = _sentence_finals(lang)
+    firsts = [0]
+    seen_final = False
+    for i, (orth, punct) in enumerate(zip(orths, puncts)):
+        if orth in finals:
+            seen_final = True
+        elif seen_final and not punct:
+            firsts.append(i)
+            seen_final = False
+    lasts = [first - 1 for first in firsts[1:]] + [len(orths) - 1]
+    return [(starts[a], starts[b] + lengths[b]) for a, b in zip(firsts, lasts)]
+
+
+# Below this many transcripts there is too little reading to do while a worker loads spaCy:
+# no worker is forked
+PARALLEL_MIN_DOCUMENTS = 16
+
+
+class Sentences:
+    """`sentence_spans` of paragraphs handed over ahead (`ahead`), found in a forked worker
+    process while this one goes on reading files; any other paragraph is split here.
+
+    Loading spaCy takes longer than an import of a thousand transcripts spends on their
+    sentences: in a worker, the second core loads it while the first reads, and this
+    process never loads it at all. The spans are the same wherever they are found; a worker
+    that dies (out of memory) costs time, not sentences."""
+
+    def __init__(self, parallel: bool = True):
+        self._pool: ProcessPoolExecutor | None = None
+        if parallel and can_fork():
+            self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
+            self._pool.submit(_load)  # forked now, loading spaCy while this process reads
+        self._ahead: dict[tuple[str, str], tuple[Future, int]] = {}
+
+    @property
+    def parallel(self) -> bool:
+        return self._pool is not None
+
+    def __enter__(self) -> Sentences:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            # paragraphs found ahead but never asked for, spaCy still loading: no need
+            # (the executor has no public way to end its workers before Python 3.14)
+            for worker in list(self._pool._processes.values()):
+                worker.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def ahead(self, texts: list[str], lang: str) -> None:
+        """Start finding the sentences of `texts`, which may be asked for later."""
+        if self._pool is None or not texts or lang not in LANGS:
+            return  # an unknown language fails here, when it is asked for, as it would
+        try:
+            job = self._pool.submit(_spans_of, texts, lang)
+        except BrokenProcessPool:
+            return
+        for i, text in enumerate(texts):
+            self._ahead[(text, lang)] = (job, i)
+
+    def __call__(self, text: str, lang: str) -> list[tuple[int, int]]:
+        found = self._ahead.get((text, lang))
+        if found is not None:
+            job, i = found
+            try:
+                return job.result()[i]
+            except BrokenProcessPool:  # the worker died: split here
+                pass
+        return sentence_spans(text, lang)
+
+
+def _load() -> None:
+    """The worker's first task: spaCy's import, the longest part of its work."""
+    import spacy  # noqa: F401
+
+
+def _spans_of(texts: list[str], lang: str) -> list[list[tuple[int, int]]]:
+    return [sentence_spans(text, lang) for text in texts]
+
+
+def can_fork() -> bool:
+    """Fork is safe on Linux; macOS frameworks and Windows do not survive it."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+@cache
+def _sentence_finals(lang: str) -> frozenset[int]:
+    """Hashes of the characters the pipeline's sentencizer ends sentences with."""
+    nlp = pipeline(lang)
+    return frozenset(nlp.vocab.strings.add(c) for c in nlp.get_pipe("sentencizer").punct_chars)
 
 
 def detect_language(text: str, default: str = "es") -> str:

@@ -11,9 +11,13 @@ notes such as "[risas]"): inside a passage they stay verbatim. For every segment
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from qda.models import Document, Segment
 from qda.text.nlp import sentence_spans
+
+# (text, lang) -> sentence spans: `sentence_spans`, or one that found them ahead of time
+Split = Callable[[str, str], list[tuple[int, int]]]
 
 MAX_CHARS = 1200
 TARGET_CHARS = 800
@@ -27,8 +31,10 @@ def is_note(text: str) -> bool:
     return bool(STAGE_NOTE.match(text))
 
 
-def segment_document(doc: Document, lang: str) -> list[Segment]:
-    """Cut a document's paragraphs into segments, trimming white space at both ends."""
+def segment_document(doc: Document, lang: str, split: Split = sentence_spans
+                     ) -> list[Segment]:
+    """Cut a document's paragraphs into segments, trimming white space at both ends.
+    `split` finds the sentences of a long paragraph (see `long_paragraphs`)."""
     segments: list[Segment] = []
     for para in doc.paragraphs:
         start, end = _trim(doc.text, para.start, para.end)
@@ -37,11 +43,22 @@ def segment_document(doc: Document, lang: str) -> list[Segment]:
         context = para.is_interviewer or para.is_note or is_note(doc.text[start:end])
         pieces = [(start, end)]
         if end - start > MAX_CHARS and not context:
-            pieces = _split_long(doc.text, start, end, lang)
+            pieces = _split_long(doc.text, start, end, lang, split)
         for s, e in pieces:
             segments.append(Segment(start=s, end=e, text=doc.text[s:e], speaker=para.speaker,
                                     is_interviewer=context, time=para.time))
     return segments
+
+
+def long_paragraphs(doc: Document) -> list[str]:
+    """The paragraphs `segment_document` may cut into sentences, whoever turns out to be the
+    interviewer: their sentences can be found before the speakers are settled."""
+    found = []
+    for para in doc.paragraphs:
+        start, end = _trim(doc.text, para.start, para.end)
+        if end - start > MAX_CHARS and not para.is_note and not is_note(doc.text[start:end]):
+            found.append(doc.text[start:end])
+    return found
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -52,11 +69,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _split_long(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
+def _split_long(text: str, start: int, end: int, lang: str, split: Split
+                ) -> list[tuple[int, int]]:
     """Group whole sentences greedily into pieces of about TARGET_CHARS."""
     pieces: list[tuple[int, int]] = []
     piece_start = piece_end = None
-    for s, e in sentence_spans(text[start:end], lang):
+    for s, e in split(text[start:end], lang):
         s, e = start + s, start + e
         if piece_start is None:
             piece_start, piece_end = s, e
