@@ -28,6 +28,14 @@ START_UP = ("qda.project", "qda.store", "yaml", "charset_normalizer", "rich", "m
             "pygments", "pydantic")
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """`code` run by a fresh interpreter (what a command loads at start), which must succeed."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def _option_help(command: str, option: str) -> str:
     group = typer.main.get_command(app)
     return next(p.help for p in group.commands[command].params if option in p.opts)
@@ -79,9 +87,7 @@ def test_the_command_starts_without_heavy_libraries():
              "    importlib.import_module('qda.cli.' + m.name)\n"
              "import qda.export.terminal, qda.analysis.study\n"
              f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
-    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
-                           timeout=120)
-    assert shown.returncode == 0, shown.stderr
+    shown = _python(check)
     assert shown.stdout.strip() == "[]"
 
 
@@ -95,9 +101,7 @@ def test_help_and_status_load_only_what_they_use(tmp_path):
         check = (f"import sys\nsys.argv = ['qda', *{argv!r}]\nfrom qda.cli import main\n"
                  "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code\n"
                  f"print(sorted(m for m in {absent!r} if m in sys.modules), file=sys.stderr)")
-        shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
-                               timeout=120)
-        assert shown.returncode == 0, shown.stderr
+        shown = _python(check)
         assert ("Commands:" if argv == ["--help"] else "no interviews yet") in shown.stdout
         assert shown.stderr.strip() == "[]", argv
 
@@ -147,7 +151,5 @@ def test_status_runs_without_pandas(tmp_path):
              f"done = CliRunner().invoke(app, ['--project', {str(tmp_path / 'p')!r}, 'status'])\n"
              "assert done.exit_code == 0, done.output\n"
              f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
-    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
-                           timeout=120)
-    assert shown.returncode == 0, shown.stderr
+    shown = _python(check)
     assert shown.stdout.strip() == "[]"

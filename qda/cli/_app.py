@@ -5,6 +5,7 @@ each a thin layer over the library; `qda/cli/__init__.py` gathers them. Errors p
 naming the file (and line) with exit status 1; usage errors exit 2.
 """
 import inspect
+import json
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -86,6 +87,18 @@ def _main(project: ProjectOpt = None,
     state["project"] = project
     set_formula_guard(not no_formula_guard)
     progress.enable()  # bars on stderr, drawn only on a terminal and outside CI
+
+
+def listed(rows: list[dict[str, Any]], json_: bool, empty: str) -> bool:
+    """Print `rows` as JSON with --json, or say `empty` when there are none: True when that
+    was all (the command draws its table otherwise)."""
+    if json_:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return True
+    if not rows:
+        out.print(empty)
+        return True
+    return False
 
 
 @contextmanager

@@ -1,11 +1,10 @@
 """Taking care of the project and the people in it: backup, flagged, anonymise."""
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qda.cli._app import JsonOpt, app, err, in_project, out
+from qda.cli._app import JsonOpt, app, err, in_project, listed, out
 from qda.errors import QdaError
 
 
@@ -59,11 +58,7 @@ def flagged(
             out.print(f"dismissed {len(dismiss)} detached coding(s)")
             return
         rows = flagged_rows(project.store)
-    if json_:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        out.print("nothing flagged: every coding and memo is on its passage")
+    if listed(rows, json_, "nothing flagged: every coding and memo is on its passage"):
         return
     from qda.export import terminal
     out.print(terminal.flagged(rows))

@@ -1,13 +1,12 @@
 """The findings tables and charts: status, summary, study, cooccur, differences, saturation,
 charts. pandas and the analysis load inside each command, so `qda --help` starts fast."""
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qda.cli._app import JsonOpt, LangOpt, app, in_project, out, warn_orphans
+from qda.cli._app import JsonOpt, LangOpt, app, in_project, listed, out, warn_orphans
 from qda.errors import UsageError
 
 
@@ -22,11 +21,7 @@ def status(json_: JsonOpt = False) -> None:
     from qda.export import terminal
     with in_project() as project:
         view = overview(project)
-    if json_:
-        print(json.dumps(view.rows, ensure_ascii=False, indent=2))
-        return
-    if not view.rows:
-        out.print("no interviews yet; run 'qda import transcripts/'")
+    if listed(view.rows, json_, "no interviews yet; run 'qda import transcripts/'"):
         return
     for shown in terminal.status(view):
         out.print(shown)

@@ -1,13 +1,12 @@
 """Commands that bring interviews in and look at what came in: init, import, import-coded,
 import-codings, speakers, set, segments."""
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qda import progress
-from qda.cli._app import JsonOpt, app, err, in_project, out
+from qda.cli._app import JsonOpt, app, err, in_project, listed, out
 from qda.errors import UsageError
 from qda.vocab import ROLES
 
@@ -218,11 +217,7 @@ def speakers(
             _report(report, "re-segmented")
             return
         rows = pipeline.speaker_rows(project, document)
-    if json_:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        out.print("no interviews yet; run 'qda import transcripts/'")
+    if listed(rows, json_, "no interviews yet; run 'qda import transcripts/'"):
         return
     from qda.export import terminal
     out.print(terminal.speakers(rows))

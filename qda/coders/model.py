@@ -249,16 +249,15 @@ class ModelCoder:
             probs = {columns[j]: values[i, j] for j in np.flatnonzero(above[i])}
             rules = {s.code: s for s in ready.rule_found[i]}
             fallback = [c for c in rules if c not in self.codes_]
-            if self.defer_to_rules is not None and any(
-                    s.confidence >= self.defer_to_rules for s in ready.rule_found[i]):
+            weak = self.defer_to_rules
+            if weak is not None and any(s.confidence >= weak for s in ready.rule_found[i]):
                 # the model learnt from decisions like these: it would only echo them
                 probs, fallback = {}, list(rules)
-            if not probs and self.prior and not any(
-                    s.confidence >= (self.defer_to_rules or 1.0) for s in ready.rule_found[i]):
+            elif weak is not None and self.prior and not probs:
                 # the rules saw only topic words, or nothing: the study's own share of
                 # each axis decides between their weak readings
                 out.extend(weigh_prior(int(sid), ready.rule_found[i], self.prior,
-                                       self.codebook, self.defer_to_rules or 1.0))
+                                       self.codebook, weak))
                 continue
             chosen = consistent(list(probs), (), fallback) if not probs and fallback \
                 else consistent(list(probs), self.codes_, fallback)

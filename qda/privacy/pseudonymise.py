@@ -46,8 +46,8 @@ from qda.privacy.names import (
     full_names,
     is_generic_label,
     metadata_names,
+    trie_alternation,
 )
-from qda.privacy.redact import trie_alternation
 from qda.project import Project
 from qda.store import Store, now
 from qda.text.files import atomic_file, content_hash
