@@ -15,12 +15,12 @@ they are reported, and left to the rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import orjson
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction import DictVectorizer
@@ -33,7 +33,7 @@ from qda.codebook.model import Codebook
 from qda.coders import patterns as pattern_data
 from qda.coders.base import Suggestion
 from qda.coders.rules import RuleCoder
-from qda.coders.workers import suggest_encoded
+from qda.coders.workers import suggestions
 from qda.errors import QdaError
 from qda.text.nlp import lemma
 from qda.vocab import AXES
@@ -245,6 +245,7 @@ class ModelCoder:
         names = self.feature_names()
         out: list[Suggestion] = []
         axes = [j for j, c in enumerate(columns) if c in AXES]
+        learnt: dict[str, list[tuple[int, dict, float]]] = defaultdict(list)  # to explain
         for i, sid in enumerate(ready.probs.index):
             probs = {columns[j]: values[i, j] for j in np.flatnonzero(above[i])}
             rules = {s.code: s for s in ready.rule_found[i]}
@@ -277,29 +278,35 @@ class ModelCoder:
                     evidence.update(rules[code].evidence)
                     evidence["sources"].append("rules")
                 if code in probs:
-                    evidence["model"] = self.explain(ready.x, i, code, names, probs[code])
+                    learnt[code].append((i, evidence, probs[code]))
                     evidence["sources"].append("model")
                 confidence = probs[code] if code in probs else rules[code].confidence
                 out.append(Suggestion(int(sid), code, round(float(confidence), 3), evidence))
+        for code, found in learnt.items():
+            rows, evidences, probabilities = zip(*found)
+            for evidence, explained in zip(evidences, self.explain(
+                    ready.x, list(rows), code, names, probabilities)):
+                evidence["model"] = explained
         return out
 
-    def explain(self, x: sparse.csr_matrix, row: int, code: str, names: np.ndarray,
-                probability: float) -> dict:
-        """The features of passage `row` of `x` that pushed the code up most."""
+    def explain(self, x: sparse.csr_matrix, rows: list[int], code: str, names: np.ndarray,
+                probabilities: Sequence[float]) -> list[dict]:
+        """For each passage of `rows` of `x`, the features that pushed the code up most.
+        All rows at once: one call per suggestion cost a fifth of the coding."""
         model = self.codes_[code]
-        span = slice(x.indptr[row], x.indptr[row + 1])  # the row's entries, without slicing
-        indices = x.indices[span]
-        contrib = x.data[span] * model.classifier.coef_[0][indices]
-        if len(contrib) > TOP_FEATURES:
-            top = np.argpartition(-contrib, TOP_FEATURES)[:TOP_FEATURES]
-            top = top[np.argsort(-contrib[top])]
-        else:
-            top = np.argsort(-contrib)
-        return {"probability": round(float(probability), 3),
-                "threshold": round(model.threshold, 3),
-                "features": [{"feature": str(names[indices[j]]),
-                              "weight": round(float(contrib[j]), 3)}
-                             for j in top if contrib[j] > 0]}
+        part = x[rows]
+        contrib = part.data * model.classifier.coef_[0][part.indices]
+        row_of = np.repeat(np.arange(len(rows)), np.diff(part.indptr))
+        order = np.lexsort((-contrib, row_of))  # by row, the strongest first
+        rank = np.arange(len(order)) - part.indptr[row_of[order]]
+        keep = order[(rank < TOP_FEATURES) & (contrib[order] > 0)]
+        features: list[list[dict]] = [[] for _ in rows]
+        for row, index, weight in zip(row_of[keep].tolist(), part.indices[keep].tolist(),
+                                      contrib[keep].tolist()):
+            features[row].append({"feature": str(names[index]), "weight": round(weight, 3)})
+        threshold = round(model.threshold, 3)
+        return [{"probability": round(float(p), 3), "threshold": threshold, "features": f}
+                for p, f in zip(probabilities, features)]
 
     def uncertainty(self, passages: pd.DataFrame) -> pd.Series:
         """How close each passage sits to a decision boundary (0: on one), by segment id;
@@ -314,9 +321,8 @@ class ModelCoder:
 def rule_suggestions(rules: RuleCoder, passages: pd.DataFrame) -> dict[int, list[Suggestion]]:
     """The rule coder's suggestions by passage (worker processes on a large corpus)."""
     by_segment: dict[int, list[Suggestion]] = {sid: [] for sid in passages["segment_id"]}
-    for segment_id, code, confidence, evidence in suggest_encoded(rules, passages):
-        by_segment[segment_id].append(Suggestion(
-            segment_id, code, confidence, orjson.loads(evidence) if evidence else {}))
+    for found in suggestions(rules, passages):
+        by_segment[found.segment_id].append(found)
     return by_segment
 
 
