@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from qda.codebook.model import Codebook
 from qda.coders.base import Suggestion
@@ -171,13 +172,14 @@ def load(project: Project, name: str) -> tuple[ModelCoder, list[str]]:
     path, meta_path = folder / MODEL_FILE, folder / META_FILE
     if not path.exists() or not meta_path.exists():
         raise QdaError(f"no trained model in {folder}; run 'qda train' first")
-    untrusted = sio.get_untrusted_types(file=path)
-    if untrusted:
-        raise QdaError(f"the model file holds types skops does not trust ({', '.join(untrusted)})"
-                       "; it was not written by qda: delete it and run 'qda train'", path)
     try:
-        state = sio.load(path)
+        state = sio.load(path)  # refuses types skops does not trust (one reading, not two)
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except UntrustedTypesFoundException:
+        untrusted = sio.get_untrusted_types(file=path)
+        raise QdaError(f"the model file holds types skops does not trust ({', '.join(untrusted)})"
+                       "; it was not written by qda: delete it and run 'qda train'", path
+                       ) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise QdaError(f"cannot read the model ({exc}); run 'qda train' again", path) from None
     book = project.codebook
