@@ -154,6 +154,30 @@ def test_ensemble_merges_evidence_and_never_overwrites_human_decisions(project_c
     assert all(f["weight"] > 0 for f in e["model"]["features"])
 
 
+def test_model_explanations_are_each_passages_strongest_features(trained):
+    """The features shown for a suggestion are the passage's largest positive contributions
+    (tf-idf value times the code's weight), strongest first, at most TOP_FEATURES: worked
+    out here row by row, densely, against the coder's all-rows-at-once answer."""
+    from qda.coders.model import TOP_FEATURES
+    with open_project(trained) as project:
+        coder, _ = load(project, "both")
+        frame = passages(project)
+        found = coder.suggest(frame)
+        ready = coder.prepare(frame)
+    column = {name: j for j, name in enumerate(coder.feature_names())}
+    row_of = {sid: i for i, sid in enumerate(ready.probs.index)}
+    learnt = [s for s in found if "model" in s.evidence]
+    assert len(learnt) > 20
+    for s in learnt:
+        contrib = ready.x[row_of[s.segment_id]].toarray()[0] * \
+            coder.codes_[s.code].classifier.coef_[0]
+        strongest = sorted((w for w in contrib if w > 0), reverse=True)[:TOP_FEATURES]
+        shown = s.evidence["model"]["features"]
+        assert [f["weight"] for f in shown] == [round(float(w), 3) for w in strongest]
+        assert all(round(float(contrib[column[f["feature"]]]), 3) == f["weight"]
+                   for f in shown)
+
+
 def test_model_suggestions_are_consistent_and_explained(trained):
     with open_project(trained) as project:
         coder, _ = load(project, "model")
