@@ -58,6 +58,22 @@ def test_training_set_uses_reviewed_passages_and_accepted_codes(trained):
     assert codes.map(len).gt(0).any() and codes.map(len).eq(0).any()  # coded and uncoded
 
 
+def test_codes_fitted_in_worker_processes_are_the_codes_fitted_here(trained, monkeypatch):
+    """A large training set's codes are fitted by two forked processes: the same models,
+    in the same order, as one process fits."""
+    from qda.coders import model as model_module
+    with open_project(trained) as project:
+        frame, codes = training_set(project)
+        here = ModelCoder(project.codebook).fit(frame, codes)
+        monkeypatch.setattr(model_module, "PARALLEL_FIT_MIN", 1)
+        forked = ModelCoder(project.codebook).fit(frame, codes)
+    assert list(forked.codes_) == list(here.codes_) and len(here.codes_) > 3
+    assert forked.skipped_ == here.skipped_
+    for code, learnt in here.codes_.items():
+        assert np.array_equal(forked.codes_[code].classifier.coef_, learnt.classifier.coef_)
+        assert forked.codes_[code].threshold == learnt.threshold
+
+
 def test_train_writes_skops_model_and_card(trained):
     folder = open_project(trained).model_dir
     card = (folder / "model-card.md").read_text(encoding="utf-8")

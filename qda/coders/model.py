@@ -34,7 +34,7 @@ from qda.codebook.model import Codebook
 from qda.coders import patterns as pattern_data
 from qda.coders.base import Suggestion
 from qda.coders.rules import RuleCoder
-from qda.coders.workers import suggestions
+from qda.coders.workers import PROCESSES, forked_map, suggestions
 from qda.errors import QdaError
 from qda.text.nlp import lemma
 from qda.vocab import AXES
@@ -45,6 +45,7 @@ INNER_FOLDS = 3
 POSITION_BINS = 5
 POSITION_WEIGHT = 0.5  # scale of the position features against the word features
 TOP_FEATURES = 5
+PARALLEL_FIT_MIN = 1_000  # passages to learn from: below this, forking costs more than it saves
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words as the rule patterns cut them, no punctuation
 RULE_MARGIN = 0.03  # rules keep a code when their F1 beats the model's by this much
 TOP_AXIS_MIN = 0.1  # a passage with no code over its threshold still gets its likeliest axis
@@ -130,16 +131,22 @@ class ModelCoder:
         n_groups = len(set(groups))
         folds = list(GroupKFold(n_splits=min(self.inner_folds, n_groups)).split(
             x, groups=groups)) if n_groups >= 2 else []
-        for code in progress.track(labels.columns, f"learning ({self.name})"):
+        learnable = []
+        for code in labels.columns:
             y = labels[code].to_numpy()
             positives = int(y.sum())
             if positives < self.min_positives or len(set(groups[y == 1])) < MIN_DOCUMENTS \
                     or positives == len(y) or not folds:  # (no negative: nothing to tell apart)
                 self.skipped_[code] = positives
-                continue
-            learnt = self._fit_code(x, y, folds, weights)
-            if self.use_rules and \
-                    rule_f1(rule_found, code, y) >= learnt.cv["f1"] + RULE_MARGIN:
+            else:
+                learnable.append(code)
+        # codes are fitted apart from each other: on a large set, two processes share them
+        fitted = forked_map(_fit_one, (self, x, labels, folds, weights), learnable,
+                            processes=PROCESSES if len(passages) >= PARALLEL_FIT_MIN else 1)
+        for code, learnt in zip(learnable, progress.track(
+                fitted, f"learning ({self.name})", total=len(learnable))):
+            if self.use_rules and rule_f1(rule_found, code, labels[code].to_numpy()) \
+                    >= learnt.cv["f1"] + RULE_MARGIN:
                 self.ruled_[code] = learnt.cv["f1"]  # the rules read this code better
                 continue
             self.codes_[code] = learnt
@@ -325,6 +332,13 @@ class ModelCoder:
         margin = np.abs(ready.probs.to_numpy() - thresholds).min(axis=1) if len(thresholds) \
             else np.ones(len(ready.probs))
         return pd.Series(margin, index=ready.probs.index, name="margin")
+
+
+def _fit_one(job: tuple[ModelCoder, sparse.csr_matrix, pd.DataFrame, list, np.ndarray | None],
+             code: str) -> CodeModel:
+    """One code's model, fitted on the features and folds of `job` (a worker's share)."""
+    coder, x, labels, folds, weights = job
+    return coder._fit_code(x, labels[code].to_numpy(), folds, weights)
 
 
 def rule_suggestions(rules: RuleCoder, passages: pd.DataFrame) -> dict[int, list[Suggestion]]:

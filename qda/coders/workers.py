@@ -1,4 +1,5 @@
-"""Suggestions for a large corpus, made in two worker processes, evidence encoded there.
+"""Suggestions for a large corpus, made in two worker processes, evidence encoded there;
+and other work of independent pieces (the model's codes, fitted) spread the same way.
 
 The rule coder is pure Python and runs on one core; every laptop has at least two. Workers
 are forked, so they share the loaded coder (patterns, lemma tables, spaCy vocab) instead of
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import orjson
 import pandas as pd
@@ -29,7 +31,10 @@ CHUNKS_PER_PROCESS = 16  # small enough to balance the load, large enough to cos
 FORK_SAFE_KINDS = frozenset({"rules", "model"})
 _in_worker = False  # a worker codes its chunk itself: no pool inside a pool
 
-_JOB: tuple[Coder, pd.DataFrame] | None = None  # what forked workers read, set for one run
+# what forked workers run, and the data they share (set for one run, inherited, not pickled)
+_JOB: tuple[Callable[[Any, Any], Any], Any] | None = None
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 # A suggestion whose evidence is already the JSON text the store keeps: (segment_id, code,
@@ -78,20 +83,35 @@ def _suggest(coder: Coder, passages: pd.DataFrame, processes: int | None, encode
                 yield _encode(found) if encoded else found
                 step(end - start)
             return
-        global _JOB
         bounds = _chunks(len(passages), processes * CHUNKS_PER_PROCESS)
-        _JOB = (coder, passages)  # inherited by the forked workers, not pickled
         collecting = gc.isenabled()
         gc.disable()  # receiving results makes objects, no cycles: nothing for the collector
         try:
-            with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
-                for (start, end), part in zip(bounds, pool.imap(_suggest_chunk, bounds)):
-                    yield part
-                    step(end - start)
+            for (start, end), part in zip(bounds, forked_map(
+                    _suggest_chunk, (coder, passages), bounds, processes)):
+                yield part
+                step(end - start)
         finally:
-            _JOB = None
             if collecting:
                 gc.enable()
+
+
+def forked_map(function: Callable[[Any, T], R], job: Any, items: Sequence[T],
+               processes: int = PROCESSES) -> Iterator[R]:
+    """`function(job, item)` for every item, in order, computed by forked worker processes
+    that share `job` as this process holds it (only items and results are pickled); here,
+    one by one, where forking is not safe or inside a worker."""
+    if processes < 2 or len(items) < 2 or _in_worker or not can_fork():
+        for item in items:
+            yield function(job, item)
+        return
+    global _JOB
+    _JOB = (function, job)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
+            yield from pool.imap(_run, items)
+    finally:
+        _JOB = None
 
 
 def _start_worker() -> None:
@@ -103,8 +123,13 @@ def _start_worker() -> None:
     threadpool_limits(1)  # two processes on two cores: no BLAS or OpenMP threads besides
 
 
-def _suggest_chunk(bounds: tuple[int, int]) -> list[Encoded]:
-    coder, passages = _JOB
+def _run(item: Any) -> Any:
+    function, job = _JOB
+    return function(job, item)
+
+
+def _suggest_chunk(job: tuple[Coder, pd.DataFrame], bounds: tuple[int, int]) -> list[Encoded]:
+    coder, passages = job
     return _encode(coder.suggest(passages.iloc[bounds[0]:bounds[1]]))
 
 
