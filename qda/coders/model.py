@@ -143,9 +143,11 @@ class ModelCoder:
         # codes are fitted apart from each other: on a large set, two processes share them
         fitted = forked_map(_fit_one, (self, x, labels, folds, weights), learnable,
                             processes=PROCESSES if len(passages) >= PARALLEL_FIT_MIN else 1)
+        said = [{c for s in found for c in (s.code, s.code.split("/")[0])}
+                for found in rule_found]
         for code, learnt in zip(learnable, progress.track(
                 fitted, f"learning ({self.name})", total=len(learnable))):
-            if self.use_rules and rule_f1(rule_found, code, labels[code].to_numpy()) \
+            if self.use_rules and rule_f1(said, code, labels[code].to_numpy()) \
                     >= learnt.cv["f1"] + RULE_MARGIN:
                 self.ruled_[code] = learnt.cv["f1"]  # the rules read this code better
                 continue
@@ -423,12 +425,12 @@ def rule_dicts(rule_found: list[list[Suggestion]]) -> list[dict[str, float]]:
     return out
 
 
-def rule_f1(rule_found: list[list[Suggestion]], code: str, y: np.ndarray) -> float:
-    """F1 of the rule coder's own suggestions for `code` (a theme counts for its axis)."""
-    said = np.array([any(s.code == code or s.code.split("/")[0] == code for s in found)
-                     for found in rule_found])
-    tp = float((said & (y == 1)).sum())
-    return 2 * tp / (said.sum() + y.sum()) if tp else 0.0
+def rule_f1(said: list[set[str]], code: str, y: np.ndarray) -> float:
+    """F1 of the rule coder's own suggestions for `code`; `said`: per passage, the codes
+    the rules suggested and their axes (a theme counts for its axis)."""
+    suggested = np.fromiter((code in codes for codes in said), bool, len(said))
+    tp = float((suggested & (y == 1)).sum())
+    return 2 * tp / (suggested.sum() + y.sum()) if tp else 0.0
 
 
 def position_bins(passages: pd.DataFrame) -> np.ndarray:
