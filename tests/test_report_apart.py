@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 import qda
-from qda.export import background, report_inputs
+from qda.export import background
 from qda.export.background import Job
 from qda.export.report import write_report
 from qda.imports.pipeline import import_codings, import_paths
@@ -50,7 +50,7 @@ def test_the_report_is_the_same_with_and_without_children(sample, monkeypatch):
         forks.append(self._work.__name__)
         real_start(self)
     monkeypatch.setattr(Job, "_start", counted)
-    monkeypatch.setattr(report_inputs, "SCAN_APART", 0)  # the samples are small: fork anyway
+    monkeypatch.setattr(background, "SCAN_APART", 0)  # the samples are small: fork anyway
     said_names_path(project).unlink(missing_ok=True)
     apart = write_report(project, root / "apart.docx", "es", include_suggested=True,
                          appendix=True)

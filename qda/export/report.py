@@ -32,9 +32,8 @@ from qda.analysis.quotes import Fit, LeftOut, Quote, QuoteChooser
 from qda.analysis.study import study
 from qda.errors import QdaError, UsageError
 from qda.export import word
-from qda.export.background import Job
+from qda.export.background import Job, PeopleScan
 from qda.export.report_inputs import (
-    PeopleScan,
     candidate_words,
     candidates,
     check_axes,

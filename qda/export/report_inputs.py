@@ -1,6 +1,5 @@
 """What the findings chapter reads and picks before writing: the axes and countries asked
-for, the people it must not name (their names found by the other core meanwhile), the
-passages it may quote (without their words, read for the few scored in full), and the
+for, the passages it may quote (without their words, read for the few scored in full), and the
 filters named in its appendix."""
 from __future__ import annotations
 
@@ -13,40 +12,11 @@ from qda.analysis.cases import CaseData
 from qda.analysis.labels import group_order
 from qda.analysis.quotes import CANDIDATE_COLUMNS
 from qda.errors import UsageError
-from qda.export.background import Job
 from qda.lang import group_label, words
 from qda.lang.prose import listing
-from qda.privacy.redact import HiddenNames, SaidNames, listed_names, name_texts, names_said
 from qda.project import Project
 from qda.store import Store
 from qda.vocab import NONE
-
-# below this many characters to scan, a child process costs more than it saves
-SCAN_APART = 200_000
-
-
-class PeopleScan:
-    """`people(project)`, with the transcripts scanned for names (1.2 s for a million
-    words) in a child process while the report reads its frames; texts scanned by an
-    earlier report or export are not scanned again (`SaidNames`)."""
-
-    def __init__(self, project: Project):
-        self.project = project
-        self.texts = name_texts(project)
-        self.said = SaidNames(project)
-        self.todo = self.said.missing(self.texts)
-        size = sum(len(text) for text, _ in self.todo)
-        self.job: Job | None = Job(names_said, self.todo, fork=size >= SCAN_APART)
-
-    def result(self) -> HiddenNames:
-        if self.job is not None:
-            self.said.add(self.todo, self.job.result())
-            self.job = None
-        return HiddenNames.of(listed_names(self.project) + self.said.names(self.texts))
-
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
 
 
 def candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
