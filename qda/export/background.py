@@ -58,7 +58,8 @@ class Job(Generic[T]):
     def result(self) -> T:
         """The child's result, or the work done here when there is no child or it failed."""
         if self._pid is not None:
-            with os.fdopen(self._pipe, "rb") as pipe:
+            pipe, self._pipe = os.fdopen(self._pipe, "rb"), -1  # closed here, whatever happens
+            with pipe:
                 payload = pipe.read()
             _, status = os.waitpid(self._pid, 0)
             self._pid = None
@@ -69,7 +70,9 @@ class Job(Generic[T]):
     def cancel(self) -> None:
         """End a child whose result is no longer wanted (the command failed meanwhile)."""
         if self._pid is not None:
-            os.close(self._pipe)
+            if self._pipe >= 0:
+                os.close(self._pipe)
+                self._pipe = -1
             try:
                 os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:
