@@ -16,9 +16,11 @@ import signal
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from qda.privacy.names import load_word_lists
 from qda.privacy.redact import HiddenNames, SaidNames, listed_names, name_texts, names_said
 from qda.project import Project
 from qda.text.nlp import can_fork
+from qda.vocab import LANGS
 
 T = TypeVar("T")
 # below this many characters to scan for names, a child process costs more than it saves
@@ -91,8 +93,10 @@ class PeopleScan:
         self.texts = name_texts(project)
         self.said = SaidNames(project)
         self.todo = self.said.missing(self.texts)
-        size = sum(len(text) for text, _ in self.todo)
-        self.job: Job | None = Job(names_said, self.todo, fork=size >= SCAN_APART)
+        fork = sum(len(text) for text, _ in self.todo) >= SCAN_APART
+        if fork:  # read once, here, for both processes
+            load_word_lists(LANGS)
+        self.job: Job | None = Job(names_said, self.todo, fork=fork)
 
     def result(self) -> HiddenNames:
         """Everyone named in the project, as `people(project)` gives them."""

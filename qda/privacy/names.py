@@ -233,6 +233,15 @@ def common_words(lang: str) -> frozenset[str]:
     return frozenset(w for w in words if w.islower())
 
 
+def load_word_lists(langs: Iterable[str]) -> None:
+    """Read the lists the finder judges words by (given names, surnames, each language's
+    common words) now: a child process forked afterwards to scan for names inherits them,
+    and this one needs them anyway to check the passages it quotes."""
+    first_names(), surnames(), _faker_names("first_names", "es")
+    for lang in langs:
+        common_words(lang)
+
+
 def _common(word: str, lang: str) -> bool:
     """A dictionary word, also as a plural ("Nacionales")."""
     lower = word.lower()
