@@ -84,6 +84,14 @@ def test_a_child_that_fails_costs_time_not_the_result():
         Job(broken).result()
 
 
+def test_no_process_to_spare_means_the_work_is_done_here(monkeypatch):
+    def refuse():
+        raise BlockingIOError("fork: resource temporarily unavailable")
+    monkeypatch.setattr(os, "fork", refuse)
+    job = Job(sum, [1, 2, 3])
+    assert not job.forked and job.result() == 6
+
+
 def test_a_cancelled_child_is_ended():
     job = Job(signal.pause)  # would wait for ever
     pid = job._pid

@@ -39,7 +39,12 @@ class Job(Generic[T]):
 
     def _start(self) -> None:
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (a limit, no memory): the work is done here
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: work, write the result, leave without any clean-up
             status = 1
             try:
