@@ -2,7 +2,9 @@
 
 Builds a throw-away project from a synthetic corpus (bench/corpus.py, 300k words by default)
 with 2,000 accepted codings spread over the codebook, then times the findings chapter
-through the Python API and as a user runs the command, and the quotes export to Word.
+through the Python API and as a user runs the command (twice: first with the transcripts
+to scan for names, then with their names remembered in the project), and the quotes export
+to Word.
 Target (issue 8): report in < 5 s.
 
     python bench/report.py [--words 300000] [--quotes 2000]
@@ -27,6 +29,7 @@ from qda.export.quotes import export_quotes  # noqa: E402
 from qda.export.report import write_report  # noqa: E402
 from qda.imports.pipeline import import_paths  # noqa: E402
 from qda.models import Coding  # noqa: E402
+from qda.privacy.redact import said_names_path  # noqa: E402
 
 QDA = Path(sys.executable).parent / "qda"
 TARGET_S = 5.0
@@ -62,17 +65,21 @@ def main() -> None:
             start = time.perf_counter()
             rows = export_quotes(project, root / "quotes.docx", "en")
             quotes_s = time.perf_counter() - start
+            said_names_path(project).unlink()  # the command's first run scans the texts
         env = {**os.environ, "CI": "1"}
-        start = time.perf_counter()
-        subprocess.run([str(QDA), "--project", str(root / "study"), "report",
-                        str(root / "cli.docx"), "--lang", "es"], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
-        command = time.perf_counter() - start
+        commands = []
+        for _ in range(2):  # the second one finds the transcripts' names remembered
+            start = time.perf_counter()
+            subprocess.run([str(QDA), "--project", str(root / "study"), "report",
+                            str(root / "cli.docx"), "--lang", "es"], check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+            commands.append(time.perf_counter() - start)
         size = (root / "findings.docx").stat().st_size / 1e6
     print(f"report: {len(done.quotes)} quotes chosen for {done.themes} themes, "
           f"{len(done.left_out)} left out; file {size:.1f} MB")
     print(f"report: write_report {api:.2f} s (median of 3); 'qda report' end to end "
-          f"{command:.2f} s (target < {TARGET_S:.0f} s)")
+          f"{commands[0]:.2f} s, again (names remembered) {commands[1]:.2f} s "
+          f"(target < {TARGET_S:.0f} s)")
     print(f"report: export quotes to Word, {rows:,} passages, {quotes_s:.2f} s")
 
 

@@ -17,11 +17,12 @@ from qda import __version__, progress
 from qda.analysis.quotes import attribution
 from qda.errors import UsageError
 from qda.export import word
+from qda.export.background import PeopleScan
 from qda.export.cells import write_csv
 from qda.export.workbook import write_workbook
 from qda.lang import NAME_MARKS, QUOTE_MARKS, check_lang, group_label, words
 from qda.lang.prose import long_date
-from qda.privacy.redact import HiddenNames, people, safe_document_name
+from qda.privacy.redact import HiddenNames, safe_document_name
 from qda.project import Project
 
 COLUMNS = ["code", "axis", "theme", "label", "country", "role", "policy", "sector",
@@ -35,12 +36,16 @@ def quotes_frame(project: Project, lang: str = "en", include_suggested: bool = F
     """The coded passages as a frame with COLUMNS, names already blanked out."""
     check_lang(lang)
     book = project.codebook
-    frame = project.codings_frame(parts=True, evidence=False)  # a quote per coded part
+    scan = PeopleScan(project)  # names found by another process while the codings are read
+    try:
+        frame = project.codings_frame(parts=True, evidence=False)  # a quote per coded part
+        who = scan.result()
+    finally:
+        scan.cancel()
     keep = frame["status"] == "accepted"
     if include_suggested:
         keep |= frame["status"] == "suggested"
     frame = frame[keep].copy()
-    who = people(project)
     ids = {row["name"]: row["id"] for row in project.store.documents()}
     # once per interview and per passage, not per coding: a passage has several codings
     frame["document"] = frame["document"].map({name: safe_document_name(name, who, ids.get(name))

@@ -13,7 +13,7 @@ only. Run details and omitted quotes go to the terminal and, with `appendix`, to
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,11 +28,18 @@ from qda.analysis.cases import CaseData, load
 from qda.analysis.differences import differences
 from qda.analysis.frequencies import ANY, frequencies, ranked_codes
 from qda.analysis.labels import group_order
-from qda.analysis.quotes import CANDIDATE_COLUMNS, Fit, LeftOut, Quote, QuoteChooser
+from qda.analysis.quotes import Fit, LeftOut, Quote, QuoteChooser
 from qda.analysis.study import study
 from qda.errors import QdaError, UsageError
 from qda.export import word
-from qda.export.charts import heatmap
+from qda.export.background import Job, PeopleScan
+from qda.export.report_inputs import (
+    candidate_words,
+    candidates,
+    check_axes,
+    filters,
+    only_countries,
+)
 from qda.lang import QUOTE_MARKS, check_lang, group_label, text, words
 from qda.lang.prose import (
     LARGE_GROUP,
@@ -49,9 +56,7 @@ from qda.lang.prose import (
     percent,
     person,
 )
-from qda.privacy.redact import people
 from qda.project import Project
-from qda.store import Store
 from qda.vocab import LANGS, NONE, TOTAL
 
 RECOMMENDATIONS = "recommendations"
@@ -84,15 +89,23 @@ def write_report(project: Project, out: Path, lang: str = "en",
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise UsageError(f"the report must be a .docx file, not '{out.name}'")
-    facts = project.store.coding_facts_frame()  # read once: counting and who coded
-    cases = load(project, include_suggested, facts=facts)
-    if cases.documents.empty:
-        raise QdaError("nothing to report: the project has no interviews yet; run "
-                       "'qda import transcripts/'", project.root)
-    chosen_axes = _check_axes(cases, axes)
-    cases, kept_countries = _only_countries(cases, countries)
-    chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts)
-    chapter.build(_filters(chosen_axes, kept_countries, cases, lang) if appendix else None)
+    scan = PeopleScan(project)  # first: another process finds names while this one reads
+    try:
+        facts = project.store.coding_facts_frame()  # read once: counting and who coded
+        cases = load(project, include_suggested, facts=facts)
+        if cases.documents.empty:
+            raise QdaError("nothing to report: the project has no interviews yet; run "
+                           "'qda import transcripts/'", project.root)
+        chosen_axes = check_axes(cases, axes)
+        cases, kept_countries = only_countries(cases, countries)
+        chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts, scan)
+        try:
+            chapter.build(filters(chosen_axes, kept_countries, cases, lang) if appendix
+                          else None)
+        finally:
+            chapter.cancel()
+    finally:
+        scan.cancel()
     word.save(chapter.doc, out)
     return Report(out, lang, len(cases.documents), chosen_axes, chapter.themes_written,
                   chapter.quotes, chapter.chooser.left_out, chapter.bullets)
@@ -102,7 +115,7 @@ class _Chapter:
     """Builds the document section by section; numbers tables and figures as it goes."""
 
     def __init__(self, project: Project, cases: CaseData, lang: str, axes: list[str],
-                 include_suggested: bool, facts: pd.DataFrame):
+                 include_suggested: bool, facts: pd.DataFrame, scan: PeopleScan):
         self.project, self.cases, self.lang, self.axes = project, cases, lang, axes
         self.facts = facts  # every coding not rejected: who coded, and how
         self.suggested = include_suggested
@@ -115,10 +128,16 @@ class _Chapter:
         self.countries = [c for c in group_order("country", list(cases.documents["country"]
                                                                .unique()))]
         self.n = len(cases.documents)
-        self.who = people(project)
-        self.chooser = QuoteChooser(_candidates(project, cases, include_suggested),
-                                    project.store.document_text, self.who,
-                                    Fit(project.codebook), lang, _words(project.store))
+        # the heatmap is drawn (and matplotlib loaded) by another process meanwhile
+        self._figure = Job(_heatmap, self._overview_part()) if self._has_figure() else None
+        try:
+            pool, fit = candidates(project, cases, include_suggested), Fit(project.codebook)
+            self.who = scan.result()  # asked for last: the scan had all that time
+            self.chooser = QuoteChooser(pool, project.store.document_text, self.who, fit,
+                                        lang, candidate_words(project.store))
+        except BaseException:
+            self.cancel()
+            raise
         self.quotes: list[Quote] = []
         self.bullets: list[Quote] = []
         self.themes_written = 0
@@ -133,6 +152,11 @@ class _Chapter:
         # style for each paragraph it styles)
         self.body = word.Appender(self.doc)
         self._raising: dict[str, Any] | None = None
+
+    def cancel(self) -> None:
+        """End the work started in another process and not collected (the build failed)."""
+        if self._figure is not None:
+            self._figure.cancel()
 
     # -- small writers ----------------------------------------------------------------------
     def _heading(self, text_: str, level: int) -> None:
@@ -203,8 +227,7 @@ class _Chapter:
             sentences.append(words("overview_axes", lang, k=number_word(len(axes), lang, False),
                                    first=lower(self._label(axes[0])), n=counts[0], N=n,
                                    rest=rest))
-        themes = [c for c in self.ranked if "/" in c and c.split("/")[0] in self.axes
-                  and self._raised(c)]
+        themes = self._themes_raised()
         if themes:
             top = [f"{lower(self._label(c))} ({words('of_n', lang, k=self._raised(c), n=n)})"
                    for c in themes[:TOP_THEMES]]
@@ -225,23 +248,33 @@ class _Chapter:
                 if single:
                     sentences.append(words("overview_single", lang,
                                            pairs=listing(single, lang)))
-        if themes and len(self.countries) > 1:
+        if self._has_figure():
             sentences.append(words("overview_figure", lang, n=self.figures + 1))
         if sentences:
             self._para(" ".join(sentences))
-        if themes and len(self.countries) > 1:
+        if self._has_figure():
             self._overview_figure()
         self._interpretation("interpret_overview")
 
-    def _overview_figure(self) -> None:
-        """The one heatmap: every theme raised (and its axis) by country."""
+    def _themes_raised(self) -> list[str]:
+        return [c for c in self.ranked if "/" in c and c.split("/")[0] in self.axes
+                and self._raised(c)]
+
+    def _has_figure(self) -> bool:
+        return bool(self._themes_raised()) and len(self.countries) > 1
+
+    def _overview_part(self) -> pd.DataFrame:
+        """The heatmap's cells: every theme raised (and its axis) by country."""
         raised = {c for c in self.ranked if self._raised(c) and c.split("/")[0] in self.axes}
         part = self.freq[self.freq["code"].isin(raised)].reset_index(drop=True)
         part.attrs.update(self.freq.attrs)
-        figure = heatmap(part)
-        wide, high = figure.get_size_inches()
+        return part
+
+    def _overview_figure(self) -> None:
+        """The one heatmap: every theme raised (and its axis) by country."""
+        png, wide, high = self._figure.result()
         width = min(word.TEXT_WIDTH, FIGURE_HEIGHT * wide / high)
-        picture = word.add_figure(self.doc, figure, width, words("figure_alt", self.lang))
+        picture = word.add_png(self.doc, png, width, words("figure_alt", self.lang))
         word.keep_with_next(picture)
         self.figures += 1
         word.add_caption(self.doc, words("caption_figure", self.lang), self.figures,
@@ -719,76 +752,13 @@ class _Chapter:
                                     "List Bullet")
 
 
-def _candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
-    """Passages that may be quoted: the counted codings (accepted, and pending machine
-    suggestions when asked) with their offsets, coder and case attributes; their text and
-    evidence are read by `_words` for the few the chooser scores in full."""
-    frame = project.store.quote_candidates_frame()  # a candidate quote per coded part
-    counted = cases.codings[["segment_id", "code", "status"]].drop_duplicates()
-    frame = frame.merge(counted, on=["segment_id", "code", "status"])
-    docs = cases.documents.set_index("document")
-    for column in ("country", "role", "policy", "language"):
-        frame[column] = frame["document"].map(docs[column])
-    frame["codes_on_passage"] = frame.groupby("segment_id")["code"].transform("nunique")
-    if not include_suggested:
-        frame = frame[frame["status"] == "accepted"]
-    frame["text"] = frame["evidence"] = None
-    return frame[[*CANDIDATE_COLUMNS, "coder"]].reset_index(drop=True)
+def _heatmap(part: pd.DataFrame) -> tuple[bytes, float, float]:
+    """The overview heatmap as PNG, and its size in inches (width, height)."""
+    from qda.export.charts import heatmap  # matplotlib: loaded only by whoever draws it
 
-
-def _words(store: Store) -> Callable[[Any], tuple[str, str | None]]:
-    """(text, evidence) of a candidate: its part of the passage as stored, and its coding's
-    evidence."""
-    def words(row) -> tuple[str, str | None]:
-        segment = store.segment(int(row.segment_id))
-        text = segment.text[int(row.start) - segment.start:int(row.end) - segment.start]
-        evidence = next((c["evidence"] for c in store.segment_codings(int(row.segment_id))
-                         if c["code"] == row.code and c["coder"] == row.coder), None)
-        return text, evidence
-    return words
-
-
-def _check_axes(cases: CaseData, axes: Iterable[str] | None) -> list[str]:
-    known = [c.path for c in cases.codes if "/" not in c.path]
-    if not axes:
-        return known
-    chosen = [a.strip() for a in axes if a.strip()]
-    unknown = [a for a in chosen if a not in known]
-    if unknown:
-        raise UsageError(f"unknown axis '{unknown[0]}'; the axes are {', '.join(known)}")
-    return [a for a in known if a in chosen]
-
-
-def _only_countries(cases: CaseData, countries: Iterable[str] | None
-                    ) -> tuple[CaseData, list[str]]:
-    """The interviews of these countries (matched in any case, English or Spanish name)."""
-    wanted = [c.strip() for c in countries or () if c.strip()]
-    if not wanted:
-        return cases, []
-    docs = cases.documents
-    present = [c for c in group_order("country", list(docs["country"].unique())) if c != NONE]
-    names = {n.casefold(): c for c in present
-             for n in (c, group_label("country", c, "es"), group_label("country", c, "en"))}
-    missing = [c for c in wanted if c.casefold() not in names]
-    if missing:
-        raise UsageError(f"no interviews from '{missing[0]}'; the countries are "
-                         f"{', '.join(present) or 'none'}")
-    keep = {names[c.casefold()] for c in wanted}
-    mine = docs[docs["country"].isin(keep)].reset_index(drop=True)
-    codings = cases.codings[cases.codings["document"].isin(mine["document"])]
-    return CaseData(mine, codings.reset_index(drop=True), cases.codes), sorted(keep)
-
-
-def _filters(axes: list[str], countries: list[str], cases: CaseData, lang: str) -> str:
-    what = []
-    all_axes = [c.path for c in cases.codes if "/" not in c.path]
-    if axes != all_axes:
-        what.append(words("filter_axes", lang, axes=listing(
-            [cases.label(a, lang) for a in axes], lang)))
-    if countries:
-        what.append(words("filter_countries", lang, countries=listing(
-            [group_label("country", c, lang) for c in countries], lang)))
-    return words("filters", lang, what=listing(what, lang)) if what else ""
+    figure = heatmap(part)
+    wide, high = figure.get_size_inches()
+    return word.figure_png(figure), float(wide), float(high)
 
 
 __all__ = ["Report", "write_report"]

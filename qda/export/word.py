@@ -342,10 +342,19 @@ def add_table(doc: Document, header: Sequence[str], rows: Sequence[Sequence[str]
 
 def add_figure(doc: Document, figure, width: float, description: str) -> Paragraph:
     """A matplotlib figure as a PNG picture with alternative text for screen readers."""
+    return add_png(doc, figure_png(figure), width, description)
+
+
+def figure_png(figure) -> bytes:
+    """A matplotlib figure as the PNG a Word picture holds (150 dpi)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150)
-    buffer.seek(0)
-    doc.add_picture(buffer, width=Inches(width))
+    return buffer.getvalue()
+
+
+def add_png(doc: Document, png: bytes, width: float, description: str) -> Paragraph:
+    """A PNG picture (drawn elsewhere, say in a child process) with alternative text."""
+    doc.add_picture(io.BytesIO(png), width=Inches(width))
     picture = doc.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for properties in picture._p.iter(qn("wp:docPr")):

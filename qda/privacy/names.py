@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from qda.errors import QdaError
 from qda.ingest.transcript import label_key
 from qda.vocab import DEFAULT_INTERVIEWERS
 
@@ -173,11 +175,40 @@ def inspect_attribute(provider: type, attribute: str) -> Iterable[str]:
 
 
 @cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of a language, run from their own file: importing them as
+    `spacy.lang.xx.stop_words` first imports all of spaCy (over a second), which a scan
+    for names does not otherwise need. The file is a plain list (no imports)."""
+    import importlib.util
+
+    package = importlib.util.find_spec("spacy")
+    if package is None or not package.submodule_search_locations:
+        raise QdaError("spaCy is not installed; reinstall qda ('make setup')")
+    path = Path(package.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"_qda_stop_words_{lang}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+def _lookups(lang: str, table: str) -> Any:
+    """A table of spaCy's lookups data (what `spacy.util.load_language_data` reads for
+    spaCy's registry entry of `lang`), read without importing spaCy."""
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = Path(str(getattr(spacy_lookups_data, lang)[table]))
+    if path.exists():
+        return json.loads(path.read_bytes())
+    return json.loads(gzip.decompress(path.with_suffix(path.suffix + ".gz").read_bytes()))
+
+
+@cache
 def first_names() -> frozenset[str]:
     """Given names in Spanish and English, capitalised, without those that open places."""
-    from spacy.lang.en.stop_words import STOP_WORDS as en_stop
-    from spacy.lang.es.stop_words import STOP_WORDS as es_stop
-
+    en_stop, es_stop = stop_words("en"), stop_words("es")
     return frozenset(n for n in _faker_names("first_names")  # not "Con", "Will", "Sin"
                      if n[:1].isupper() and n not in NOT_FIRST_NAMES
                      and n.lower() not in en_stop and n.lower() not in es_stop)
@@ -194,17 +225,21 @@ def common_words(lang: str) -> frozenset[str]:
     adverbs; English word forms; stop words): a capitalised word after a given name that is
     one of these is no surname ("Esperanza Nacional", "Grace Period"). One language at a
     time: "Mutua" is a Spanish word but a Kenyan surname in an English interview."""
-    import importlib
-
-    from spacy.util import load_language_data, registry
-
-    words: set[str] = set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-    tables = registry.lookups.get(lang)
-    for forms in load_language_data(tables["lemma_index"]).values():
+    words: set[str] = set(stop_words(lang))
+    for forms in _lookups(lang, "lemma_index").values():
         words.update(forms)
     if lang == "en":
-        words.update(*load_language_data(tables["lemma_lookup"]).items())
+        words.update(*_lookups(lang, "lemma_lookup").items())
     return frozenset(w for w in words if w.islower())
+
+
+def load_word_lists(langs: Iterable[str]) -> None:
+    """Read the lists the finder judges words by (given names, surnames, each language's
+    common words) now: a child process forked afterwards to scan for names inherits them,
+    and this one needs them anyway to check the passages it quotes."""
+    first_names(), surnames(), _faker_names("first_names", "es")
+    for lang in langs:
+        common_words(lang)
 
 
 def _common(word: str, lang: str) -> bool:

@@ -48,6 +48,7 @@ from qda.privacy.names import (
     metadata_names,
     trie_alternation,
 )
+from qda.privacy.redact import forget_said_names
 from qda.project import Project
 from qda.store import Store, now
 from qda.text.files import atomic_file, content_hash
@@ -388,6 +389,7 @@ def anonymise(project: Project, key: Path) -> AnonymiseReport:
     if report.documents:
         store.vacuum()  # rewrite the file so no free page or WAL frame keeps an old text
         report.model_removed = remove_model(project)
+        forget_said_names(project)  # the names a report found in the old texts
         report.outputs_before = written_before
     return report
 

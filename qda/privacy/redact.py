@@ -8,10 +8,13 @@ one, and exports blank them out with `[name]`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from qda.lang import NAME_MARKS
 from qda.privacy.names import (
@@ -27,9 +30,12 @@ from qda.privacy.names import (
     values,
 )
 from qda.project import Project
+from qda.text.files import write_atomic
 
 NAME_MARK = NAME_MARKS["en"]  # a name where no language is asked for
 NOT_NAMES = ROLE_WORDS | PARTICLES  # words of a name that alone would hide common talk
+# one up whenever `names_said` would find other names in a text: remembered ones are dropped
+FINDER_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -111,18 +117,107 @@ def people(project: Project) -> HiddenNames:
     metadata, every speaker label that is not a role word like P1 or Entrevistadora, and
     whoever a transcript names after a title or by given name and surname, so that a bare
     "la Pamela" elsewhere is caught too."""
+    texts = name_texts(project)
+    said = SaidNames(project)
+    todo = said.missing(texts)
+    said.add(todo, names_said(todo))
+    return HiddenNames.of(listed_names(project) + said.names(texts))
+
+
+def listed_names(project: Project) -> list[str]:
+    """The names the project lists: interviewers, people in the metadata, and speaker
+    labels that are no role."""
     names: list[str] = []
     for row in project.store.documents():
         names += values(json.loads(row["interviewers"] or "[]"))
-        extra = json.loads(row["extra"] or "{}")
-        names += metadata_names(extra)
-        lang = row["language"] or None  # as imported: telling it again per string is slow
-        for text in [project.store.document_text(row["id"]), row["name"],
-                     *(v for v in extra.values() if isinstance(v, str))]:  # a docx title...
-            names += addressed_names(text) + full_names(text, lang)
+        names += metadata_names(json.loads(row["extra"] or "{}"))
     speakers = project.store.speakers_frame()["speaker"].dropna().unique()
-    names += [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
-    return HiddenNames.of(names)
+    return names + [s for s in speakers if not is_generic_label(s, project.interviewer_labels)]
+
+
+def name_texts(project: Project) -> list[tuple[str, str | None]]:
+    """The texts a name may be said in, with their language: transcripts, interview names
+    and metadata strings (a docx title...)."""
+    texts: list[tuple[str, str | None]] = []
+    for row in project.store.documents():
+        extra = json.loads(row["extra"] or "{}")
+        lang = row["language"] or None  # as imported: telling it again per string is slow
+        texts += [(text, lang) for text in [project.store.document_text(row["id"]), row["name"],
+                                            *(v for v in extra.values() if isinstance(v, str))]]
+    return texts
+
+
+def names_said(texts: list[tuple[str, str | None]]) -> list[list[str]]:
+    """The names each text says: after a title, or as given name and surname (the scan of
+    every transcript: 1.2 s for a million words, which a report runs in another process)."""
+    return [addressed_names(text) + full_names(text, lang) for text, lang in texts]
+
+
+class SaidNames:
+    """The names each text says, remembered in the project (`names.json` beside the store,
+    readable by its owner only, removed by `qda anonymise`) under a hash of the text and its
+    language, so a second report or export does not scan a million words again. A text that
+    changed has another hash and is scanned anew; a new version of the finder or of its word
+    lists (Faker's names, spaCy's stop words and lemmas) starts the memory afresh."""
+
+    def __init__(self, project: Project):
+        self.path = said_names_path(project)
+        self.writable = not project.store.readonly
+        self._known: dict[str, list[str]] = {}
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            data = {}
+        if isinstance(data, dict) and data.get("finder") == _finder() \
+                and isinstance(data.get("texts"), dict):
+            self._known = data["texts"]
+        self._stale = False
+
+    def missing(self, texts: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """The texts not scanned yet (each once)."""
+        return list(dict.fromkeys(t for t in texts if _key(*t) not in self._known))
+
+    def add(self, texts: list[tuple[str, str | None]], found: list[list[str]]) -> None:
+        """Remember what a scan of `texts` found."""
+        for (text, lang), names in zip(texts, found, strict=True):
+            self._known[_key(text, lang)] = names
+            self._stale = True
+
+    def names(self, texts: list[tuple[str, str | None]]) -> list[str]:
+        """The names the texts say (every one scanned, see `missing`); the memory is saved
+        with the texts of the project now only, so what a deleted interview said goes."""
+        keys = [_key(*t) for t in texts]
+        if self.writable and (self._stale or len(set(keys)) != len(self._known)):
+            kept = {k: self._known[k] for k in keys}
+            try:
+                write_atomic(self.path, json.dumps({"finder": _finder(), "texts": kept},
+                                                   ensure_ascii=False).encode("utf-8"), 0o600)
+            except OSError:  # a read-only folder: scanned again next time, nothing lost
+                pass
+        return [name for k in keys for name in self._known[k]]
+
+
+def said_names_path(project: Project) -> Path:
+    """Beside the store, as the trained model is."""
+    return project.store.path.parent / "names.json"
+
+
+def forget_said_names(project: Project) -> None:
+    """Delete the remembered names (anonymise: no name may stay behind in the project)."""
+    said_names_path(project).unlink(missing_ok=True)
+
+
+def _key(text: str, lang: str | None) -> str:
+    return hashlib.sha1(f"{lang or ''}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@cache
+def _finder() -> str:
+    """The finder's version and those of the word lists it reads."""
+    from importlib.metadata import version
+
+    return ";".join([str(FINDER_VERSION), *(version(p) for p in ("faker", "spacy",
+                                                                   "spacy-lookups-data"))])
 
 
 def safe_document_name(name: str, who: HiddenNames, document_id: int | None = None) -> str:

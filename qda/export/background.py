@@ -1,0 +1,116 @@
+"""Work a command hands to a forked child process, so the machine's other core does it while
+this process goes on (the report draws its heatmap and scans the transcripts for names that
+way, about 3 s of its run at 1,000 interviews; the quotes export its names scan).
+
+The child gets a copy of this process's memory and works on that alone: it never touches the
+SQLite connection it inherits (SQLite forbids using a connection across fork), prints
+nothing, and hands back a pickled result through a pipe. Where fork is unsafe, or the child
+fails (killed, out of memory, an error), the work is done here instead, so the result is the
+same either way; an error is then raised here, as if there had been no child.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from qda.privacy.names import load_word_lists
+from qda.privacy.redact import HiddenNames, SaidNames, listed_names, name_texts, names_said
+from qda.project import Project
+from qda.text.nlp import can_fork
+from qda.vocab import LANGS
+
+T = TypeVar("T")
+# below this many characters to scan for names, a child process costs more than it saves
+SCAN_APART = 200_000
+
+
+class Job(Generic[T]):
+    """`work(*args)`, started in a child now; `result()` waits for it."""
+
+    def __init__(self, work: Callable[..., T], *args: object, fork: bool = True):
+        self._work, self._args = work, args
+        self._pid: int | None = None
+        self._pipe = -1
+        if fork and can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (a limit, no memory): the work is done here
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: work, write the result, leave without any clean-up
+            status = 1
+            try:
+                os.close(read)
+                payload = pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)
+                status = 0
+            finally:
+                os._exit(status)  # no atexit, no flush of the parent's buffers, no SQLite
+        os.close(write)
+        self._pid, self._pipe = pid, read
+
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
+    def result(self) -> T:
+        """The child's result, or the work done here when there is no child or it failed."""
+        if self._pid is not None:
+            pipe, self._pipe = os.fdopen(self._pipe, "rb"), -1  # closed here, whatever happens
+            with pipe:
+                payload = pipe.read()
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = None
+            if status == 0:
+                return pickle.loads(payload)
+        return self._work(*self._args)
+
+    def cancel(self) -> None:
+        """End a child whose result is no longer wanted (the command failed meanwhile)."""
+        if self._pid is not None:
+            if self._pipe >= 0:
+                os.close(self._pipe)
+                self._pipe = -1
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+class PeopleScan:
+    """`people(project)`, with the transcripts scanned for names (1.2 s for a million
+    words) in a child process while the command reads its frames; texts scanned by an
+    earlier report or export are not scanned again (`SaidNames`)."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.texts = name_texts(project)
+        self.said = SaidNames(project)
+        self.todo = self.said.missing(self.texts)
+        fork = sum(len(text) for text, _ in self.todo) >= SCAN_APART
+        if fork:  # read once, here, for both processes
+            load_word_lists(LANGS)
+        self.job: Job | None = Job(names_said, self.todo, fork=fork)
+
+    def result(self) -> HiddenNames:
+        """Everyone named in the project, as `people(project)` gives them."""
+        if self.job is not None:
+            self.said.add(self.todo, self.job.result())
+            self.job = None
+        return HiddenNames.of(listed_names(self.project) + self.said.names(self.texts))
+
+    def cancel(self) -> None:
+        """End the scan if its result is not wanted (the command failed)."""
+        if self.job is not None:
+            self.job.cancel()
