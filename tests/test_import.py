@@ -87,6 +87,24 @@ def test_a_document_failing_halfway_is_undone_alone(project, tmp_path, monkeypat
     assert project.store.integrity_problems() == []
 
 
+def test_an_interrupted_import_leaves_whole_documents(project, tmp_path, monkeypatch):
+    """Ctrl-C halfway: the batch being written is rolled back, every stored document is
+    whole; with one batch for the whole import, the project is as it was."""
+    real = project.store.add_document
+
+    def interrupted(doc, segments):
+        if doc.name == "T05":
+            raise KeyboardInterrupt
+        return real(doc, segments)
+
+    monkeypatch.setattr(project.store, "add_document", interrupted)
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", 60.0)
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(project, [_folder(tmp_path, 8)])
+    assert project.store.documents() == [] and project.store.segments() == []
+    assert not project.store.db.in_transaction
+
+
 def test_same_file_twice_adds_nothing_and_changed_file_is_reimported(project, tmp_path):
     path = write_txt(tmp_path, "a.txt", TURNS, id="A1")
     assert len(import_paths(project, [path]).imported) == 1
