@@ -47,6 +47,8 @@ WORDY = st.lists(st.sampled_from(list("aZñÉß ,.;¿?«»_1²½\u00a0\u2003\t\n
 def test_words_for_the_language_are_the_patterns_runs_of_letters(text, limit):
     """Words are found by splitting at ASCII non-letters first: the same as the pattern."""
     assert nlp._first_words(text, limit) == nlp._WORD.findall(text)[:limit]
+    long = text * 50  # longer than 40 characters a word: only its start is looked at
+    assert nlp._first_words(long, limit) == nlp._WORD.findall(long)[:limit]
 
 
 def test_a_language_told_once_is_remembered_by_its_text():
