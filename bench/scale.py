@@ -187,6 +187,12 @@ def spacy_reference(folder: Path) -> tuple[float, float, float]:
             setup)
 
 
+def _names(word: str, label: str) -> bool:
+    """Whether `--only WORD` picks the command `label`: WORD in it, not as the start of a
+    longer word (`--only import` is import alone, not import-codings and what it needs)."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?![\w-])", label) is not None
+
+
 def exponent(sizes: list[int], seconds: list[float], startup: float) -> float | None:
     """Least-squares slope of log(seconds - start-up) over log(size)."""
     points = [(math.log(n), math.log(max(s - startup, 1e-3))) for n, s in zip(sizes, seconds)]
@@ -202,7 +208,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,300,1000",
                         help="interviews per study, comma-separated (default 100,300,1000)")
-    parser.add_argument("--only", help="only the commands whose label contains one of these "
+    parser.add_argument("--only", help="only the commands whose label has one of these "
                                        "comma-separated words (and import, and what they need)")
     parser.add_argument("--reference", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -211,7 +217,7 @@ def main() -> None:
         return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     chosen = {label for label, _ in COMMANDS if not args.only or label == "import transcripts"
-              or any(word in label for word in args.only.split(","))}
+              or any(_names(word, label) for word in args.only.split(","))}
     for label in list(chosen):
         while label in NEEDS:
             label = NEEDS[label]

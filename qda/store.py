@@ -378,6 +378,20 @@ class Store:
                               "WHERE content_hash = ?", (content_hash,))
         return _row(cur)
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the open transaction that an error undoes alone, the rest of the
+        transaction kept: one document of an import that writes many in one transaction."""
+        self.db.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            if self.db.in_transaction:  # SQLite may have rolled it all back by itself
+                self.db.execute("ROLLBACK TO part")
+                self.db.execute("RELEASE part")
+            raise
+        self.db.execute("RELEASE part")
+
     def add_document(self, doc: Document, segments: Sequence[Segment]) -> int:
         """Insert a document and its segments; call inside `transaction()`."""
         attrs = doc.attributes

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+
+from qda.errors import QdaError
+from qda.imports import pipeline
 from qda.imports.pipeline import import_coded, import_codings, import_paths
+from qda.text.nlp import Sentences
 
 from .conftest import write_txt
 
@@ -35,6 +40,69 @@ def test_bad_input_folder_imports_the_good_files(project, tmp_path):
     segs = project.segments_frame()
     assert list(segs[segs.document == "G1"].text) == ["La voluntad política de la ministra.",
                                                      "Faltó presupuesto para las regiones."]
+
+
+def _folder(tmp_path, count: int):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(count):
+        write_txt(folder, f"t{i:02d}.txt", TURNS.replace("ministra", f"ministra {i}"),
+                  id=f"T{i:02d}", country="Chile", role="expert", language="es")
+    return folder
+
+
+def test_an_import_writes_its_documents_in_one_transaction(project, tmp_path, monkeypatch):
+    """A commit costs more than a document's rows: twenty documents, one BEGIN."""
+    begun = []
+    real = project.store._begin
+    monkeypatch.setattr(project.store, "_begin", lambda: (begun.append(1), real())[1])
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", 60.0)
+    with Sentences(parallel=False) as split:
+        report = import_paths(project, [_folder(tmp_path, 20)], split=split)
+    assert report.ok and len(report.imported) == 20 and len(begun) == 1
+    assert len(project.store.documents()) == 20
+    again = import_paths(project, [tmp_path / "many"])  # nothing to write: no write lock
+    assert len(again.unchanged) == 20 and len(begun) == 1
+
+
+@pytest.mark.parametrize("seconds", [60.0, 0.0])
+def test_a_document_failing_halfway_is_undone_alone(project, tmp_path, monkeypatch, seconds):
+    """Each document is a savepoint of the batch: one that fails after writing rows (a
+    full disk, a bug) leaves nothing, and the documents around it are all stored."""
+    real = project.store.add_document
+
+    def add_then_fail(doc, segments):
+        document_id = real(doc, segments)
+        if doc.name == "T07":
+            raise QdaError("could not be written", doc.source_path)
+        return document_id
+
+    monkeypatch.setattr(project.store, "add_document", add_then_fail)
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", seconds)  # one batch, or one each
+    report = import_paths(project, [_folder(tmp_path, 12)])
+    assert [str(e) for e in report.failed] == [f"{tmp_path}/many/t07.txt: could not be written"]
+    names = sorted(r["name"] for r in project.store.documents())
+    assert names == [f"T{i:02d}" for i in range(12) if i != 7]
+    assert len(project.store.segments()) == 11 * 4
+    assert project.store.integrity_problems() == []
+
+
+def test_an_interrupted_import_leaves_whole_documents(project, tmp_path, monkeypatch):
+    """Ctrl-C halfway: the batch being written is rolled back, every stored document is
+    whole; with one batch for the whole import, the project is as it was."""
+    real = project.store.add_document
+
+    def interrupted(doc, segments):
+        if doc.name == "T05":
+            raise KeyboardInterrupt
+        return real(doc, segments)
+
+    monkeypatch.setattr(project.store, "add_document", interrupted)
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", 60.0)
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(project, [_folder(tmp_path, 8)])
+    assert project.store.documents() == [] and project.store.segments() == []
+    assert not project.store.db.in_transaction
 
 
 def test_same_file_twice_adds_nothing_and_changed_file_is_reimported(project, tmp_path):

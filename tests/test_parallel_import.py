@@ -108,3 +108,66 @@ def test_a_large_import_splits_in_a_worker_and_stores_the_same_passages(tmp_path
     assert alone == shared
     assert sum(len(text) > 1200 for *_, text, _, _ in alone) == 0  # long ones were cut
     assert here >= count and there == 0  # the worker found every sentence
+
+
+def _python(code: str, **env: str) -> str:
+    """`code` run by a fresh interpreter; its output."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_telling_the_language_does_not_import_spacy():
+    """Stop words come from spaCy's own lists, read without importing spaCy (a second),
+    and tell the same languages."""
+    out = _python("import sys; from qda.text import nlp\n"
+                  "print(nlp.detect_language('what we learned is that the will was there'),"
+                  " nlp.detect_language('lo que aprendimos es que la voluntad estaba'),"
+                  " 'spacy' in sys.modules)")
+    assert out == "en es False"
+    from spacy.lang.en.stop_words import STOP_WORDS as en
+    from spacy.lang.es.stop_words import STOP_WORDS as es
+    assert nlp._stop_words("es") == es and nlp._stop_words("en") == en
+
+
+def test_the_worker_loads_spacy_without_its_command_line():
+    out = _python("import sys; from qda.text import nlp; nlp._load()\n"
+                  "print(sorted(m for m in sys.modules if m.startswith('spacy.cli')),"
+                  " nlp.sentence_spans('Hola. ¿Qué tal? Bien.', 'es'))")
+    assert out == f"[] {sentence_spans('Hola. ¿Qué tal? Bien.', 'es')}"
+
+
+def test_a_spacy_that_needs_its_command_line_is_imported_whole(tmp_path):
+    """Should a spaCy release need more of `spacy.cli` at import, the stand-in gives way."""
+    package = tmp_path / "spacy"
+    (package / "cli").mkdir(parents=True)
+    (package / "__init__.py").write_text("from .cli.info import info\nfrom .cli import more\n")
+    (package / "cli" / "__init__.py").write_text("more = 'whole'\n")
+    (package / "cli" / "info.py").write_text("info = 'info'\n")
+    out = _python("import sys; from qda.text import nlp; nlp._load(); import spacy\n"
+                  "print(spacy.more, spacy.info)", PYTHONPATH=str(tmp_path))
+    assert out == "whole info"
+
+
+def test_paragraphs_go_to_the_worker_in_chunks(monkeypatch):
+    """Every hand-over wakes the executor's threads: a language's first paragraphs go at
+    once (its pipeline is built early), then CHUNK at a time, the rest when flushed."""
+    texts = [f"Frase {i}. Otra frase {i}." for i in range(2 * nlp.CHUNK + 5)]
+    with Sentences(parallel=True) as split:
+        jobs = []
+        real = split._pool.submit
+        monkeypatch.setattr(split._pool, "submit",
+                            lambda *a: (jobs.append(len(a[1])), real(*a))[1])
+        for text in texts:
+            split.ahead([text], "es")
+        assert jobs == [1, nlp.CHUNK, nlp.CHUNK]
+        assert not split.ready(texts[-1], "es")  # gathered, not handed over yet
+        split.flush()
+        assert jobs == [1, nlp.CHUNK, nlp.CHUNK, 4]
+        assert [split(t, "es") for t in texts] == [sentence_spans(t, "es") for t in texts]
+        assert all(split.ready(t, "es") for t in texts)

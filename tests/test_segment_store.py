@@ -4,9 +4,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qda.models import Document, Paragraph, Segment
 from qda.store import SCHEMA_VERSION, Store
+from qda.text import nlp
 from qda.text.nlp import detect_language, lemma
 from qda.text.segment import MAX_CHARS, segment_document
 
@@ -33,6 +36,27 @@ def test_language_detection_and_lemmas():
     assert detect_language("Well, what we learned is that political will was the key") == "en"
     assert lemma("Voluntades", "es") == "voluntad"  # case-sensitive table: lower-case fallback
     assert lemma("learned", "en") == "learn"
+
+
+WORDY = st.lists(st.sampled_from(list("aZñÉß ,.;¿?«»_1²½\u00a0\u2003\t\n'’-ǅİΣσςК中\u0301\x00")
+                                  + ["the ", "que ", "\ud800"]), max_size=100).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDY, st.integers(1, 40))
+def test_words_for_the_language_are_the_patterns_runs_of_letters(text, limit):
+    """Words are found by splitting at ASCII non-letters first: the same as the pattern."""
+    assert nlp._first_words(text, limit) == nlp._WORD.findall(text)[:limit]
+    long = text * 50  # longer than 40 characters a word: only its start is looked at
+    assert nlp._first_words(long, limit) == nlp._WORD.findall(long)[:limit]
+
+
+def test_a_language_told_once_is_remembered_by_its_text():
+    text = "Bueno, lo que aprendimos en la región es que la voluntad estaba"
+    assert detect_language(text) == "es" == detect_language(text)
+    assert detect_language(text.replace("Bueno", "Bien")) == "es"
+    digests = [key for key in nlp._detected if key[1] == "es"]
+    assert len(digests) >= 2 and detect_language("", "en") == "en"
 
 
 def test_store_pragmas_and_schema(tmp_path):

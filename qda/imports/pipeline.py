@@ -8,8 +8,10 @@ source in `refi.py`), is stored by `documents.store_document`; this module dispa
 from __future__ import annotations
 
 import json
+import time
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from qda.errors import QdaError, UsageError
@@ -18,14 +20,17 @@ from qda.imports.documents import (
     attribute_changes,
     check_respondents,
     cuts,
+    prepare_document,
     resegment,
     store_document,
+    write_document,
 )
 from qda.ingest import EXCHANGE, READABLE, coded, read_document, speakers, walk
 from qda.ingest.metadata import Sidecars, normalise_attributes
 from qda.ingest.transcript import Turn, label_key, render
 from qda.models import Coding, Document, Paragraph, Segment
 from qda.project import Project
+from qda.store import Store
 from qda.text.files import content_hash
 from qda.text.locate import locate
 from qda.text.nlp import PARALLEL_MIN_DOCUMENTS, Sentences, detect_language
@@ -33,6 +38,8 @@ from qda.text.segment import long_paragraphs, segment_document
 from qda.vocab import CASE_ATTRIBUTES
 
 Progress = Callable[[str], None]
+# How long an import's batch of documents holds the store's write lock before it commits
+BATCH_SECONDS = 0.5
 
 
 def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] | None = None,
@@ -54,22 +61,24 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
                 + (f"; {others} other file(s) skipped" if others else ""), folder))
     if split is None:
         with Sentences(parallel=len(files) >= PARALLEL_MIN_DOCUMENTS) as split:
-            docs = _read_all(project, files, overrides, report, progress, split)
-            _store_all(project, docs, report, progress, replace, split)
+            docs, handed = _read_all(project, files, overrides, report, progress, split)
+            _store_all(project, docs, report, progress, replace, split, handed)
     else:
-        docs = _read_all(project, files, overrides, report, progress, split)
-        _store_all(project, docs, report, progress, replace, split)
+        docs, handed = _read_all(project, files, overrides, report, progress, split)
+        _store_all(project, docs, report, progress, replace, split, handed)
     return report
 
 
 def _read_all(project: Project, files: list[Path], overrides: dict[str, str] | None,
               report: ImportReport, progress: Progress | None, split: Sentences
-              ) -> list[Document]:
+              ) -> tuple[list[Document], dict[str, tuple[str, str]]]:
     """Read every file (a REFI-QDA file is imported on the spot), handing each transcript's
-    long paragraphs to `split` to find their sentences while the next files are read."""
+    long paragraphs to `split` to find their sentences while the next files are read; the
+    documents, and by file one paragraph handed over and its language."""
     sidecar_dirs = (project.root / "transcripts",)
     sidecars = Sidecars()  # each folder's interviews.csv parsed once for the whole import
     docs: list[Document] = []
+    handed: dict[str, tuple[str, str]] = {}
     for path in files:
         try:
             if path.suffix.lower() in EXCHANGE:
@@ -89,32 +98,90 @@ def _read_all(project: Project, files: list[Path], overrides: dict[str, str] | N
         if long:
             # the language prepare_document will most likely use: declared, or detected
             # (the speakers are not settled yet); a wrong guess costs only time
-            split.ahead(long, doc.attributes.get("language") or detect_language(
+            lang = doc.attributes.get("language") or detect_language(
                 " ".join(doc.text[p.start:p.end] for p in doc.paragraphs
-                         if not p.is_interviewer), project.settings.language))
-    return docs
+                         if not p.is_interviewer), project.settings.language)
+            split.ahead(long, lang)
+            handed[doc.source_path] = (long[0], lang)
+    split.flush()  # the rest, while this process settles the speakers
+    return docs, handed
 
 
 def _store_all(project: Project, docs: list[Document], report: ImportReport,
-               progress: Progress | None, replace: bool, split: Sentences) -> None:
+               progress: Progress | None, replace: bool, split: Sentences,
+               handed: dict[str, tuple[str, str]]) -> None:
+    """Store the documents in order, a few transactions for all of them (`_Batches`)."""
     docs = _one_file_per_id(docs, report)
     # the speakers first, for every document: they need no sentences, which the worker may
     # still be finding
     decisions = [_settle_speakers(project, doc) for doc in docs]
-    for doc, decision in zip(docs, decisions):
-        if progress:
-            progress(doc.source_path)
-        try:
-            before = len(report.imported) + len(report.changed)
-            store_document(project, doc, report, replace, split)
-            if len(report.imported) + len(report.changed) > before:
-                report.speakers.append((doc.name, decision.message(doc.name),
-                                        decision.sure))
-                missing = [key for key in ("country", "role") if not doc.attributes.get(key)]
-                if missing:
-                    report.warnings.append((doc.source_path, _missing(doc.name, missing)))
-        except QdaError as exc:
-            report.failed.append(exc)
+    with _Batches(project.store) as batches:
+        for doc, decision in zip(docs, decisions):
+            if progress:
+                progress(doc.source_path)
+            paragraph = handed.get(doc.source_path)
+            if paragraph is not None and not split.ready(*paragraph):
+                batches.commit()  # no write lock held while the worker finds sentences
+            _store_one(project, doc, decision, report, replace, split, batches)
+
+
+def _store_one(project: Project, doc: Document, decision: speakers.Decision,
+               report: ImportReport, replace: bool, split: Sentences, batches: _Batches
+               ) -> None:
+    try:
+        before = len(report.imported) + len(report.changed)
+        incoming = prepare_document(project, doc, replace, split)
+        if incoming.action == "unchanged":
+            write_document(project, incoming, report)  # nothing to write
+        else:
+            with batches.document():
+                write_document(project, incoming, report)
+        if len(report.imported) + len(report.changed) > before:
+            report.speakers.append((doc.name, decision.message(doc.name), decision.sure))
+            missing = [key for key in ("country", "role") if not doc.attributes.get(key)]
+            if missing:
+                report.warnings.append((doc.source_path, _missing(doc.name, missing)))
+    except QdaError as exc:
+        report.failed.append(exc)
+
+
+class _Batches:
+    """The documents of an import written in a few transactions, not one each: a commit
+    costs more than a document's rows. Each document is a savepoint of its own, so an
+    error undoes that document alone, as its own transaction did; a batch is committed
+    once it has held the write lock for `BATCH_SECONDS`, so another command (a reviewer
+    coding meanwhile) waits no longer than that. An interrupted import keeps every
+    document of the batches committed before, each whole."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._open: ExitStack | None = None
+        self._since = 0.0
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._open is not None:
+            opened, self._open = self._open, None
+            opened.__exit__(*exc)  # committed, or rolled back on an exception
+
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        """Write one document inside the open batch (opened if need be)."""
+        if self._open is None:
+            self._open = ExitStack()
+            self._open.enter_context(self._store.transaction())
+            self._since = time.monotonic()
+        with self._store.savepoint():
+            yield
+        if time.monotonic() - self._since >= BATCH_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._open is not None:
+            opened, self._open = self._open, None
+            opened.close()
 
 
 def _grouped(skipped: list[tuple[Path, str]]) -> list[tuple[str, str]]:

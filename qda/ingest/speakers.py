@@ -72,17 +72,18 @@ def speaker_stats(text: str, paragraphs: list[Paragraph]) -> list[SpeakerStats]:
     """Turns per label (consecutive paragraphs of one label are one turn), in order of
     first appearance; notes are left out."""
     stats: dict[str, SpeakerStats] = {}
-    turns: list[tuple[str, str]] = []
+    turns: list[tuple[str, list[str]]] = []  # a turn's paragraphs, joined once at the end
     for para in paragraphs:
         if para.speaker is None or para.is_note:
             continue
         body = text[para.start:para.end].strip()
         key = label_key(para.speaker)
         if turns and label_key(turns[-1][0]) == key:
-            turns[-1] = (turns[-1][0], turns[-1][1] + "\n" + body)
+            turns[-1][1].append(body)
         else:
-            turns.append((para.speaker, body))
-    for n, (label, body) in enumerate(turns):
+            turns.append((para.speaker, [body]))
+    for n, (label, bodies) in enumerate(turns):
+        body = "\n".join(bodies)
         entry = stats.setdefault(label_key(label), SpeakerStats(label, first=n == 0))
         entry.turns += 1
         entry.chars += len(body)

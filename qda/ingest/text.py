@@ -20,6 +20,7 @@ from qda.text.files import content_hash, read_text
 
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _RULE = re.compile(r"^[ \t]*(?:([-*_=])[ \t]*)(?:\1[ \t]*){2,}$")
+_RULE_CHARS = ("-", "*", "_", "=")
 _DIGITS = re.compile(r"\d+")
 REPEATED = 3  # a short line seen this often (numbers aside) is a page header or footer
 _FURNITURE_CHARS = 100
@@ -50,7 +51,8 @@ def document(name: str, text: str, interviewers: set[str]) -> Document:
 def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
     """Paragraph spans of `text` with their speakers."""
     lines = text.split("\n")
-    matches = list(map(TURN_LINE.match, lines))
+    # a line without a colon opens no turn: no need to try the pattern on it
+    matches = [TURN_LINE.match(line) if ":" in line else None for line in lines]
     known = speaker_keys((m.group("label") for m in matches if m), interviewers)
     furniture = _page_furniture(lines, matches, known)
     paragraphs: list[Paragraph] = []
@@ -59,15 +61,16 @@ def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
     pos = 0
     for line, m in zip(lines, matches):
         line_end = pos + len(line)
-        m = opens_turn(m, known)
+        if m is not None:
+            m = opens_turn(m, known)
         if m:
             speaker, time = m.group("label").strip(), m.group("time")
             open_para = Paragraph(pos + m.end(), line_end, speaker,
                                   is_interviewer(speaker, interviewers), time)
             paragraphs.append(open_para)
-        elif not line.strip():
+        elif not line or line.isspace():
             open_para = None
-        elif _HEADING.match(line) or _RULE.match(line) or (furniture and _key(line) in furniture):
+        elif _is_note_line(line, furniture):
             paragraphs.append(Paragraph(pos, line_end, speaker, True, time, is_note=True))
             open_para = None
         elif open_para is not None:
@@ -84,6 +87,15 @@ def parse_turns(text: str, interviewers: set[str]) -> list[Paragraph]:
     return paragraphs
 
 
+def _is_note_line(line: str, furniture: set[str]) -> bool:
+    """A Markdown heading or rule, or page furniture. (The patterns are tried only on a
+    line that can match them: a '#' among its first four characters, a rule character
+    after its indent.)"""
+    return (("#" in line[:4] and bool(_HEADING.match(line)))
+            or (line.lstrip(" \t")[:1] in _RULE_CHARS and bool(_RULE.match(line)))
+            or bool(furniture) and _key(line) in furniture)
+
+
 def _key(line: str) -> str:
     return _DIGITS.sub("#", " ".join(line.split())).casefold()
 
@@ -94,7 +106,8 @@ def _page_furniture(lines: list[str], matches: list[re.Match | None], known: set
     'Página 3 de 12' or 'Confidencial - Entrevista 4': what a PDF conversion leaves.
     `matches`: each line's `TURN_LINE.match`."""
     counts = Counter(_key(line) for line, m in zip(lines, matches)
-                     if line.strip() and len(line.strip()) <= _FURNITURE_CHARS
-                     and not opens_turn(m, known))
+                     if line and not line.isspace()
+                     and (len(line) <= _FURNITURE_CHARS or len(line.strip()) <= _FURNITURE_CHARS)
+                     and not (m and opens_turn(m, known)))
     return {key for key, n in counts.items()
             if n >= REPEATED and ("#" in key or not key.rstrip().endswith((".", "!", "?", "…")))}

@@ -35,7 +35,9 @@ _BOMS = (
 )
 # C0/C1 control characters other than tab and newline carry nothing in a transcript.
 # (a regex, not str.translate: that looks every character of a non-ASCII text up in a dict)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = "".join(map(chr, [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
+                                   *range(0x7f, 0xa0)]))
+_CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -83,7 +85,9 @@ def decode(data: bytes, path: Path | str) -> str:
 def normalise(text: str) -> str:
     """NFC, `\\n` line ends, no BOM or control characters: the one form all offsets count in."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = _CONTROL.sub("", text)
+    # most texts have none: looking for each one (a memchr) is 10x faster than the regex
+    if any(char in text for char in _CONTROL_CHARS):
+        text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 

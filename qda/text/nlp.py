@@ -5,12 +5,16 @@ No trained pipeline is needed and nothing is downloaded: lemma tables come from 
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import re
 import sys
+from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from qda.vocab import LANGS
@@ -92,6 +96,8 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
 # Below this many transcripts there is too little reading to do while a worker loads spaCy:
 # no worker is forked
 PARALLEL_MIN_DOCUMENTS = 16
+# Paragraphs handed to the worker at once: about fifty transcripts' long paragraphs
+CHUNK = 64
 
 
 class Sentences:
@@ -109,6 +115,8 @@ class Sentences:
             self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
             self._pool.submit(_load)  # forked now, loading spaCy while this process reads
         self._ahead: dict[tuple[str, str], tuple[Future, int]] = {}
+        self._gathered: dict[str, list[str]] = {}  # by language: not handed over yet
+        self._languages: set[str] = set()  # those handed over at least once
 
     @property
     def parallel(self) -> bool:
@@ -127,9 +135,34 @@ class Sentences:
             self._pool = None
 
     def ahead(self, texts: list[str], lang: str) -> None:
-        """Start finding the sentences of `texts`, which may be asked for later."""
+        """Find the sentences of `texts`, which may be asked for later. They are handed to
+        the worker `CHUNK` paragraphs at a time (or when `flush`ed or asked for), as each
+        hand-over costs this process a wake-up of the executor's threads; a language's
+        first paragraphs at once, so that the worker builds its pipeline early."""
         if self._pool is None or not texts or lang not in LANGS:
             return  # an unknown language fails here, when it is asked for, as it would
+        gathered = self._gathered.setdefault(lang, [])
+        gathered.extend(texts)
+        if len(gathered) >= CHUNK or lang not in self._languages:
+            self._languages.add(lang)
+            self._hand_over(lang)
+
+    def flush(self) -> None:
+        """Hand every paragraph gathered so far to the worker."""
+        for lang in list(self._gathered):
+            self._hand_over(lang)
+
+    def ready(self, text: str, lang: str) -> bool:
+        """Whether asking for the sentences of `text` now would not wait for the worker."""
+        if text in self._gathered.get(lang, ()):
+            return False
+        found = self._ahead.get((text, lang))
+        return found is None or found[0].done()
+
+    def _hand_over(self, lang: str) -> None:
+        texts = self._gathered.pop(lang, [])
+        if not texts or self._pool is None:
+            return
         try:
             job = self._pool.submit(_spans_of, texts, lang)
         except BrokenProcessPool:
@@ -138,6 +171,8 @@ class Sentences:
             self._ahead[(text, lang)] = (job, i)
 
     def __call__(self, text: str, lang: str) -> list[tuple[int, int]]:
+        if lang in self._gathered:
+            self._hand_over(lang)
         found = self._ahead.get((text, lang))
         if found is not None:
             job, i = found
@@ -149,8 +184,27 @@ class Sentences:
 
 
 def _load() -> None:
-    """The worker's first task: spaCy's import, the longest part of its work."""
-    import spacy  # noqa: F401
+    """The worker's first task: spaCy's import, the longest part of its work.
+
+    `spacy/__init__` imports spaCy's command-line package (typer, weasel, httpx: a third
+    of the import) only to offer `spacy.info`, which blank pipelines never use: the worker
+    imports spaCy with a stand-in for it (the worker lives for one import, and only
+    tokenizes). Should a spaCy release need more of it, spaCy is imported whole."""
+    stand_in = {name: ModuleType(name) for name in ("spacy.cli", "spacy.cli.info")}
+    stand_in["spacy.cli.info"].info = None
+    if any(name in sys.modules for name in ("spacy", *stand_in)):
+        return
+    sys.modules.update(stand_in)
+    try:
+        import spacy  # noqa: F401
+        whole = False
+    except ImportError:
+        whole = True
+    for name, module in stand_in.items():
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
+    if whole:
+        import spacy  # noqa: F401, F811
 
 
 def _spans_of(texts: list[str], lang: str) -> list[list[tuple[int, int]]]:
@@ -170,24 +224,82 @@ def _sentence_finals(lang: str) -> frozenset[int]:
 
 
 def detect_language(text: str, default: str = "es") -> str:
-    """Spanish or English by counting stop words of each language in the first words."""
+    """Spanish or English by counting stop words of each language in the first words.
+
+    An import asks twice for most transcripts (to guess the sentence worker's language,
+    then to store the transcript), so answers are remembered by the text's digest."""
+    key = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest(), default)
+    found = _detected.get(key)
+    if found is None:
+        found = _detect_language(text, default)
+        if len(_detected) >= 100_000:
+            _detected.clear()
+        _detected[key] = found
+    return found
+
+
+_detected: dict[tuple[bytes, str], str] = {}
+
+
+def _detect_language(text: str, default: str) -> str:
     only_es, only_en = _distinctive_stop_words()
-    es = en = 0
-    for i, match in enumerate(_WORD.finditer(text)):
-        if i >= 3000:
-            break
-        word = match.group().lower()
-        es += word in only_es
-        en += word in only_en
+    counts = Counter(" ".join(_first_words(text, 3000)).lower().split())
+    es = sum(counts[word] for word in only_es.intersection(counts))
+    en = sum(counts[word] for word in only_en.intersection(counts))
     if es == en:
         return default
     return "es" if es > en else "en"
 
 
+# ASCII bytes other than letters become spaces; the bytes of other characters stay
+_ASCII_NON_LETTERS = bytes(b if chr(b).isascii() and chr(b).isalpha() or b >= 128 else 32
+                           for b in range(256))
+
+
+def _first_words(text: str, limit: int) -> list[str]:
+    """The first `limit` matches of `_WORD` (runs of letters), found 3x faster than by the
+    pattern: split at ASCII non-letters (bytes.translate), a token of letters alone is one
+    word, and only a token with other characters in it (¿, «, —) is searched."""
+    if len(text) > 40 * limit:  # a long text: its start is enough (one more word, as the
+        words = _first_words(text[:40 * limit], limit + 1)  # last may be cut in two)
+        if len(words) > limit:
+            return words[:limit]
+    tokens = (text.encode("utf-8", "surrogatepass").translate(_ASCII_NON_LETTERS)
+              .decode("utf-8", "surrogatepass").split())
+    if "".join(tokens[:limit]).isalpha():
+        return tokens[:limit]
+    found: list[str] = []
+    for token in tokens:
+        if token.isalpha():
+            found.append(token)
+        else:
+            found += _WORD.findall(token)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
 @cache
 def _distinctive_stop_words() -> tuple[frozenset[str], frozenset[str]]:
     """Stop words of one language only: their counts tell Spanish from English cheaply."""
-    from spacy.lang.en.stop_words import STOP_WORDS as en
-    from spacy.lang.es.stop_words import STOP_WORDS as es
-
+    es, en = _stop_words("es"), _stop_words("en")
     return frozenset(es - en), frozenset(en - es)
+
+
+def _stop_words(lang: str) -> set[str]:
+    """spaCy's stop words for `lang`, run from their own file: importing `spacy.lang.xx`
+    would import all of spaCy first (a second), which an import that only needs the
+    language of its transcripts does in a worker process, if at all."""
+    import importlib.util
+
+    if "spacy" not in sys.modules:
+        import runpy
+
+        spec = importlib.util.find_spec("spacy")  # finds the package, imports nothing
+        if spec is not None and spec.submodule_search_locations:
+            path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
+            try:
+                return set(runpy.run_path(str(path))["STOP_WORDS"])
+            except (OSError, KeyError, ImportError):
+                pass  # laid out otherwise: ask spaCy
+    return set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
