@@ -132,7 +132,7 @@ def test_telling_the_language_does_not_import_spacy():
     assert out == "en es False"
     from spacy.lang.en.stop_words import STOP_WORDS as en
     from spacy.lang.es.stop_words import STOP_WORDS as es
-    assert nlp._stop_words("es") == es and nlp._stop_words("en") == en
+    assert nlp.stop_words("es") == es and nlp.stop_words("en") == en
 
 
 def test_the_worker_loads_spacy_without_its_command_line():

@@ -16,10 +16,10 @@ from qda.export import background
 from qda.export.background import Job
 from qda.export.report import write_report
 from qda.imports.pipeline import import_codings, import_paths
-from qda.privacy import names as name_finder
 from qda.privacy import redact
 from qda.privacy.pseudonymise import anonymise
 from qda.privacy.redact import SaidNames, name_texts, people, said_names_path
+from qda.text import nlp
 
 from .conftest import REPO, write_txt
 
@@ -157,9 +157,9 @@ def test_word_lists_read_without_spacy_are_spacys():
 
     for lang in ("en", "es"):
         spacy_stop = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
-        assert name_finder.stop_words(lang) == spacy_stop
+        assert nlp.stop_words(lang) == spacy_stop
         tables = registry.lookups.get(lang)
-        assert name_finder._lookups(lang, "lemma_index") == load_language_data(
+        assert nlp.lookups_table(lang, "lemma_index") == load_language_data(
             tables["lemma_index"])
-    assert name_finder._lookups("en", "lemma_lookup") == load_language_data(
+    assert nlp.lookups_table("en", "lemma_lookup") == load_language_data(
         registry.lookups.get("en")["lemma_lookup"])

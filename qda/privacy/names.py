@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from qda.errors import QdaError
 from qda.ingest.transcript import label_key
+from qda.text.nlp import lookups_table, stop_words
 from qda.vocab import DEFAULT_INTERVIEWERS
 
 # metadata keys (lower-cased, as stored) that hold people's names, by who they are
@@ -175,37 +174,6 @@ def inspect_attribute(provider: type, attribute: str) -> Iterable[str]:
 
 
 @cache
-def stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop words of a language, run from their own file: importing them as
-    `spacy.lang.xx.stop_words` first imports all of spaCy (over a second), which a scan
-    for names does not otherwise need. The file is a plain list (no imports)."""
-    import importlib.util
-
-    package = importlib.util.find_spec("spacy")
-    if package is None or not package.submodule_search_locations:
-        raise QdaError("spaCy is not installed; reinstall qda ('make setup')")
-    path = Path(package.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
-    spec = importlib.util.spec_from_file_location(f"_qda_stop_words_{lang}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return frozenset(module.STOP_WORDS)
-
-
-def _lookups(lang: str, table: str) -> Any:
-    """A table of spaCy's lookups data (what `spacy.util.load_language_data` reads for
-    spaCy's registry entry of `lang`), read without importing spaCy."""
-    import gzip
-    import json
-
-    import spacy_lookups_data
-
-    path = Path(str(getattr(spacy_lookups_data, lang)[table]))
-    if path.exists():
-        return json.loads(path.read_bytes())
-    return json.loads(gzip.decompress(path.with_suffix(path.suffix + ".gz").read_bytes()))
-
-
-@cache
 def first_names() -> frozenset[str]:
     """Given names in Spanish and English, capitalised, without those that open places."""
     en_stop, es_stop = stop_words("en"), stop_words("es")
@@ -226,10 +194,10 @@ def common_words(lang: str) -> frozenset[str]:
     one of these is no surname ("Esperanza Nacional", "Grace Period"). One language at a
     time: "Mutua" is a Spanish word but a Kenyan surname in an English interview."""
     words: set[str] = set(stop_words(lang))
-    for forms in _lookups(lang, "lemma_index").values():
+    for forms in lookups_table(lang, "lemma_index").values():
         words.update(forms)
     if lang == "en":
-        words.update(*_lookups(lang, "lemma_lookup").items())
+        words.update(*lookups_table(lang, "lemma_lookup").items())
     return frozenset(w for w in words if w.islower())
 
 

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qda.vocab import LANGS
 
@@ -45,10 +45,8 @@ def lemma_table(lang: str) -> dict[str, str]:
     Read as a plain dict: lemmas are only ever looked up by word here, and a lemmatizer
     component would hash the 490,000 Spanish forms into a spaCy table first (1 s at start-up).
     """
-    from spacy.util import load_language_data, registry
-
     _check(lang)
-    return load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+    return lookups_table(lang, "lemma_lookup")
 
 
 def _check(lang: str) -> None:
@@ -282,24 +280,37 @@ def _first_words(text: str, limit: int) -> list[str]:
 @cache
 def _distinctive_stop_words() -> tuple[frozenset[str], frozenset[str]]:
     """Stop words of one language only: their counts tell Spanish from English cheaply."""
-    es, en = _stop_words("es"), _stop_words("en")
+    es, en = stop_words("es"), stop_words("en")
     return frozenset(es - en), frozenset(en - es)
 
 
-def _stop_words(lang: str) -> set[str]:
-    """spaCy's stop words for `lang`, run from their own file: importing `spacy.lang.xx`
-    would import all of spaCy first (a second), which an import that only needs the
-    language of its transcripts does in a worker process, if at all."""
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words for `lang`, run from their own file (a plain list, no imports):
+    importing `spacy.lang.xx` would import all of spaCy first (a second), which telling a
+    transcript's language or scanning it for names does not otherwise need."""
     import importlib.util
+    import runpy
 
-    if "spacy" not in sys.modules:
-        import runpy
+    spec = importlib.util.find_spec("spacy")  # finds the package, imports nothing
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
+        try:
+            return frozenset(runpy.run_path(str(path))["STOP_WORDS"])
+        except (OSError, KeyError, ImportError):
+            pass  # laid out otherwise: ask spaCy
+    return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
 
-        spec = importlib.util.find_spec("spacy")  # finds the package, imports nothing
-        if spec is not None and spec.submodule_search_locations:
-            path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
-            try:
-                return set(runpy.run_path(str(path))["STOP_WORDS"])
-            except (OSError, KeyError, ImportError):
-                pass  # laid out otherwise: ask spaCy
-    return set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+
+def lookups_table(lang: str, table: str) -> Any:
+    """A table of spaCy's lookups data (what `spacy.util.load_language_data` reads for
+    spaCy's registry entry of `lang`), read without importing spaCy."""
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = Path(str(getattr(spacy_lookups_data, lang)[table]))
+    if path.exists():
+        return json.loads(path.read_bytes())
+    return json.loads(gzip.decompress(path.with_suffix(path.suffix + ".gz").read_bytes()))
