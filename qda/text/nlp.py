@@ -306,11 +306,11 @@ def lookups_table(lang: str, table: str) -> Any:
     """A table of spaCy's lookups data (what `spacy.util.load_language_data` reads for
     spaCy's registry entry of `lang`), read without importing spaCy."""
     import gzip
-    import json
 
+    import orjson
     import spacy_lookups_data
 
     path = Path(str(getattr(spacy_lookups_data, lang)[table]))
     if path.exists():
-        return json.loads(path.read_bytes())
-    return json.loads(gzip.decompress(path.with_suffix(path.suffix + ".gz").read_bytes()))
+        return orjson.loads(path.read_bytes())
+    return orjson.loads(gzip.decompress(path.with_suffix(path.suffix + ".gz").read_bytes()))
