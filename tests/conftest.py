@@ -5,11 +5,15 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import qda
+from qda.imports.pipeline import import_codings, import_paths
+from qda.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 QDA = Path(sys.executable).parent / "qda"
@@ -33,6 +37,16 @@ def no_network(monkeypatch):
 def project(tmp_path):
     with qda.init_project(tmp_path / "study") as opened:
         yield opened
+
+
+@contextmanager
+def coded_sample(root: Path) -> Iterator[Project]:
+    """A project at `root` of the sample corpus, its reference coding imported (coder
+    'reference')."""
+    with qda.init_project(root) as project:
+        assert import_paths(project, [REPO / "transcripts"]).ok
+        assert import_codings(project, [REPO / "transcripts" / "reference"], "reference").ok
+        yield project
 
 
 def run_qda(*args: str, cwd: Path | None = None, check: bool = False

@@ -6,10 +6,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-import qda
-from qda.imports.pipeline import import_codings, import_paths
-
-from .conftest import REPO
+from .conftest import REPO, coded_sample
 
 NOTEBOOK = REPO / "notebooks" / "findings.ipynb"
 
@@ -22,9 +19,7 @@ def test_notebook_is_committed_without_outputs():
 
 @pytest.fixture
 def sample_project(tmp_path):
-    with qda.init_project(tmp_path / "sample") as project:
-        assert import_paths(project, [REPO / "transcripts"]).ok
-        assert import_codings(project, [REPO / "transcripts" / "reference"], "reference").ok
+    with coded_sample(tmp_path / "sample") as project:
         return project.root
 
 

@@ -20,13 +20,13 @@ import xmlschema
 import qda
 from qda.codebook import model as codebook
 from qda.errors import QdaError
-from qda.imports.pipeline import import_codings, import_paths
+from qda.imports.pipeline import import_paths
 from qda.imports.refi import import_codebook, import_project
 from qda.models import Coding
 from qda.refi.writer import write_qdc, write_qdpx
 from qda.text import archives
 
-from .conftest import REPO, run_qda
+from .conftest import REPO, coded_sample, run_qda
 
 SHARED = REPO.parent / "shared" / "refi-qda"
 SAMPLES = SHARED / "samples"
@@ -46,9 +46,7 @@ def demo(tmp_path_factory):
     """The sample corpus with its reference coding, memos of every kind, a machine
     suggestion and a rejected coding."""
     root = tmp_path_factory.mktemp("demo") / "study"
-    with qda.init_project(root) as project:
-        import_paths(project, [REPO / "transcripts"])
-        import_codings(project, [REPO / "transcripts" / "reference"], "reference")
+    with coded_sample(root) as project:
         store = project.store
         coded = project.codings_frame().iloc[0]
         uncoded = [s for s in store.segments(codable_only=True)

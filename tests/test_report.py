@@ -29,7 +29,7 @@ from qda.lang.prose import Phrases, date_span, long_date, percent
 from qda.models import Coding
 from qda.privacy.redact import HiddenNames, people
 
-from .conftest import REPO, run_qda, write_txt
+from .conftest import coded_sample, run_qda, write_txt
 
 QUOTE = {"en": re.compile(r"^(?:[^“]*: )?“(.+)” (\(.+\))( †)?$", re.S),
          "es": re.compile(r"^(?:[^«]*: )?«(.+)» (\(.+\))( †)?$", re.S)}
@@ -44,9 +44,7 @@ SENTENCE = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÁÉÍÓÚÑ«“\[])")
 def sample(tmp_path_factory):
     """The sample corpus with its reference coding, and its report in both languages."""
     root = tmp_path_factory.mktemp("report")
-    with qda.init_project(root / "study") as project:
-        assert import_paths(project, [REPO / "transcripts"]).ok
-        assert import_codings(project, [REPO / "transcripts" / "reference"], "reference").ok
+    with coded_sample(root / "study") as project:
         reports = {lang: write_report(project, root / f"findings_{lang}.docx", lang)
                    for lang in ("en", "es")}
         yield project, reports

@@ -11,25 +11,22 @@ import zipfile
 
 import pytest
 
-import qda
 from qda.export import background
 from qda.export.background import Job
 from qda.export.report import write_report
-from qda.imports.pipeline import import_codings, import_paths
+from qda.imports.pipeline import import_paths
 from qda.privacy import redact
 from qda.privacy.pseudonymise import anonymise
 from qda.privacy.redact import SaidNames, name_texts, people, said_names_path
 from qda.text import nlp
 
-from .conftest import REPO, write_txt
+from .conftest import coded_sample, write_txt
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     root = tmp_path_factory.mktemp("apart")
-    with qda.init_project(root / "study") as project:
-        assert import_paths(project, [REPO / "transcripts"]).ok
-        assert import_codings(project, [REPO / "transcripts" / "reference"], "reference").ok
+    with coded_sample(root / "study") as project:
         yield project, root
 
 
