@@ -7,6 +7,7 @@ as plain text, never read as markup.
 """
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from typing import Any
@@ -124,7 +125,19 @@ class QdaApp(App):
             self.call_from_thread(self.notify, self.tr("review order: {why}", why=str(exc)),
                                   severity="warning")
             return
-        self.call_from_thread(setattr, self, "queue", order)
+        self.call_from_thread(self._queue_read, order)
+
+    def _queue_read(self, order: list[int]) -> None:
+        self.queue = order
+        self.settle()  # the model's libraries were loaded for it: many objects, long-lived
+
+    def settle(self) -> None:
+        """Leave what is loaded so far (Textual, the interview list, the model's libraries)
+        out of the garbage collector's full passes: each walked every one of those objects,
+        a pause of 0.1-0.25 s in the middle of a key press every few dozen keys. Called once
+        at start-up and once when the review queue is read, so what it keeps from ever being
+        collected (cycles already dead at that moment) stays bounded."""
+        gc.freeze()
 
     def next_unreviewed(self, current: int | None = None) -> int | None:
         """The next passage I have not reviewed, across interviews: in the `qda next` order

@@ -103,7 +103,10 @@ class InterviewsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Read the list when the screen is first shown and whenever one comes back to it."""
+        first = not self.rows
         self.reload()
+        if first:
+            self.call_after_refresh(self.qda.settle)
 
     def reload(self) -> None:
         """Read the interviews and the coder's progress (one grouped query). Back from an
