@@ -139,6 +139,11 @@ class QdaApp(App):
         collected (cycles already dead at that moment) stays bounded."""
         gc.freeze()
 
+    def on_unmount(self) -> None:
+        """The session is over: what was frozen can be collected again (a library use of the
+        app, or the tests, go on in the same process)."""
+        gc.unfreeze()
+
     def next_unreviewed(self, current: int | None = None) -> int | None:
         """The next passage I have not reviewed, across interviews: in the `qda next` order
         once it is read, else in transcript order after `current`."""
