@@ -62,6 +62,7 @@ class QdaApp(App):
         self.queue: list[int] | None = None  # passages in `qda next` order for me, read aside
         self.load_queue = queue
         self.key_latencies: deque[float] = deque(maxlen=10_000)  # ms, see run_action
+        self.key_cpu: deque[float] = deque(maxlen=10_000)  # the same keys' CPU ms (this thread)
         self.gone: str | None = None  # why the session stopped: its store file went away
         self._code_index: CodeIndex | None = None
 
@@ -87,12 +88,17 @@ class QdaApp(App):
 
     async def run_action(self, action: str | Any, default_namespace: Any = None) -> bool:
         """Run a key's (or a click's) action, timing it until the screen has been redrawn:
-        `key_latencies` is how long a person waits for an answer (bench/tui.py reports it)."""
-        start = time.perf_counter()
+        `key_latencies` is how long a person waits for an answer, `key_cpu` the part of it this
+        process worked (on a busy machine the rest is waiting for a core; bench/tui.py reports
+        both)."""
+        start, cpu = time.perf_counter(), time.thread_time()
         done = await super().run_action(action, default_namespace)
-        self.call_after_refresh(
-            lambda: self.key_latencies.append((time.perf_counter() - start) * 1000))
+        self.call_after_refresh(self._timed, start, cpu)
         return done
+
+    def _timed(self, start: float, cpu: float) -> None:
+        self.key_latencies.append((time.perf_counter() - start) * 1000)
+        self.key_cpu.append((time.thread_time() - cpu) * 1000)
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())

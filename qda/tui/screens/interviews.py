@@ -176,6 +176,11 @@ class InterviewsScreen(Screen):
         if self._left:
             self.call_after_refresh(self._add_later, self._filling, policy_width, keep)
 
+    @property
+    def complete(self) -> bool:
+        """Every row the filter lets through is in the table (see FIRST_ROWS)."""
+        return not self._left
+
     def _add_rows(self, rows: list[dict], policy_width: int) -> None:
         table = self.query_one(DataTable)
         short = SHORT_ROLES.get(self.qda.lang, SHORT_ROLES["en"])
