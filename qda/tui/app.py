@@ -140,7 +140,7 @@ class QdaApp(App):
     def settle(self) -> None:
         """Leave what is loaded so far (Textual, the interview list, the model's libraries)
         out of the garbage collector's full passes: each walked every one of those objects,
-        a pause of 0.1-0.25 s in the middle of a key press every few dozen keys. Called once
+        a pause of 0.2-0.4 s in the middle of a key press every hundred keys. Called once
         at start-up and once when the review queue is read, so what it keeps from ever being
         collected (cycles already dead at that moment) stays bounded."""
         gc.freeze()

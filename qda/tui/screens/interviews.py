@@ -109,7 +109,7 @@ class InterviewsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Read the list when the screen is first shown and whenever one comes back to it."""
-        first = not self.rows
+        first = not self._filling
         self.reload()
         if first:
             self.call_after_refresh(self.qda.settle)
