@@ -29,9 +29,9 @@ FILTER_AT_ONCE = 300
 FILTER_PAUSE_S = 0.15
 PROGRESS = ("passages", "reviewed", "share")  # what reviewing changes in a row
 # a long list is drawn with its first rows (more than any terminal shows), the rest added
-# in batches after each frame: 1,000 rows took half a second before anything was drawn
+# after that frame, in batches: every batch draws the table again, so they are large
 FIRST_ROWS = 120
-LATER_ROWS = 250
+LATER_ROWS = 1000
 
 
 class Cell:
