@@ -801,3 +801,63 @@ def test_a_passage_opened_from_the_retrieve_list_is_scrolled_into_view(project):
             assert top <= block.top < top + transcript.scrollable_content_region.height
             assert "Turno número 70," in screen_text(app)
     asyncio.run(session())
+
+
+def test_kept_lines_and_panels_are_what_a_fresh_drawing_gives(study):
+    """The transcript keeps the lines it drew and the side panel the panels it drew lately
+    (a key redrew both in full): after every kind of key, what is kept must be what drawing
+    again gives: marks, the current passage, the selection, decisions and their undoing."""
+    from textual.visual import Visual, visualize
+    project, _ = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            transcript = screen.query_one("Transcript")
+            panel = screen.query_one("PassagePanel")
+            for key in ["a", "j", "shift+right", "shift+right", "escape", "2", "r", "u", "k",
+                        "U", "j", "A", "k", "u", "j", "R", "n", "k", "end", "home"]:
+                await pilot.press(key)
+                await pilot.pause()
+                top = transcript.scroll_offset.y
+                for y in range(transcript.scrollable_content_region.height):
+                    assert transcript.render_line(y) == transcript._draw(top + y), (key, y)
+                width, height = panel.size
+                fresh = Visual.to_strips(panel, visualize(panel, panel.text, markup=False),
+                                         width, height, panel.visual_style)
+                assert panel._strips == list(fresh), key
+            assert screen.current is not None and screen.selection is None
+    asyncio.run(session())
+
+
+def test_a_long_interview_list_is_drawn_from_its_first_rows(study, monkeypatch):
+    """A long list shows its first rows at once and the rest in batches after each frame;
+    filtering or sorting meanwhile drops what was left of the earlier fill."""
+    from qda.tui.screens import interviews
+    project, _ = study
+    monkeypatch.setattr(interviews, "FIRST_ROWS", 1)
+    monkeypatch.setattr(interviews, "LATER_ROWS", 1)
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("DataTable")
+            assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == \
+                ["CL-01", "PE-01"]
+            await pilot.press("down")
+            app.screen.refill()  # the cursor stays on its row once that row is back
+            assert table.row_count == 1
+            await pilot.pause()
+            await pilot.pause()
+            assert table.row_count == 2 and table.cursor_row == 1
+            app.screen.refill()
+            app.screen.query_one("#filter").value = "peru"
+            app.screen.refill()  # before the first fill's second row was added
+            await pilot.pause()
+            await pilot.pause()
+            assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["PE-01"]
+    asyncio.run(session())

@@ -7,6 +7,7 @@ as plain text, never read as markup.
 """
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from typing import Any
@@ -61,6 +62,7 @@ class QdaApp(App):
         self.queue: list[int] | None = None  # passages in `qda next` order for me, read aside
         self.load_queue = queue
         self.key_latencies: deque[float] = deque(maxlen=10_000)  # ms, see run_action
+        self.key_cpu: deque[float] = deque(maxlen=10_000)  # the same keys' CPU ms (this thread)
         self.gone: str | None = None  # why the session stopped: its store file went away
         self._code_index: CodeIndex | None = None
 
@@ -86,12 +88,17 @@ class QdaApp(App):
 
     async def run_action(self, action: str | Any, default_namespace: Any = None) -> bool:
         """Run a key's (or a click's) action, timing it until the screen has been redrawn:
-        `key_latencies` is how long a person waits for an answer (bench/tui.py reports it)."""
-        start = time.perf_counter()
+        `key_latencies` is how long a person waits for an answer, `key_cpu` the part of it this
+        process worked (on a busy machine the rest is waiting for a core; bench/tui.py reports
+        both)."""
+        start, cpu = time.perf_counter(), time.thread_time()
         done = await super().run_action(action, default_namespace)
-        self.call_after_refresh(
-            lambda: self.key_latencies.append((time.perf_counter() - start) * 1000))
+        self.call_after_refresh(self._timed, start, cpu)
         return done
+
+    def _timed(self, start: float, cpu: float) -> None:
+        self.key_latencies.append((time.perf_counter() - start) * 1000)
+        self.key_cpu.append((time.thread_time() - cpu) * 1000)
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())
@@ -124,7 +131,24 @@ class QdaApp(App):
             self.call_from_thread(self.notify, self.tr("review order: {why}", why=str(exc)),
                                   severity="warning")
             return
-        self.call_from_thread(setattr, self, "queue", order)
+        self.call_from_thread(self._queue_read, order)
+
+    def _queue_read(self, order: list[int]) -> None:
+        self.queue = order
+        self.settle()  # the model's libraries were loaded for it: many objects, long-lived
+
+    def settle(self) -> None:
+        """Leave what is loaded so far (Textual, the interview list, the model's libraries)
+        out of the garbage collector's full passes: each walked every one of those objects,
+        a pause of 0.2-0.4 s in the middle of a key press every hundred keys. Called once
+        at start-up and once when the review queue is read, so what it keeps from ever being
+        collected (cycles already dead at that moment) stays bounded."""
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        """The session is over: what was frozen can be collected again (a library use of the
+        app, or the tests, go on in the same process)."""
+        gc.unfreeze()
 
     def next_unreviewed(self, current: int | None = None) -> int | None:
         """The next passage I have not reviewed, across interviews: in the `qda next` order

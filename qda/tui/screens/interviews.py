@@ -28,6 +28,10 @@ FIXED_WIDTH = 8 + 9 + 14 + 4 + 8 + 8 + 2 * len(COLUMNS)  # all columns but the p
 FILTER_AT_ONCE = 300
 FILTER_PAUSE_S = 0.15
 PROGRESS = ("passages", "reviewed", "share")  # what reviewing changes in a row
+# a long list is drawn with its first rows (more than any terminal shows), the rest added
+# after that frame, in batches: every batch draws the table again, so they are large
+FIRST_ROWS = 120
+LATER_ROWS = 1000
 
 
 class Cell:
@@ -85,6 +89,8 @@ class InterviewsScreen(Screen):
         self._pending: Timer | None = None  # the filtering the typing is waiting for
         self._cells: dict[int, tuple[int, list[Cell]]] = {}  # id: (policy width, its cells)
         self._shown = 0  # rows the filter lets through
+        self._filling = 0  # bumped by each fill: a batch of an older fill is dropped
+        self._left: list[dict] = []  # rows of the current fill not added yet
 
     @property
     def qda(self) -> QdaApp:
@@ -103,7 +109,10 @@ class InterviewsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Read the list when the screen is first shown and whenever one comes back to it."""
+        first = not self._filling
         self.reload()
+        if first:
+            self.call_after_refresh(self.qda.settle)
 
     def reload(self) -> None:
         """Read the interviews and the coder's progress (one grouped query). Back from an
@@ -118,7 +127,7 @@ class InterviewsScreen(Screen):
             row["share"] = row["reviewed"] / row["passages"] if row["passages"] else 0.0
             self.rows.append(row)
         query = self.query_one("#filter", Input).value.casefold()
-        if (before and self.sort_key not in PROGRESS
+        if (before and not self._left and self.sort_key not in PROGRESS
                 and not any(f"{key}:" in query for key in PROGRESS)
                 and [_fixed(r) for r in before] == [_fixed(r) for r in self.rows]):
             self._update_progress(before)
@@ -157,8 +166,25 @@ class InterviewsScreen(Screen):
                                   if self.sort_key in ("passages", "share")
                                   else str(r[self.sort_key] or "").casefold()),
                    reverse=self.reverse)
+        self._shown = len(shown)
+        self._title(len(shown))
+        self._filling += 1
+        self._left = shown[FIRST_ROWS:]
+        self._add_rows(shown[:FIRST_ROWS], policy_width)
+        if shown:
+            table.move_cursor(row=min(keep, len(shown) - 1, FIRST_ROWS - 1))
+        if self._left:
+            self.call_after_refresh(self._add_later, self._filling, policy_width, keep)
+
+    @property
+    def complete(self) -> bool:
+        """Every row the filter lets through is in the table (see FIRST_ROWS)."""
+        return not self._left
+
+    def _add_rows(self, rows: list[dict], policy_width: int) -> None:
+        table = self.query_one(DataTable)
         short = SHORT_ROLES.get(self.qda.lang, SHORT_ROLES["en"])
-        for r in shown:
+        for r in rows:
             width, cells = self._cells.get(r["id"], (None, []))
             if width != policy_width:  # made once per row (and width) until the next reload
                 policy = r["policy"] or ""
@@ -169,10 +195,18 @@ class InterviewsScreen(Screen):
                     policy, r["language"] or "", str(r["passages"]), f"{r['share']:.0%}")]
                 self._cells[r["id"]] = (policy_width, cells)
             table.add_row(*cells, key=str(r["id"]))
-        self._shown = len(shown)
-        self._title(len(shown))
-        if shown:
-            table.move_cursor(row=min(keep, len(shown) - 1))
+
+    def _add_later(self, filling: int, policy_width: int, keep: int) -> None:
+        """The next batch of a long list, once the screen shows the rows before it (unless
+        the list was filled again since)."""
+        if filling != self._filling or not self._left:
+            return
+        rows, self._left = self._left[:LATER_ROWS], self._left[LATER_ROWS:]
+        self._add_rows(rows, policy_width)
+        if self._left:
+            self.call_after_refresh(self._add_later, filling, policy_width, keep)
+        elif keep >= FIRST_ROWS:
+            self.query_one(DataTable).move_cursor(row=min(keep, self._shown - 1))
 
     def _title(self, shown: int) -> None:
         query = self.query_one("#filter", Input).value

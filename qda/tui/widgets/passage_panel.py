@@ -2,6 +2,8 @@
 and the part of it selected for coding."""
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
@@ -11,6 +13,8 @@ from textual.widget import Widget
 from qda.codebook.model import Codebook
 from qda.lang import ui
 from qda.review import PassageView
+
+PANELS_KEPT = 32  # panels drawn lately, ready to be shown again
 
 
 def code_label(book: Codebook, code: str, lang: str) -> str:
@@ -32,21 +36,36 @@ class PassagePanel(Widget):
     """One rich Text, redrawn on every change: a few dozen lines, far cheaper than widgets.
     Its size is fixed by the layout, so a change only repaints it (no layout pass), and
     only the lines that changed: a key press changes a few of its lines, and repainting all
-    of them was the largest part of what a key cost. Everything is appended to the Text as
-    plain text: nothing a person wrote is read as markup."""
+    of them was the largest part of what a key cost. The last panels drawn are kept: moving
+    back, undoing and redoing show one again. Everything is appended to the Text as
+    plain text: nothing a person wrote is read as markup, and there are no links to look for."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.auto_links = False
         self.text = Text()
         self._strips: list[Strip] | None = None  # the lines drawn; None: draw them again
+        self._drawn: OrderedDict[tuple, list[Strip]] = OrderedDict()  # the last panels drawn
 
     def render(self) -> Text:
         return self.text
 
     def _draw(self) -> list[Strip]:
         width, height = self.size
-        return list(Visual.to_strips(self, visualize(self, self.text, markup=False), width,
-                                     height, self.visual_style))
+        if self.text_selection is not None:  # a mouse selection is drawn over the text
+            return list(Visual.to_strips(self, visualize(self, self.text, markup=False),
+                                         width, height, self.visual_style))
+        key = (width, height, self.text.plain, tuple(self.text.spans))
+        strips = self._drawn.get(key)
+        if strips is None:
+            strips = list(Visual.to_strips(self, visualize(self, self.text, markup=False),
+                                           width, height, self.visual_style))
+            self._drawn[key] = strips
+            if len(self._drawn) > PANELS_KEPT:
+                self._drawn.popitem(last=False)
+        else:
+            self._drawn.move_to_end(key)
+        return strips
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
@@ -60,6 +79,7 @@ class PassagePanel(Widget):
 
     def notify_style_update(self) -> None:
         self._strips = None
+        self._drawn.clear()
         super().notify_style_update()
 
     def update(self, text: Text | str) -> None:

@@ -97,6 +97,8 @@ class Transcript(ScrollView, can_focus=False):
         self._index: dict[int, int] = {}
         self._width = 0
         self._base: Style | None = None  # this widget's own style, see base_style
+        self._styles: dict[str, Style] = {}  # component styles, see _style
+        self._lines: dict[int, Strip] = {}  # lines drawn, by line of the whole transcript
 
     @property
     def base_style(self) -> Style:
@@ -106,8 +108,18 @@ class Transcript(ScrollView, can_focus=False):
             self._base = self.rich_style
         return self._base
 
+    def _style(self, name: str) -> Style:
+        """A component's style, worked out once: Textual forgets its own at every refresh,
+        and walking the ancestors again took a third of the time of each line drawn."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name)
+        return style
+
     def notify_style_update(self) -> None:
         self._base = None
+        self._styles.clear()
+        self._lines.clear()
         super().notify_style_update()
 
     # -- content ------------------------------------------------------------------------------
@@ -117,6 +129,7 @@ class Transcript(ScrollView, can_focus=False):
                        + (f"{s.speaker}: " if s.speaker else "") for s in segments}
         self.marks = marks
         self._width = 0
+        self._lines.clear()
         self._layout()
 
     def set_mark(self, segment_id: int, mark: Mark) -> None:
@@ -128,9 +141,12 @@ class Transcript(ScrollView, can_focus=False):
         lines of the others cost as much to draw again for nothing."""
         i = self._index.get(segment_id) if segment_id is not None else None
         if i is None:
+            self._lines.clear()
             self.refresh()
             return
         block = self._blocks[i]
+        for line in range(block.top, block.top + len(block.lines)):
+            self._lines.pop(line, None)
         self.refresh_lines(block.top, len(block.lines))
 
     def set_current(self, segment_id: int, spans: list[tuple[int, int]],
@@ -171,6 +187,7 @@ class Transcript(ScrollView, can_focus=False):
             self._scroll_current()
             return
         self._width = width
+        self._lines.clear()
         text_width = max(width - GUTTER, 8)
         self._blocks, self._tops, self._index = [], [], {}
         y = 0
@@ -187,9 +204,18 @@ class Transcript(ScrollView, can_focus=False):
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
+        """A line on screen: drawn once, then again only when its passage changes (marked,
+        made current or not, selected in) or the transcript is wrapped again. A scroll
+        draws only the lines it brings into view."""
+        line = self.scroll_offset.y + y
+        strip = self._lines.get(line)
+        if strip is None:
+            strip = self._lines[line] = self._draw(line)
+        return strip
+
+    def _draw(self, line: int) -> Strip:
         width = self._width or self.size.width
         base = self.base_style
-        line = self.scroll_offset.y + y
         i = bisect_right(self._tops, line) - 1
         if i < 0 or not self._blocks:
             return Strip.blank(width, base)
@@ -201,21 +227,21 @@ class Transcript(ScrollView, can_focus=False):
         current = seg.id == self.current
         style = base
         if seg.is_interviewer:
-            style += self.get_component_rich_style("transcript--interviewer")
+            style += self._style("transcript--interviewer")
         if current:
-            style += self.get_component_rich_style("transcript--current")
+            style += self._style("transcript--current")
         parts = self._gutter(seg, row, current, base)
         start, end = block.lines[row]
         if row == 0 and block.label:
             parts.append(RichSegment(block.label,
-                                     style + self.get_component_rich_style("transcript--label")))
+                                     style + self._style("transcript--label")))
         ranges: list[tuple[int, int, Style]] = []
         if current:
             for name, spans in (("transcript--span", self.coded),
                                 ("transcript--evidence", self.spans),
                                 ("transcript--selection",
                                  [self.selection] if self.selection else [])):
-                extra = self.get_component_rich_style(name)
+                extra = self._style(name)
                 ranges += [(s, e, extra) for s, e in spans]
         text = seg.text[start:end].replace("\n", " ").rstrip()
         parts += styled(text, start, style, ranges)
@@ -265,7 +291,7 @@ class Transcript(ScrollView, can_focus=False):
 
     def _gutter(self, seg: Segment, row: int, current: bool, base: Style) -> list[RichSegment]:
         mark = self.marks.get(seg.id) or Mark()
-        current_style = base + self.get_component_rich_style("transcript--current")
+        current_style = base + self._style("transcript--current")
         out = [RichSegment(("▶" if row == 0 else "▌") if current else " ",
                            current_style if current else base)]
         if row == 0:
@@ -274,7 +300,7 @@ class Transcript(ScrollView, can_focus=False):
                 out.append(RichSegment(letter, base + Style(bold=True, color=colour)))
             fill = 3 - len(letters)
             if fill and mark.pending:
-                out.append(RichSegment("·", base + self.get_component_rich_style(
+                out.append(RichSegment("·", base + self._style(
                     "transcript--pending")))
                 fill -= 1
             elif fill and mark.reviewed and not letters:
