@@ -381,7 +381,8 @@ class Store:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A part of the open transaction that an error undoes alone, the rest of the
-        transaction kept: one document of an import that writes many in one transaction."""
+        transaction kept: one document of an import that writes many in one transaction.
+        Outside a transaction it is one of its own (staged suggestions)."""
         self.db.execute("SAVEPOINT part")
         try:
             yield
@@ -1265,15 +1266,9 @@ class Store:
                         " code TEXT, confidence REAL, evidence TEXT)")
         # one transaction of the temporary database, not one per row: half the time, and
         # no lock on the project's own database
-        self.db.execute("SAVEPOINT staging")
-        try:
+        with self.savepoint():
             self.db.execute("DELETE FROM staged_suggestions")
             self.db.executemany("INSERT INTO staged_suggestions VALUES (?, ?, ?, ?)", rows)
-        except BaseException:
-            self.db.execute("ROLLBACK TO staging")
-            self.db.execute("RELEASE staging")
-            raise
-        self.db.execute("RELEASE staging")
 
     def replace_suggestions_staged(self, coder: str, kind: str, run_id: int,
                                    segment_ids: Iterable[int]) -> tuple[int, int]:

@@ -187,10 +187,7 @@ class BodyWriter:
         body.seek(0, io.SEEK_END)
         large = body.tell() > (1 << 30)  # a part over 2 GiB needs ZIP64; say so ahead
         body.seek(0)
-        path = Path(path)
-        if path.suffix.lower() != ".docx":
-            raise QdaError(f"a Word file must end in .docx, not '{path.suffix or path.name}'",
-                           path)
+        path = docx_path(path)
         with zipfile.ZipFile(package) as source, atomic_file(path) as fh, \
                 zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as target:
             for info in source.infolist():
@@ -363,11 +360,16 @@ def add_png(doc: Document, png: bytes, width: float, description: str) -> Paragr
 
 
 def save(doc: Document, path: Path) -> None:
+    with atomic_file(docx_path(path)) as fh:
+        doc.save(fh)
+
+
+def docx_path(path: Path | str) -> Path:
+    """`path`, refused unless it names a Word file."""
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise QdaError(f"a Word file must end in .docx, not '{path.suffix or path.name}'", path)
-    with atomic_file(path) as fh:
-        doc.save(fh)
+    return path
 
 
 def keep_with_next(*paragraphs: Paragraph) -> None:

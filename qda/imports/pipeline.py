@@ -11,7 +11,7 @@ import json
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 from qda.errors import QdaError, UsageError
@@ -59,11 +59,8 @@ def import_paths(project: Project, paths: list[Path], overrides: dict[str, str] 
             report.failed.append(QdaError(
                 f"no transcripts here (qda reads {', '.join(READABLE)})"
                 + (f"; {others} other file(s) skipped" if others else ""), folder))
-    if split is None:
-        with Sentences(parallel=len(files) >= PARALLEL_MIN_DOCUMENTS) as split:
-            docs, handed = _read_all(project, files, overrides, report, progress, split)
-            _store_all(project, docs, report, progress, replace, split, handed)
-    else:
+    with (Sentences(parallel=len(files) >= PARALLEL_MIN_DOCUMENTS) if split is None
+          else nullcontext(split)) as split:
         docs, handed = _read_all(project, files, overrides, report, progress, split)
         _store_all(project, docs, report, progress, replace, split, handed)
     return report

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from qda.ingest.transcript import label_key
-from qda.text.nlp import lookups_table, stop_words
+from qda.text.nlp import lemma_table, lookups_table, stop_words
 from qda.vocab import DEFAULT_INTERVIEWERS
 
 # metadata keys (lower-cased, as stored) that hold people's names, by who they are
@@ -197,7 +197,7 @@ def common_words(lang: str) -> frozenset[str]:
     for forms in lookups_table(lang, "lemma_index").values():
         words.update(forms)
     if lang == "en":
-        words.update(*lookups_table(lang, "lemma_lookup").items())
+        words.update(*lemma_table(lang).items())  # the table the lemmatiser has read
     return frozenset(w for w in words if w.islower())
 
 
