@@ -18,7 +18,7 @@ from qda.codebook import model as codebook
 from qda.codebook.check import file_problems
 from qda.coders import RuleCoder, passages
 from qda.coders.autocode import autocode
-from qda.coders.patterns import Patterns, _compile
+from qda.coders.patterns import Patterns, _compile, words
 from qda.coders.workers import suggest_encoded
 from qda.imports.pipeline import import_paths
 
@@ -350,15 +350,24 @@ def test_token_patterns_match_on_a_slice_as_on_the_whole_passage(words, extra):
     turns the slicing off, and so does one that tests sentence starts."""
     pats = _token_patterns(extra)
     text = " ".join(words)
-    matches, texts, keys = pats.scan(text)
+    ends, texts, keys = pats.scan(text)
     found = [(h.rule, h.start, h.end) for h in
-             RuleCoder._token_hits(None, text, matches, texts, keys, pats)]
+             RuleCoder._token_hits(None, text, ends, texts, keys, pats)]
     doc = Doc(pats.matcher.vocab, words=texts, lemmas=[k.lemma for k in keys])
-    whole = [(doc.vocab.strings[m], matches[s].start(), matches[e - 1].end())
+    whole = [(doc.vocab.strings[m], ends[s] - len(texts[s]), ends[e - 1])
              for m, s, e in pats.matcher(doc)] if texts else []
     assert found == whole
     assert (pats.openings is None) == (extra != "none")
     assert (pats.steps is None) == (extra == "sentence start")
+
+
+@given(st.text(st.sampled_from("ab ñé,.\u00a0\t\n\u2003’'-¿?3"), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_scan_finds_the_words_and_offsets_of_the_tokenizer(text):
+    """`scan` works out offsets from the lengths of the pieces it cuts (a word and the space
+    before it): every offset must be the tokenizer's, whatever the spacing."""
+    ends, texts, _ = _token_patterns("none").scan(text)
+    assert [(w, e - len(w), e) for w, e in zip(texts, ends)] == words(text)
 
 
 @cache

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -71,11 +72,9 @@ class Word(NamedTuple):
     # longer phrases whose first word it matches, by a key of their second word; entries are
     # (position in `starts`, phrase, fuzzy first word), so candidates keep `starts` order
     then: dict[str, tuple[tuple[int, Phrase, bool], ...]]
+    nexts: frozenset[str]  # the keys of `then`: a longer phrase can start here only before these
     opens: frozenset[int]  # token patterns (by index) whose first token it can be
     follows: frozenset[int]  # token patterns whose second token it can be
-
-
-_GROUP = re.Match.group
 
 
 @dataclass
@@ -142,8 +141,8 @@ class Patterns:
                     follows.add(index)
             found = self._cache[word] = Word(
                 lem, low, alt, starts, tuple(k for k in dict.fromkeys((lem, low, alt)) if k),
-                tuple(alone), {k: tuple(v) for k, v in then.items()}, frozenset(opens),
-                frozenset(follows))
+                tuple(alone), {k: tuple(v) for k, v in then.items()}, frozenset(then),
+                frozenset(opens), frozenset(follows))
         return found
 
     def match_end(self, index: int, start: int, keys: list[Word]) -> int:
@@ -192,15 +191,18 @@ class Patterns:
                             return found
         return found
 
-    def scan(self, text: str) -> tuple[list[re.Match], list[str], list[Word]]:
-        """The words of `text` (as regex matches, for their offsets), their text and keys;
-        one pass of C-level loops, since this runs over every word of a corpus."""
-        matches = list(_WORD.finditer(text))
-        texts = list(map(_GROUP, matches))
+    def scan(self, text: str) -> tuple[list[int], list[str], list[Word]]:
+        """The words of `text`: where each ends, their text and keys. One pass of C-level
+        loops, since this runs over every word of a corpus: the pieces (a word and the space
+        before it) tile the text, so their summed lengths are the words' ends; a word starts
+        at its end less its length."""
+        pieces = _PIECE.findall(text)
+        ends = list(accumulate(map(len, pieces)))
+        texts = list(map(str.lstrip, pieces))
         keys = list(map(self._cache.get, texts))
         if None in keys:
             keys = [k if k is not None else self.token_keys(w) for k, w in zip(keys, texts)]
-        return matches, texts, keys
+        return ends, texts, keys
 
 
 @dataclass(frozen=True)
@@ -440,6 +442,7 @@ def _word_test(checks: tuple[tuple[str, Any], ...]) -> Any:
 
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
+_PIECE = re.compile(rf"\s*(?:{_WORD.pattern})")  # a word and the space before it
 
 
 def words(text: str) -> list[tuple[str, int, int]]:

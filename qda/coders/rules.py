@@ -14,8 +14,8 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from functools import lru_cache
-from itertools import compress
-from operator import attrgetter, itemgetter
+from itertools import compress, islice
+from operator import attrgetter, itemgetter, not_
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -110,7 +110,7 @@ class RuleCoder:
         scanned = pats.scan(text)
         hits = [h for h in self.find(text, pats, scanned=scanned)
                 if h.evidence["kind"] != "question"]
-        matches, texts = scanned[0], scanned[1]
+        word_ends, texts = scanned[0], scanned[1]
         # sentence ends (the words that end one), and where each sentence starts
         stops = list(compress(range(len(texts)), map(_ENDS.__contains__, texts)))
         if pats.leads:
@@ -119,7 +119,7 @@ class RuleCoder:
         if not asked:  # a follow-up ("¿y cómo?") leaves the question before it in force
             asked = self._asked(previous_question, pats, "earlier question",
                                 EARLIER_QUESTION_WEIGHT)
-        ends = [matches[i].start() for i in stops]
+        ends = [word_ends[i] - 1 for i in stops]  # a sentence's end mark is one character
         return self._score(segment_id, text, hits + asked, pats, ends)
 
     def _asked(self, question: str | None, pats: Patterns, where: str, weight: float
@@ -136,16 +136,22 @@ class RuleCoder:
         return self._questions[key]
 
     def find(self, text: str, pats: Patterns, where: str = "passage",
-             scanned: tuple[list[re.Match], list[str], list[Word]] | None = None) -> list[Hit]:
+             scanned: tuple[list[int], list[str], list[Word]] | None = None) -> list[Hit]:
         """Every phrase and token-pattern match in `text` (`scanned`: its words, if already
         cut); a match inside a longer one is dropped ("alianza" inside "alianza del
         pacífico")."""
-        matches, texts, keys = scanned if scanned is not None else pats.scan(text)
+        ends, texts, keys = scanned if scanned is not None else pats.scan(text)
         hits: list[Hit] = []
         add = hits.append
         reach = reach_start = -1  # the furthest end of a kept match, and where that one starts
         count = len(keys)
-        for i in compress(range(count), map(_STARTS, keys)):
+        # Where a match can start: a one-word phrase, or the first word of a longer one with
+        # a word after it that can be its second. Most words that begin phrases ("la", "the")
+        # begin none in a given place, and C-level loops find the few that do.
+        alone_at = compress(range(count), map(_ALONE, keys))
+        pair_at = compress(range(count), map(not_, map(
+            frozenset.isdisjoint, map(_NEXTS, keys), map(_LOOKUP, islice(keys, 1, None)))))
+        for i in sorted({*alone_at, *pair_at}):
             word = keys[i]
             then, alone = word.then, word.alone
             longer = ()
@@ -160,11 +166,12 @@ class RuleCoder:
                     longer = _longer(i, keys, found)
             if not longer and not alone:
                 continue
-            start, end = matches[i].span()
+            end = ends[i]
+            start = end - len(texts[i])
             # matches starting here, longest first: a match ending before the reach of one
             # kept before it lies inside that one
             for n, phrase, fuzzy in longer:
-                stop = matches[i + n - 1].end()
+                stop = ends[i + n - 1]
                 if stop < reach or (stop == reach and start > reach_start):
                     continue
                 if stop > reach:
@@ -182,10 +189,10 @@ class RuleCoder:
                                             "start": start, "end": end, "weight": weight,
                                             "where": where})))
         if where == "passage" and pats.matcher is not None:
-            hits += self._token_hits(text, matches, texts, keys, pats)
+            hits += self._token_hits(text, ends, texts, keys, pats)
         return hits
 
-    def _token_hits(self, text: str, matches: list[re.Match], texts: list[str], keys: list[Word],
+    def _token_hits(self, text: str, ends: list[int], texts: list[str], keys: list[Word],
                     pats: Patterns) -> list[Hit]:
         """Token-pattern matches, on Docs built from the same tokens with their lemmas.
 
@@ -221,14 +228,15 @@ class RuleCoder:
                 if len(found) < 2:
                     for index, s, e in found:
                         rule = tokens[index]["id"]
-                        start, end = matches[s].start(), matches[e - 1].end()
+                        start, end = ends[s] - len(texts[s]), ends[e - 1]
                         out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end],
                                         start, end, TOKEN_WEIGHT, "passage"))
                     continue
             doc = Doc(vocab, words=texts[first:stop], lemmas=[k.lemma for k in keys[first:stop]])
             for match_id, s, e in matcher(doc):
                 rule = strings[match_id]
-                start, end = matches[first + s].start(), matches[first + e - 1].end()
+                start = ends[first + s] - len(texts[first + s])
+                end = ends[first + e - 1]
                 out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end], start,
                                 end, TOKEN_WEIGHT, "passage"))
         return out
@@ -348,7 +356,9 @@ class RuleCoder:
         return out
 
 
-_STARTS = attrgetter("starts")
+_ALONE = attrgetter("alone")
+_NEXTS = attrgetter("nexts")
+_LOOKUP = attrgetter("lookup")
 _new = tuple.__new__  # a Hit without the Python-level NamedTuple constructor
 _OPENS = attrgetter("opens")
 
@@ -396,11 +406,11 @@ def _merge(a: tuple, b: tuple) -> tuple:
     return tuple(sorted({entry[0]: entry for entry in a + b}.values(), key=itemgetter(0)))
 
 
-def _lead_hits(text: str, scanned: tuple[list[re.Match], list[str], list[Word]],
+def _lead_hits(text: str, scanned: tuple[list[int], list[str], list[Word]],
                pats: Patterns, stops: list[int]) -> list[Hit]:
     """What the opening word of each sentence says ("Fortalecer...", "Strengthen...");
     `stops`: the words that end sentences."""
-    matches, texts, keys = scanned
+    ends, texts, keys = scanned
     count = len(keys)
     out: list[Hit] = []
     for i in [0, *(stop + 1 for stop in stops)]:
@@ -414,9 +424,9 @@ def _lead_hits(text: str, scanned: tuple[list[re.Match], list[str], list[Word]],
         for lead in pats.leads:
             weight = lead.weight(keys[i], after, pats.lang)
             if weight:
-                start, end = matches[i].span()
+                end = ends[i]
                 out.append(_hit(lead.axis, f"{pats.lang}.opening.{lead.axis}", "opening",
-                                texts[i], start, end, weight, "passage"))
+                                texts[i], end - len(texts[i]), end, weight, "passage"))
     return out
 
 
