@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCHEMA_VERSION = 5
+# Pages of a new store. A corpus's suggestions are a hundred megabytes of evidence written at
+# once: in 64 KiB pages a run's write and its checkpoint take half the time they take in
+# SQLite's 4 KiB, while a person's one decision still commits in about a millisecond.
+PAGE_SIZE = 65_536
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -214,6 +218,7 @@ class Store:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout,
                                       check_same_thread=False)
+            self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file's only: WAL fixes it
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")

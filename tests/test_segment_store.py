@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qda.models import Document, Paragraph, Segment
-from qda.store import SCHEMA_VERSION, Store
+from qda.store import PAGE_SIZE, SCHEMA_VERSION, Store
 from qda.text import nlp
 from qda.text.nlp import detect_language, lemma
 from qda.text.segment import MAX_CHARS, segment_document
@@ -64,8 +64,21 @@ def test_store_pragmas_and_schema(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.schema_version() == SCHEMA_VERSION
+    assert store.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 65_536
     store.close()
     assert Store(tmp_path / "s.sqlite3").schema_version() == SCHEMA_VERSION  # reopen: no re-run
+
+
+def test_a_store_made_in_small_pages_keeps_them_and_its_data(tmp_path):
+    """Projects made before the larger pages open as they are: no rewrite, nothing lost."""
+    old = sqlite3.connect(tmp_path / "s.sqlite3")
+    old.execute("PRAGMA page_size=4096")
+    old.execute("CREATE TABLE t (x)")
+    old.close()
+    store = Store(tmp_path / "s.sqlite3")
+    assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.db.execute("SELECT count(*) FROM t").fetchone()[0] == 0
 
 
 def test_single_spans_of_version_4_become_coding_parts_intact(tmp_path, monkeypatch):
