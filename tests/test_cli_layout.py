@@ -153,3 +153,16 @@ def test_status_runs_without_pandas(tmp_path):
              f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
     shown = _python(check)
     assert shown.stdout.strip() == "[]"
+
+
+def test_the_rule_coder_needs_no_spacy_for_plain_token_patterns(tmp_path):
+    """spaCy takes a second and a half to import: the shipped patterns test plain words, so
+    checking and running them (autocode --coder rules, explain, the report's quotes) never
+    loads it; a pattern that tests more brings the Matcher back (tests/test_rules.py)."""
+    check = ("import sys\nfrom qda import init_project\n"
+             "from qda.coders.rules import RuleCoder\n"
+             f"coder = RuleCoder(init_project({str(tmp_path / 'p')!r}).codebook)\n"
+             "found = coder.suggest_one(1, 'Es necesario fortalecer la unidad de género.', 'es')\n"
+             "assert any(r['kind'] == 'token' for s in found for r in s.evidence['rules'])\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spacy'))")
+    assert _python(check).stdout.strip() == "[]"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from qda import init_project
@@ -21,6 +22,7 @@ from qda.coders.autocode import autocode
 from qda.coders.patterns import Patterns, _compile, words
 from qda.coders.workers import suggest_encoded
 from qda.imports.pipeline import import_paths
+from qda.text.nlp import pipeline
 
 from .conftest import REPO, run_qda, write_txt
 
@@ -345,20 +347,27 @@ TOKEN_WORDS = ("should must not really also learn learned realised that lack of 
 @given(st.lists(st.sampled_from(TOKEN_WORDS), max_size=30), st.sampled_from(list(EXTRA_PATTERNS)))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_token_patterns_match_on_a_slice_as_on_the_whole_passage(words, extra):
-    """The Matcher runs only on the slice of a passage where a match can be; it must find
-    the matches of the whole passage, in the same order. A pattern that may start anywhere
-    turns the slicing off, and so does one that tests sentence starts."""
+    """Token patterns are matched only on the slices of a passage where a match can be, in
+    Python when they test plain words: the matches must be those spaCy's Matcher finds in
+    the whole passage, in the order they appear. A pattern that may start anywhere turns the
+    slicing off, and one that tests sentence starts needs the Matcher itself."""
     pats = _token_patterns(extra)
     text = " ".join(words)
     ends, texts, keys = pats.scan(text)
-    found = [(h.rule, h.start, h.end) for h in
+    found = [(h.start, h.end, h.rule) for h in
              RuleCoder._token_hits(None, text, ends, texts, keys, pats)]
-    doc = Doc(pats.matcher.vocab, words=texts, lemmas=[k.lemma for k in keys])
-    whole = [(doc.vocab.strings[m], ends[s] - len(texts[s]), ends[e - 1])
-             for m, s, e in pats.matcher(doc)] if texts else []
+    matcher = Matcher(pipeline("en").vocab)
+    for entry in pats.tokens:
+        matcher.add(entry["id"], [entry["pattern"]])
+    doc = Doc(matcher.vocab, words=texts, lemmas=[k.lemma for k in keys])
+    order = {entry["id"]: i for i, entry in enumerate(pats.tokens)}
+    whole = sorted(((ends[s] - len(texts[s]), ends[e - 1], doc.vocab.strings[m])
+                    for m, s, e in matcher(doc)), key=lambda m: (*m[:2], order[m[2]])) \
+        if texts else []
     assert found == whole
     assert (pats.openings is None) == (extra != "none")
     assert (pats.steps is None) == (extra == "sentence start")
+    assert (pats.matcher is None) == (extra != "sentence start")  # spaCy only when needed
 
 
 @given(st.text(st.sampled_from("ab ñé,.\u00a0\t\n\u2003’'-¿?3"), max_size=40))

@@ -5,11 +5,11 @@ need no coder; the rule coder compiles what passes here (`qda.coders.patterns.lo
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.matcher import Matcher
 
 from qda.codebook import model as codebook_mod
 from qda.codebook.model import Codebook, LineLoader, strip_lines
@@ -19,6 +19,11 @@ from qda.vocab import AXES, LANGS
 
 # what an opening may hold
 _LEAD_KEYS = {"verbs", "words", "except", "not_next", "gerunds", "__line__"}
+# Token attributes the rule coder matches itself, word by word: a token pattern made of these
+# (plain words, see `plain_token`) needs no spaCy Matcher to be checked or run.
+PLAIN_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "LEMMA", "IS_ALPHA", "OP"})
+_REPEATS = {"1": (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30)}
+Check = tuple[str, "str | bool | frozenset[str]"]
 
 
 def pattern_files(codebook_path: Path) -> list[Path]:
@@ -96,19 +101,79 @@ def _validate(data: Any, path: Path, codebook: Codebook | None) -> list[QdaError
         if code != "__line__" and codebook and code not in known:
             errors.append(QdaError(f"vetoes: unknown code '{code}'", path,
                                    data["vetoes"].get("__line__")))
-    nlp = pipeline(lang)
     for entry in data.get("tokens") or []:
         where = entry.get("__line__") if isinstance(entry, dict) else line
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("pattern"):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) \
+                or not entry.get("id") or not entry.get("pattern"):
             errors.append(QdaError("a token pattern needs 'id', 'code' and 'pattern'", path, where))
             continue
         if codebook and entry.get("code") not in known:
             errors.append(QdaError(f"token pattern {entry['id']}: unknown code "
                                    f"'{entry.get('code')}'", path, where))
-        try:
-            Matcher(nlp.vocab, validate=True).add(entry["id"], [strip_lines(entry["pattern"])])
-        except (ValueError, TypeError, KeyError) as exc:
-            first = str(exc).strip().splitlines()[0][:160]
-            errors.append(QdaError(f"token pattern {entry['id']} does not compile: {first}",
+        pattern = strip_lines(entry["pattern"])
+        problem = None if plain_pattern(pattern) is not None else _matcher_problem(
+            lang, entry["id"], pattern)
+        if problem:
+            errors.append(QdaError(f"token pattern {entry['id']} does not compile: {problem}",
                                    path, where))
     return errors
+
+
+def plain_pattern(pattern: Any) -> list[tuple[int, int, tuple[Check, ...]]] | None:
+    """Per token of a token pattern, `plain_token`'s reading; None unless every token is
+    plain."""
+    if not isinstance(pattern, list) or not pattern:
+        return None
+    tokens = [plain_token(token) for token in pattern]
+    return None if None in tokens else tokens
+
+
+def plain_token(token: Any) -> tuple[int, int, tuple[Check, ...]] | None:
+    """(fewest, most repeats, (attribute, wanted value) checks) of a token that tests plain
+    words: ORTH, TEXT, LOWER or LEMMA equal to a string or IN a list of strings, IS_ALPHA true
+    or false, under any operator but "!" (as spaCy's Matcher reads them); None otherwise."""
+    if not isinstance(token, dict) or not set(token) <= PLAIN_ATTRS:
+        return None
+    repeats = _repeats(str(token.get("OP", "1")))
+    if repeats is None:
+        return None
+    checks: list[Check] = []
+    for attr, want in token.items():
+        if attr == "OP":
+            continue
+        if attr == "IS_ALPHA":
+            if not isinstance(want, bool):
+                return None
+        elif isinstance(want, dict) and set(want) == {"IN"} and isinstance(want["IN"], list) \
+                and all(isinstance(v, str) for v in want["IN"]):
+            want = frozenset(want["IN"])
+        elif not isinstance(want, str):
+            return None
+        checks.append((attr, want))
+    return (*repeats, tuple(checks))
+
+
+def _repeats(op: str) -> tuple[int, int] | None:
+    """(fewest, most) words a token takes under its operator ("?", "+", "{1,3}"...); None
+    for "!" or an operator the Matcher would refuse."""
+    if op in _REPEATS:
+        return _REPEATS[op]
+    found = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op)
+    if not found or not (found[1] or found[3]):
+        return None
+    fewest = int(found[1] or 0)
+    most = fewest if not found[2] else int(found[3]) if found[3] else 1 << 30
+    return fewest, most
+
+
+def _matcher_problem(lang: str, rule: str, pattern: Any) -> str | None:
+    """What spaCy's Matcher finds wrong in a token pattern that tests more than plain words;
+    spaCy is imported only here (its import takes longer than the rest of a check)."""
+    from spacy.matcher import Matcher
+
+    try:
+        Matcher(pipeline(lang).vocab, validate=True).add(rule, [pattern])
+    except (ValueError, TypeError, KeyError) as exc:
+        lines = str(exc).strip().splitlines()
+        return lines[0][:160] if lines else type(exc).__name__
+    return None

@@ -17,15 +17,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import fuzz, process
-from spacy.matcher import Matcher
 
-from qda.codebook.check import pattern_files, read_patterns
+from qda.codebook.check import pattern_files, plain_pattern, read_patterns
 from qda.codebook.model import Codebook, strip_lines
 from qda.errors import QdaError
 from qda.text.nlp import lemma, lemma_table, pipeline
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
 
 FUZZY_MIN_LENGTH = 7  # shorter words differ by one letter too often to be guessed safely
 FUZZY_CUTOFF = 88.0
@@ -87,6 +89,7 @@ class Patterns:
     tokens: list[dict[str, Any]]
     token_codes: dict[str, str]  # token pattern id -> the code it signals
     vocabulary: tuple[str, ...]  # long folded topic words, for fuzzy matching
+    # spaCy's Matcher, for token patterns that test more than plain words (see `simple`)
     matcher: Matcher | None = None
     # per token pattern, the folded words its first and second tokens can be (None: any
     # second word); None when some pattern can start at any word
@@ -97,7 +100,8 @@ class Patterns:
     steps: list[tuple[tuple[bool, frozenset[str] | None], ...]] | None = None
     leads: list[Lead] = field(default_factory=list)  # sentence openings, per axis
     # per token pattern, its tokens as (fewest, most repeats, test of one word); None unless
-    # every token tests only the word itself (see _SIMPLE_ATTRS), so Python can match them
+    # every token tests plain words (qda.codebook.check.plain_token): Python matches them,
+    # and neither spaCy nor its Matcher is loaded
     simple: list[tuple[tuple[int, int, Any], ...]] | None = None
     _cache: dict[str, Word] = field(default_factory=dict)
 
@@ -160,12 +164,11 @@ class Patterns:
                     at += 1
         return min(at + 1, count)  # and the word after, where a pending match is decided
 
-    def token_matches(self, texts: list[str], keys: list[Word], first: int, stop: int,
-                      limit: int = 2) -> list[tuple[int, int, int]]:
-        """(pattern index, start, end) of token-pattern matches within words first..stop, as
-        the Matcher finds them (every start and every length), without building a Doc; it
-        stops at `limit` matches, since only the Matcher knows the order of several. Needs
-        `simple`."""
+    def token_matches(self, texts: list[str], keys: list[Word], first: int, stop: int
+                      ) -> list[tuple[int, int, int]]:
+        """(start, end, pattern index) of every token-pattern match within words first..stop,
+        in the order they appear, as spaCy's Matcher finds them (every start and every
+        length) without building a Doc. Needs `simple`."""
         found: list[tuple[int, int, int]] = []
         simple, openings = self.simple, self.openings
         every = range(len(simple))
@@ -184,12 +187,21 @@ class Patterns:
                     ats = reached
                     if not ats:
                         break
-                for end in sorted(ats):
-                    if end > start:
-                        found.append((index, start, end))
-                        if len(found) >= limit:
-                            return found
+                found.extend((start, end, index) for end in ats if end > start)
+        found.sort()
         return found
+
+    def matcher_matches(self, texts: list[str], keys: list[Word], first: int, stop: int
+                        ) -> list[tuple[int, int, int]]:
+        """`token_matches` by spaCy's Matcher, on a Doc of words first..stop and their
+        lemmas: for patterns that test more than plain words."""
+        from spacy.tokens import Doc
+
+        doc = Doc(self.matcher.vocab, words=texts[first:stop],
+                  lemmas=[k.lemma for k in keys[first:stop]])
+        index = {entry["id"]: i for i, entry in reversed(list(enumerate(self.tokens)))}
+        strings = self.matcher.vocab.strings
+        return sorted((first + s, first + e, index[strings[m]]) for m, s, e in self.matcher(doc))
 
     def scan(self, text: str) -> tuple[list[int], list[str], list[Word]]:
         """The words of `text`: where each ends, their text and keys. One pass of C-level
@@ -285,7 +297,6 @@ def load(codebook: Codebook) -> dict[str, Patterns]:
 
 def _compile(data: dict[str, Any]) -> Patterns:
     lang = data["language"]
-    nlp = pipeline(lang)
     patterns = Patterns(lang, {}, {}, [], {}, ())
     entries: list[tuple[str, str, str, str]] = []
     for kind in ("cues", "questions"):
@@ -320,14 +331,17 @@ def _compile(data: dict[str, Any]) -> Patterns:
     patterns.tokens = list(data.get("tokens") or [])
     patterns.token_codes = {e["id"]: e["code"] for e in patterns.tokens}
     if patterns.tokens:
-        patterns.matcher = Matcher(nlp.vocab)
-        for entry in patterns.tokens:
-            patterns.matcher.add(entry["id"], [entry["pattern"]])
+        patterns.simple = _simple(patterns.tokens)
+        if patterns.simple is None:  # spaCy, only for patterns that need its Matcher
+            from spacy.matcher import Matcher
+
+            patterns.matcher = Matcher(pipeline(lang).vocab)
+            for entry in patterns.tokens:
+                patterns.matcher.add(entry["id"], [entry["pattern"]])
         patterns.openings = _openings(patterns.tokens)
         patterns.loose = frozenset(i for i, (_, second) in enumerate(patterns.openings or ())
                                    if second is None)
         patterns.steps = _steps(patterns.tokens)
-        patterns.simple = _simple(patterns.tokens)
     return patterns
 
 
@@ -379,49 +393,16 @@ def _steps(entries: list[dict[str, Any]]
             for e in entries]
 
 
-_SIMPLE_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "LEMMA", "IS_ALPHA", "OP"})
-_REPEATS = {"1": (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30)}
-
-
 def _simple(entries: list[dict[str, Any]]) -> list[tuple[tuple[int, int, Any], ...]] | None:
     """Per token pattern and token: (fewest, most repeats, test of a word's text and keys),
-    the Matcher's semantics for these attributes; None if some token needs more."""
+    the Matcher's semantics for plain words; None if some token needs more."""
     out = []
     for entry in entries:
-        tokens = []
-        for token in entry["pattern"]:
-            repeats = _repeats(_op(token))
-            if not set(token) <= _SIMPLE_ATTRS or repeats is None:
-                return None
-            checks = []
-            for attr, want in token.items():
-                if attr == "OP":
-                    continue
-                if attr == "IS_ALPHA":
-                    if not isinstance(want, bool):
-                        return None
-                elif isinstance(want, dict) and set(want) == {"IN"} \
-                        and all(isinstance(v, str) for v in want["IN"]):
-                    want = frozenset(want["IN"])
-                elif not isinstance(want, str):
-                    return None
-                checks.append((attr, want))
-            tokens.append((*repeats, _word_test(tuple(checks))))
-        out.append(tuple(tokens))
+        tokens = plain_pattern(entry["pattern"])
+        if tokens is None:
+            return None
+        out.append(tuple((fewest, most, _word_test(checks)) for fewest, most, checks in tokens))
     return out
-
-
-def _repeats(op: str) -> tuple[int, int] | None:
-    """(fewest, most) words a token takes under its operator ("?", "+", "{1,3}"...); None
-    for "!" or an operator the Matcher would refuse."""
-    if op in _REPEATS:
-        return _REPEATS[op]
-    found = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op)
-    if not found or not (found[1] or found[3]):
-        return None
-    fewest = int(found[1] or 0)
-    most = fewest if not found[2] else int(found[3]) if found[3] else 1 << 30
-    return fewest, most
 
 
 def _word_test(checks: tuple[tuple[str, Any], ...]) -> Any:

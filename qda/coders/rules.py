@@ -19,7 +19,6 @@ from operator import attrgetter, itemgetter, not_
 from typing import Any, NamedTuple
 
 import pandas as pd
-from spacy.tokens import Doc
 
 from qda.codebook.model import Codebook
 from qda.coders import patterns as pattern_data
@@ -188,17 +187,18 @@ class RuleCoder:
                     add(_new(Hit, (target, {"rule": rule, "kind": kind, "words": words,
                                             "start": start, "end": end, "weight": weight,
                                             "where": where})))
-        if where == "passage" and pats.matcher is not None:
+        if where == "passage" and pats.tokens:
             hits += self._token_hits(text, ends, texts, keys, pats)
         return hits
 
     def _token_hits(self, text: str, ends: list[int], texts: list[str], keys: list[Word],
                     pats: Patterns) -> list[Hit]:
-        """Token-pattern matches, on Docs built from the same tokens with their lemmas.
+        """Token-pattern matches in the order they appear in the passage: found in Python
+        when the patterns test plain words, else by spaCy's Matcher on Docs built from the
+        same tokens with their lemmas.
 
-        Building and walking Docs is most of the Matcher's cost, so Docs are built only where
-        a match can start (first and second words fit some pattern), each holding only the
-        words from such a start to the furthest a match from there can reach, overlapping
+        Matching is sought only where a match can start (first and second words fit some
+        pattern), from such a start to the furthest a match from there can reach, overlapping
         windows joined (when patterns test tokens one by one, a window matches as the whole
         passage would)."""
         count = len(keys)
@@ -217,28 +217,15 @@ class RuleCoder:
                         windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
                     else:
                         windows.append((i, end))
+        matches = pats.token_matches if pats.simple is not None else pats.matcher_matches
+        tokens, codes = pats.tokens, pats.token_codes
         out = []
-        vocab, matcher, strings = pats.matcher.vocab, pats.matcher, pats.matcher.vocab.strings
-        simple, tokens = pats.simple, pats.tokens
         for first, stop in windows:
-            if simple is not None:
-                # most windows hold one match or none: found in Python, no Doc needed; the
-                # Matcher orders several, so they are left to it
-                found = pats.token_matches(texts, keys, first, stop)
-                if len(found) < 2:
-                    for index, s, e in found:
-                        rule = tokens[index]["id"]
-                        start, end = ends[s] - len(texts[s]), ends[e - 1]
-                        out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end],
-                                        start, end, TOKEN_WEIGHT, "passage"))
-                    continue
-            doc = Doc(vocab, words=texts[first:stop], lemmas=[k.lemma for k in keys[first:stop]])
-            for match_id, s, e in matcher(doc):
-                rule = strings[match_id]
-                start = ends[first + s] - len(texts[first + s])
-                end = ends[first + e - 1]
-                out.append(_hit(pats.token_codes[rule], rule, "token", text[start:end], start,
-                                end, TOKEN_WEIGHT, "passage"))
+            for s, e, index in matches(texts, keys, first, stop):
+                rule = tokens[index]["id"]
+                start, end = ends[s] - len(texts[s]), ends[e - 1]
+                out.append(_hit(codes[rule], rule, "token", text[start:end], start, end,
+                                TOKEN_WEIGHT, "passage"))
         return out
 
     def _score(self, segment_id: int, text: str, hits: list[Hit], pats: Patterns,
