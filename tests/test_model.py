@@ -74,6 +74,21 @@ def test_codes_fitted_in_worker_processes_are_the_codes_fitted_here(trained, mon
         assert forked.codes_[code].threshold == learnt.threshold
 
 
+def test_the_features_learnt_from_are_those_suggestions_are_made_from(trained):
+    """Fitting cuts the passages into features once and keeps the matrix: it must be the
+    matrix the fitted coder makes of the same passages when it suggests."""
+    with open_project(trained) as project:
+        frame, codes = training_set(project)
+        for use_rules in (False, True):
+            coder = ModelCoder(project.codebook, use_rules=use_rules)
+            frame = frame.reset_index(drop=True)
+            found = coder._rule_suggestions(frame)
+            learnt = coder._fit_features(frame, found)
+            made = coder._features(frame, found)
+            assert learnt.shape == made.shape and learnt.shape[1] > 50
+            assert abs(learnt - made).max() < 1e-12
+
+
 def test_train_writes_skops_model_and_card(trained):
     folder = open_project(trained).model_dir
     card = (folder / "model-card.md").read_text(encoding="utf-8")

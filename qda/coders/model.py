@@ -124,8 +124,7 @@ class ModelCoder:
             # interview, so the passages themselves are the folds
             groups = passages["segment_id"].to_numpy()
         rule_found = self._rule_suggestions(passages)
-        self._fit_features(passages, rule_found)
-        x = self._features(passages, rule_found)
+        x = self._fit_features(passages, rule_found)
         self.examples_ = len(passages)
         self.codes_, self.skipped_, self.ruled_ = {}, {}, {}
         n_groups = len(set(groups))
@@ -178,11 +177,20 @@ class ModelCoder:
                                   solver="liblinear")
 
     # -- features ---------------------------------------------------------------------------
-    def _fit_features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]) -> None:
-        self.words_ = _fit_vectorizer(self._lemmas(passages, "text"), ngrams=2)
-        self.questions_ = _fit_vectorizer(self._lemmas(passages, "question"), ngrams=1)
-        self.rule_features_ = DictVectorizer().fit(
-            rule_dicts(rule_found) if self.use_rules else [{}])
+    def _fit_features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]
+                      ) -> sparse.csr_matrix:
+        """Fit the feature blocks on `passages` and return its matrix (what `_features` gives
+        after): each text is cut into lemmas and n-grams once, not once more to transform."""
+        self.words_, words = _fit_vectorizer(self._lemmas(passages, "text"), ngrams=2)
+        self.questions_, questions = _fit_vectorizer(self._lemmas(passages, "question"),
+                                                     ngrams=1)
+        blocks = [words, questions, sparse.csr_matrix(POSITION_WEIGHT * position_bins(passages))]
+        self.rule_features_ = DictVectorizer()
+        if self.use_rules:
+            blocks.append(self.rule_features_.fit_transform(rule_dicts(rule_found)))
+        else:
+            self.rule_features_.fit([{}])
+        return sparse.hstack(blocks, format="csr")
 
     def _features(self, passages: pd.DataFrame, rule_found: list[list[Suggestion]]
                   ) -> sparse.csr_matrix:
@@ -459,13 +467,15 @@ def best_threshold(y: np.ndarray, probs: np.ndarray) -> tuple[float, dict[str, f
     return best
 
 
-def _fit_vectorizer(texts: list[str], ngrams: int) -> TfidfVectorizer | None:
-    """A vectorizer fitted on `texts`, or None when they hold no word seen twice (passages
-    without interviewer questions, as imported spreadsheets are): that block is empty."""
+def _fit_vectorizer(texts: list[str], ngrams: int
+                    ) -> tuple[TfidfVectorizer | None, sparse.csr_matrix]:
+    """A vectorizer fitted on `texts` and their rows; None and no columns when they hold no
+    word seen twice (passages without interviewer questions, as imported spreadsheets are)."""
+    vectorizer = _lemma_vectorizer(ngrams)
     try:
-        return _lemma_vectorizer(ngrams).fit(texts)
+        return vectorizer, vectorizer.fit_transform(texts)
     except ValueError:  # scikit-learn's "empty vocabulary"
-        return None
+        return None, sparse.csr_matrix((len(texts), 0))
 
 
 def _transform(vectorizer: TfidfVectorizer | None, texts: list[str]) -> sparse.csr_matrix:
