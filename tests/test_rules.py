@@ -255,6 +255,20 @@ def test_pattern_that_does_not_compile_is_reported(tmp_path):
     assert "es.yaml:" in found[0]
 
 
+@pytest.mark.parametrize("token, problem", [
+    ('{LOWER: a, OP: "{2,1}"}', "Unknown operator"),  # plain words, but an operator spaCy refuses
+    ("{LOWER: {IN: a}}", "does not compile"),  # IN takes a list
+    ("{LOWER: {NOT_IN: [a]}, OP: '!'}", None),  # not plain: spaCy's Matcher checks and runs it
+    ("{LEMMA: {IN: [a, b]}, OP: '*'}", None),
+])
+def test_token_patterns_are_checked_by_spacy_unless_plain(tmp_path, token, problem):
+    path = tmp_path / "en.yaml"
+    path.write_text(f"language: en\ntokens:\n  - id: en.t\n    code: challenges\n"
+                    f"    pattern: [{token}, {{LOWER: b}}]\n", encoding="utf-8")
+    found = [str(p) for p in file_problems(path, None)]
+    assert found == [] if problem is None else (len(found) == 1 and problem in found[0])
+
+
 def test_cli_autocode_explain_evaluate(tmp_path):
     root = tmp_path / "p"
     run_qda("init", root, check=True)

@@ -163,7 +163,7 @@ def _repeats(op: str) -> tuple[int, int] | None:
         return None
     fewest = int(found[1] or 0)
     most = fewest if not found[2] else int(found[3]) if found[3] else 1 << 30
-    return fewest, most
+    return (fewest, most) if fewest <= most else None
 
 
 def _matcher_problem(lang: str, rule: str, pattern: Any) -> str | None:
