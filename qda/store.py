@@ -784,11 +784,14 @@ class Store:
     def quote_candidates_frame(self) -> pd.DataFrame:
         """Codings that are not rejected as `codings_frame(parts=True)` rows and order, but
         without text or evidence: what choosing quotes among a study's 100,000 codings needs
-        (`segment` and `segment_codings` give the words of the few hundred quoted)."""
+        (`segment` and `segment_codings` give the words of the few hundred quoted). With
+        `coding_id`, `reviewer` and `kind`, it holds `coding_facts_frame()` too, so the
+        report reads the codings table (most of a large store) once."""
         return _read_sql(
             f"SELECT d.name AS document, s.id AS segment_id, d.id AS document_id,"
             f" {_CODED_START} AS start, {_CODED_END} AS \"end\", c.path AS code, k.coder,"
-            f" k.status FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
+            f" k.status, k.id AS coding_id, k.reviewer, k.kind"
+            f" FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             " WHERE k.status <> 'rejected'"
             " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset", self.db)

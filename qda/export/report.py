@@ -39,6 +39,7 @@ from qda.export.report_inputs import (
     check_axes,
     filters,
     only_countries,
+    read_codings,
 )
 from qda.lang import QUOTE_MARKS, check_lang, group_label, text, words
 from qda.lang.prose import (
@@ -91,14 +92,15 @@ def write_report(project: Project, out: Path, lang: str = "en",
         raise UsageError(f"the report must be a .docx file, not '{out.name}'")
     scan = PeopleScan(project)  # first: another process finds names while this one reads
     try:
-        facts = project.store.coding_facts_frame()  # read once: counting and who coded
+        facts, parts = read_codings(project.store)  # read once: counting, who, quotes
         cases = load(project, include_suggested, facts=facts)
         if cases.documents.empty:
             raise QdaError("nothing to report: the project has no interviews yet; run "
                            "'qda import transcripts/'", project.root)
         chosen_axes = check_axes(cases, axes)
         cases, kept_countries = only_countries(cases, countries)
-        chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts, scan)
+        chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts, parts,
+                           scan)
         try:
             chapter.build(filters(chosen_axes, kept_countries, cases, lang) if appendix
                           else None)
@@ -115,7 +117,8 @@ class _Chapter:
     """Builds the document section by section; numbers tables and figures as it goes."""
 
     def __init__(self, project: Project, cases: CaseData, lang: str, axes: list[str],
-                 include_suggested: bool, facts: pd.DataFrame, scan: PeopleScan):
+                 include_suggested: bool, facts: pd.DataFrame, parts: pd.DataFrame,
+                 scan: PeopleScan):
         self.project, self.cases, self.lang, self.axes = project, cases, lang, axes
         self.facts = facts  # every coding not rejected: who coded, and how
         self.suggested = include_suggested
@@ -131,7 +134,7 @@ class _Chapter:
         # the heatmap is drawn (and matplotlib loaded) by another process meanwhile
         self._figure = Job(_heatmap, self._overview_part()) if self._has_figure() else None
         try:
-            pool, fit = candidates(project, cases, include_suggested), Fit(project.codebook)
+            pool, fit = candidates(parts, cases, include_suggested), Fit(project.codebook)
             self.who = scan.result()  # asked for last: the scan had all that time
             self.chooser = QuoteChooser(pool, project.store.document_text, self.who, fit,
                                         lang, candidate_words(project.store))
