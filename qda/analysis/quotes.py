@@ -200,41 +200,59 @@ def length_score(n: int) -> float:
     return 1.0
 
 
+class RuleHits:
+    """The rule coder's matches in a passage as `Fit` weighs them: (target, kind, start,
+    end), and per pattern language its topics with the codes they can take. Loading the
+    patterns (spaCy with them) is most of its cost, so the report does it in another
+    process (`qda.export.background.RulesApart`, which answers the same calls)."""
+
+    def __init__(self, codebook):
+        from qda.coders.rules import RuleCoder
+        try:
+            self._coder: Any = RuleCoder(codebook)
+        except QdaError:  # broken pattern files: fit falls back to stored evidence
+            self._coder = None
+        patterns = self._coder.patterns if self._coder is not None else {}
+        self.topics: dict[str, dict[str, list[str]]] = {
+            lang: pats.topics for lang, pats in patterns.items()}
+
+    def __call__(self, key: str, text: str) -> list[tuple[str, str, int, int]]:
+        """Every match in `text` under the patterns of language `key` (one of `topics`)."""
+        found = self._coder.find(text, self._coder.patterns[key])
+        return [(target, ev["kind"], ev["start"], ev["end"]) for target, ev in found]
+
+
 class Fit:
     """Where a passage speaks to a code: the rule coder's topic words for the code and cue
     words for its axis (the project's own pattern files), plus the offsets a machine coder
-    stored as evidence. Without pattern files every sentence fits equally."""
+    stored as evidence. Without pattern files every sentence fits equally. `rules`: where
+    the matches come from (`RuleHits(codebook)` unless given)."""
 
-    def __init__(self, codebook=None):
-        self._coder = None
-        if codebook is not None:
-            from qda.coders.rules import RuleCoder
-            try:
-                self._coder = RuleCoder(codebook)
-            except QdaError:  # broken pattern files: fit falls back to stored evidence
-                self._coder = None
-        self._hits: dict[tuple[int, str], list] = {}
+    def __init__(self, codebook=None, rules: Any = None):
+        if rules is None and codebook is not None:
+            rules = RuleHits(codebook)
+        self._rules = rules
+        self._hits: dict[tuple[int, str], list[tuple[str, str, int, int]]] = {}
 
     def weights(self, segment_id: int, text: str, code: str, lang: str | None,
                 evidence: str | None = None) -> list[tuple[int, int, float]]:
         """(start, end, weight) in the passage of the words that carry `code`."""
         axis = code.split("/")[0]
         out: list[tuple[int, int, float]] = []
-        coder = self._coder
-        if coder is not None and coder.patterns:
-            key = lang if lang in coder.patterns else next(iter(coder.patterns))
+        by_lang = self._rules.topics if self._rules is not None else {}
+        if by_lang:
+            key = lang if lang in by_lang else next(iter(by_lang))
             cache = (segment_id, key)
             if cache not in self._hits:
-                self._hits[cache] = coder.find(text, coder.patterns[key])
-            topics = coder.patterns[key].topics
-            for target, ev in self._hits[cache]:
-                kind = ev["kind"]
+                self._hits[cache] = self._rules(key, text)
+            topics = by_lang[key]
+            for target, kind, start, end in self._hits[cache]:
                 if kind == "topic" and code in topics.get(target, ()):
-                    out.append((ev["start"], ev["end"], 2.0))
+                    out.append((start, end, 2.0))
                 elif kind == "cue" and target == axis:
-                    out.append((ev["start"], ev["end"], 2.0 if code == axis else 1.0))
+                    out.append((start, end, 2.0 if code == axis else 1.0))
                 elif kind not in ("veto", "question") and target == code:
-                    out.append((ev["start"], ev["end"], 2.0))
+                    out.append((start, end, 2.0))
         out.extend(_evidence_spans(evidence, len(text)))
         return out
 

@@ -32,7 +32,7 @@ from qda.analysis.quotes import Fit, LeftOut, Quote, QuoteChooser
 from qda.analysis.study import study
 from qda.errors import QdaError, UsageError
 from qda.export import word
-from qda.export.background import Job, PeopleScan
+from qda.export.background import Job, PeopleScan, RulesApart
 from qda.export.report_inputs import (
     candidate_words,
     candidates,
@@ -91,6 +91,7 @@ def write_report(project: Project, out: Path, lang: str = "en",
     if out.suffix.lower() != ".docx":
         raise UsageError(f"the report must be a .docx file, not '{out.name}'")
     scan = PeopleScan(project)  # first: another process finds names while this one reads
+    rules = RulesApart(project.codebook)  # and another loads the rule patterns
     try:
         facts, parts = read_codings(project.store)  # read once: counting, who, quotes
         cases = load(project, include_suggested, facts=facts)
@@ -100,7 +101,7 @@ def write_report(project: Project, out: Path, lang: str = "en",
         chosen_axes = check_axes(cases, axes)
         cases, kept_countries = only_countries(cases, countries)
         chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts, parts,
-                           scan)
+                           scan, Fit(rules=rules))
         try:
             chapter.build(filters(chosen_axes, kept_countries, cases, lang) if appendix
                           else None)
@@ -108,6 +109,7 @@ def write_report(project: Project, out: Path, lang: str = "en",
             chapter.cancel()
     finally:
         scan.cancel()
+        rules.close()
     word.save(chapter.doc, out)
     return Report(out, lang, len(cases.documents), chosen_axes, chapter.themes_written,
                   chapter.quotes, chapter.chooser.left_out, chapter.bullets)
@@ -118,7 +120,7 @@ class _Chapter:
 
     def __init__(self, project: Project, cases: CaseData, lang: str, axes: list[str],
                  include_suggested: bool, facts: pd.DataFrame, parts: pd.DataFrame,
-                 scan: PeopleScan):
+                 scan: PeopleScan, fit: Fit):
         self.project, self.cases, self.lang, self.axes = project, cases, lang, axes
         self.facts = facts  # every coding not rejected: who coded, and how
         self.suggested = include_suggested
@@ -134,7 +136,7 @@ class _Chapter:
         # the heatmap is drawn (and matplotlib loaded) by another process meanwhile
         self._figure = Job(_heatmap, self._overview_part()) if self._has_figure() else None
         try:
-            pool, fit = candidates(parts, cases, include_suggested), Fit(project.codebook)
+            pool = candidates(parts, cases, include_suggested)
             self.who = scan.result()  # asked for last: the scan had all that time
             self.chooser = QuoteChooser(pool, project.store.document_text, self.who, fit,
                                         lang, candidate_words(project.store))
