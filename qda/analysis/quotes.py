@@ -473,12 +473,14 @@ class QuoteChooser:
         score = 4.0 * min(trimmed.fit, 4.0) / 4.0 + 2 * length_score(trimmed.length)
         return score - 1.5 if trimmed.back_reference else score
 
-    def _base(self, codes_on_passage: int, status: str, language: str | None) -> float:
-        """The part of a row's score that is its own: status and language."""
-        score = 0.5 / max(1, codes_on_passage)
-        score += 0.5 if status == "accepted" else 0.0
-        if self.lang and language and language != self.lang:
-            score -= 3.0  # the chapter's language first; another when it fits much better
+    def _base(self, codes_on_passage: list[int], status: list[str], language: list[str | None]
+              ) -> np.ndarray:
+        """The part of each row's score that is its own: status and language."""
+        score = 0.5 / np.maximum(1, np.asarray(codes_on_passage, dtype=np.int64))
+        score += np.where(np.asarray(status, dtype=object) == "accepted", 0.5, 0.0)
+        if self.lang:  # the chapter's language first; another when it fits much better
+            other = {value: bool(value) and value != self.lang for value in set(language)}
+            score -= np.where([other[value] for value in language], 3.0, 0.0)
         return score
 
     def _untrimmed(self, pool: Pool, chosen: list[Quote], fresh: list[np.ndarray]
@@ -547,32 +549,31 @@ class Pool:
     named tuple only when it is scored in full."""
 
     def __init__(self, frame: pd.DataFrame, keys: tuple[str, ...],
-                 base: Callable[[int, str, str | None], float]) -> None:
+                 base: Callable[[list[int], list[str], list[str | None]], np.ndarray]) -> None:
         self.columns = {c: frame[c].tolist() for c in frame.columns}
         self._make = namedtuple("Row", list(self.columns), rename=True)._make
         self.keys = keys
         self.segments = np.asarray(self.columns["segment_id"], dtype=np.int64)
         self.alive = np.ones(len(frame), dtype=bool)
-        self.base = np.array([base(*values) for values in zip(
-            self.columns["codes_on_passage"], self.columns["status"],
-            self.columns["language"])], dtype=float)
-        self._codes: dict[str, tuple[np.ndarray, list]] = {}
+        self.base = base(self.columns["codes_on_passage"], self.columns["status"],
+                         self.columns["language"])
+        self._codes: dict[str, tuple[np.ndarray, dict]] = {}
 
     def row(self, i: int):
         return self._make(values[i] for values in self.columns.values())
 
-    def _factorized(self, column: str) -> tuple[np.ndarray, list]:
+    def _factorized(self, column: str) -> tuple[np.ndarray, dict]:
+        """The column as codes, and each distinct value's code."""
         if column not in self._codes:
             codes, uniques = pd.factorize(pd.Series(self.columns[column], dtype=object),
                                           use_na_sentinel=False)
-            self._codes[column] = (codes, list(uniques))
+            self._codes[column] = (codes, {u: k for k, u in enumerate(uniques)})
         return self._codes[column]
 
     def same(self, column: str, values: list) -> np.ndarray:
         """Rows whose `column` equals one of `values`."""
-        codes, uniques = self._factorized(column)
-        wanted = [k for k, u in enumerate(uniques) if any(u == v for v in values)]
-        return np.isin(codes, wanted)
+        codes, index = self._factorized(column)
+        return np.isin(codes, [index[v] for v in values if v == v and v in index])
 
     def fresh(self, chosen: list) -> list[np.ndarray]:
         """Per diversity key: rows whose value differs from every chosen quote's."""
@@ -580,5 +581,5 @@ class Pool:
 
     def counts(self, column: str, counter: Counter) -> np.ndarray:
         """How often each row's `column` value was quoted (in `counter`)."""
-        codes, uniques = self._factorized(column)
-        return np.array([counter[u] for u in uniques], dtype=float)[codes]
+        codes, index = self._factorized(column)
+        return np.array([counter[u] for u in index], dtype=float)[codes]
