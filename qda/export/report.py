@@ -695,23 +695,24 @@ class _Chapter:
         recommending sentences (trimmed, verbatim); a policy without any is left out."""
         lang = self.lang
         pool = self.chooser.candidates
-        pool = pool[(pool["code"] == RECOMMENDATIONS)
-                    | pool["code"].str.startswith(RECOMMENDATIONS + "/")]
+        codes = pool["code"]
+        pool = pool[codes.isin([c for c in codes.unique() if c == RECOMMENDATIONS
+                                or c.startswith(RECOMMENDATIONS + "/")])]
         if pool.empty:
             return
         rank = {c: i for i, c in enumerate([RECOMMENDATIONS, *themes])}
         pool = pool.assign(_rank=pool["code"].map(rank).fillna(len(rank)),
                            _pending=pool["status"] != "accepted")
         pool = pool.sort_values(["_pending", "_rank", "segment_id"], kind="stable")
-        pool = pool.drop_duplicates("segment_id")
-        groups = dict(tuple(pool.groupby(["country", "policy"], sort=False)))
+        groups: dict[tuple[str, str], list] = {}  # rows in order, by country and policy
+        for row in pool.drop_duplicates("segment_id").itertuples(index=False):
+            groups.setdefault((row.country, row.policy), []).append(row)
         sections: list[tuple[str, list[tuple[str, list[Quote]]]]] = []
         for country in self.countries:
             policies = []
             for policy in group_order("policy", [p for c, p in groups if c == country]):
-                rows = groups[(country, policy)]
                 bullets = []
-                for row in rows.itertuples(index=False):
+                for row in groups[(country, policy)]:
                     said = self.chooser.sentences_for(row)
                     if said is not None and said.text not in {b.text for b in bullets}:
                         bullets.append(said)
