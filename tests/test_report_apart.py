@@ -12,6 +12,7 @@ import zipfile
 import pytest
 
 from qda.analysis.quotes import Fit, RuleHits
+from qda.coders.rules import RuleCoder
 from qda.export import background
 from qda.export.background import Job, RulesApart
 from qda.export.report import write_report
@@ -132,6 +133,22 @@ def test_rule_matches_from_the_child_are_those_found_here(sample):
                     local.weights(segment_id, text, code, lang)
     finally:
         served._rules.close()
+
+
+def test_the_quote_choosers_light_patterns_find_what_the_rule_coder_finds(sample):
+    """Loaded without spaCy's Matcher and sentence openings, token patterns matched in
+    Python: the same matches, passage by passage, as the rule coder's own."""
+    project, _ = sample
+    light, coder = RuleHits(project.codebook), RuleCoder(project.codebook)
+    assert all(p.matcher is None for p in light._coder.patterns.values())
+    several = 0
+    for _, text, _ in _passages(project):
+        for lang in ("es", "en"):
+            full = sorted((target, ev["kind"], ev["start"], ev["end"])
+                          for target, ev in coder.find(text, coder.patterns[lang]))
+            assert sorted(light(lang, text)) == full
+            several += sum(1 for hit in full if hit[1] == "token") >= 2
+    assert several  # passages where the rule coder asks spaCy's Matcher are among them
 
 
 def test_a_rules_child_that_dies_leaves_the_matches_to_this_process(sample):

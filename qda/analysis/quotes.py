@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter, namedtuple
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -202,24 +203,37 @@ def length_score(n: int) -> float:
 
 class RuleHits:
     """The rule coder's matches in a passage as `Fit` weighs them: (target, kind, start,
-    end), and per pattern language its topics with the codes they can take. Loading the
-    patterns (spaCy with them) is most of its cost, so the report does it in another
-    process (`qda.export.background.RulesApart`, which answers the same calls)."""
+    end), and per pattern language its topics with the codes they can take. The patterns
+    are loaded without what only coding needs (`patterns.load(matcher=False)`), token
+    patterns matched in Python as the rule coder matches most; loading them (spaCy with the
+    rule coder) is still most of the cost, so the report does it in another process
+    (`qda.export.background.RulesApart`, which answers the same calls)."""
 
     def __init__(self, codebook):
+        from qda.coders import patterns
         from qda.coders.rules import RuleCoder
         try:
-            self._coder: Any = RuleCoder(codebook)
+            self._coder: Any = RuleCoder(codebook, patterns.load(codebook, matcher=False))
         except QdaError:  # broken pattern files: fit falls back to stored evidence
             self._coder = None
-        patterns = self._coder.patterns if self._coder is not None else {}
+        loaded = self._coder.patterns if self._coder is not None else {}
         self.topics: dict[str, dict[str, list[str]]] = {
-            lang: pats.topics for lang, pats in patterns.items()}
+            lang: pats.topics for lang, pats in loaded.items()}
 
     def __call__(self, key: str, text: str) -> list[tuple[str, str, int, int]]:
-        """Every match in `text` under the patterns of language `key` (one of `topics`)."""
-        found = self._coder.find(text, self._coder.patterns[key])
-        return [(target, ev["kind"], ev["start"], ev["end"]) for target, ev in found]
+        """Every match in `text` under the patterns of language `key` (one of `topics`):
+        those the rule coder finds, token patterns included."""
+        pats = self._coder.patterns[key]
+        scanned = pats.scan(text)
+        found = [(target, ev["kind"], ev["start"], ev["end"])
+                 for target, ev in self._coder.find(text, pats, scanned=scanned)]
+        if pats.matcher is None and pats.simple is not None:  # no Matcher: matched here
+            matches, texts, keys = scanned
+            for index, first, last in pats.token_matches(texts, keys, 0, len(keys),
+                                                         limit=sys.maxsize):
+                found.append((pats.token_codes[pats.tokens[index]["id"]], "token",
+                              matches[first].start(), matches[last - 1].end()))
+        return found
 
 
 class Fit:
