@@ -13,6 +13,7 @@ only. Run details and omitted quotes go to the terminal and, with `appendix`, to
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -479,8 +480,7 @@ class _Chapter:
 
     def _axis_only(self, axis: str) -> int:
         """Interviews with codings of the bare axis (passages that fit none of its themes)."""
-        codings = self.cases.codings
-        return int(codings.loc[codings["code"] == axis, "document"].nunique())
+        return len(self._code_documents().get(axis, ()))
 
     def _theme(self, code: str, quotes: list[Quote]) -> None:
         lang = self.lang
@@ -555,18 +555,25 @@ class _Chapter:
     def _policies(self, docs: pd.DataFrame, quoted: list[str]) -> str:
         """The policies an interview raising the theme is about: those quoted below first,
         then one per country in turn."""
-        named = docs[docs["policy"] != NONE].drop_duplicates("policy")
-        if named.empty:
+        named: dict[str, str] = {}  # each policy named, with its first interview's country
+        for policy, country in zip(docs["policy"], docs["country"]):
+            if policy != NONE:
+                named.setdefault(policy, country)
+        if not named:
             return ""
-        # one policy per country first, so the names shown span the countries
-        named = named.assign(_quoted=~named["policy"].isin(quoted))
-        named = named.sort_values("_quoted", kind="stable")
-        named = named.assign(_turn=named.groupby(["_quoted", "country"]).cumcount(),
-                             _o=named["country"].map({c: i for i, c in
-                                                      enumerate(self.countries)}))
-        named = named.sort_values(["_quoted", "_turn", "_o"], kind="stable")
-        shown = [words("policy_in", self.lang, policy=self._quoted_name(r.policy),
-                       country=self._country(r.country)) for r in named.itertuples()]
+        # those quoted first; then one policy per country in turn, so the names shown span
+        # the countries
+        order = {c: i for i, c in enumerate(self.countries)}
+        turns: Counter = Counter()
+        ranked = []
+        for policy in sorted(named, key=lambda p: p not in quoted):
+            later, country = policy not in quoted, named[policy]
+            ranked.append(((later, turns[later, country], order.get(country, len(order))),
+                           policy, country))
+            turns[later, country] += 1
+        ranked.sort(key=lambda item: item[0])
+        shown = [words("policy_in", self.lang, policy=self._quoted_name(policy),
+                       country=self._country(country)) for _, policy, country in ranked]
         if len(shown) > POLICIES_NAMED:
             listed = words("policies_more", self.lang, named=", ".join(shown[:POLICIES_NAMED]),
                            k=len(shown) - POLICIES_NAMED)
@@ -632,13 +639,18 @@ class _Chapter:
     def _countries_raising(self, code: str) -> list[str]:
         return [c for c in self.countries if c != NONE and self._raised_in(code, c)]
 
-    def _documents_raising(self, code: str) -> pd.DataFrame:
-        if self._raising is None:  # each code's interviews, grouped once for every theme
+    def _code_documents(self) -> dict[str, Any]:
+        """Each code's interviews, grouped once for every theme and axis."""
+        if self._raising is None:
             self._raising = self.cases.codings.groupby("code")["document"].unique().to_dict()
+        return self._raising
+
+    def _documents_raising(self, code: str) -> pd.DataFrame:
+        raising = self._code_documents()
         axis = "/" not in code
-        hit = [c for c in self._raising if c == code or (axis and c.startswith(code + "/"))]
+        hit = [c for c in raising if c == code or (axis and c.startswith(code + "/"))]
         docs = self.cases.documents
-        return docs[docs["document"].isin([d for c in hit for d in self._raising[c]])]
+        return docs[docs["document"].isin([d for c in hit for d in raising[c]])]
 
     def _axis_table(self, axis: str, label: str, themes: list[str]) -> None:
         """Themes by country; the axis row only when it tells something (not raised in
