@@ -1,14 +1,21 @@
 """Quote choice: the bounded search over scores computed as arrays picks exactly what scoring
 every candidate one by one would pick, and reading the words of candidates only when they
-are scored changes nothing."""
+are scored changes nothing; the rule matches it weighs passages by are the rule coder's,
+found without spaCy's Matcher."""
 from __future__ import annotations
 
 import random
 
 import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc
 
-from qda.analysis.quotes import CANDIDATE_COLUMNS, QuoteChooser
+from qda.analysis.quotes import CANDIDATE_COLUMNS, QuoteChooser, token_hits
+from qda.coders.patterns import _compile
 from qda.privacy.redact import HiddenNames
+
+from .test_rules import EXTRA_PATTERNS, TOKEN_PATTERNS, TOKEN_WORDS
 
 WORDS = ("el presupuesto del programa no alcanzó para las regiones y la voluntad política "
          "fue clave durante la implementación porque las mujeres participaron en cada mesa "
@@ -91,3 +98,22 @@ def test_words_read_only_for_the_candidates_scored_in_full() -> None:
     assert [q.text for q in lean.choose("challenges/budget")] == \
         [q.text for q in whole.choose("challenges/budget")]
     assert read and set(read) == {segment for segment, _ in lean._trims}  # no other
+
+
+@given(st.lists(st.sampled_from(TOKEN_WORDS), max_size=30), st.sampled_from(list(EXTRA_PATTERNS)))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_token_patterns_found_without_the_matcher_are_the_matchers(words, extra):
+    """Loaded for the quote chooser (`matcher=False`), token patterns are matched in Python:
+    every match spaCy's Matcher finds on the whole passage, and no other; a pattern Python
+    cannot match (sentence starts) keeps the Matcher."""
+    data = {"language": "en", "tokens": TOKEN_PATTERNS + EXTRA_PATTERNS[extra]}
+    light, full = _compile(data, matcher=False), _compile(data)
+    assert (light.matcher is None) == (light.simple is not None)
+    if light.matcher is not None:
+        return
+    text = " ".join(words)
+    matches, texts, keys = scanned = light.scan(text)
+    doc = Doc(full.matcher.vocab, words=texts, lemmas=[k.lemma for k in keys])
+    whole = [(full.token_codes[doc.vocab.strings[m]], "token", matches[s].start(),
+              matches[e - 1].end()) for m, s, e in full.matcher(doc)]
+    assert sorted(token_hits(light, scanned)) == sorted(whole)

@@ -227,13 +227,22 @@ class RuleHits:
         scanned = pats.scan(text)
         found = [(target, ev["kind"], ev["start"], ev["end"])
                  for target, ev in self._coder.find(text, pats, scanned=scanned)]
-        if pats.matcher is None and pats.simple is not None:  # no Matcher: matched here
-            matches, texts, keys = scanned
-            for index, first, last in pats.token_matches(texts, keys, 0, len(keys),
-                                                         limit=sys.maxsize):
-                found.append((pats.token_codes[pats.tokens[index]["id"]], "token",
-                              matches[first].start(), matches[last - 1].end()))
+        if pats.matcher is None:  # loaded without the Matcher: token patterns matched here
+            found += token_hits(pats, scanned)
         return found
+
+
+def token_hits(pats, scanned: tuple[list, list[str], list]) -> list[tuple[str, str, int, int]]:
+    """Every token-pattern match in a scanned passage, as (code, "token", start, end): the
+    matches spaCy's Matcher finds on the whole passage (in another order), found by
+    `Patterns.token_matches` without it (needs `pats.simple`)."""
+    if pats.simple is None:
+        return []
+    matches, texts, keys = scanned
+    return [(pats.token_codes[pats.tokens[index]["id"]], "token", matches[first].start(),
+             matches[last - 1].end())
+            for index, first, last in pats.token_matches(texts, keys, 0, len(keys),
+                                                         limit=sys.maxsize)]
 
 
 class Fit:
