@@ -12,6 +12,7 @@ import zipfile
 import pytest
 
 from qda.analysis.quotes import Fit, RuleHits
+from qda.codebook.check import pattern_files
 from qda.coders.rules import RuleCoder
 from qda.export import background
 from qda.export.background import Job, RulesApart
@@ -161,6 +162,18 @@ def test_a_rules_child_that_dies_leaves_the_matches_to_this_process(sample):
     assert apart("es", second) == here("es", second)
     assert not apart.forked
     apart.close()
+
+
+def test_broken_pattern_files_leave_the_fit_to_stored_evidence_in_the_child_too(project):
+    patterns = pattern_files(project.codebook.path)[0]
+    patterns.write_text("language: en\ntopics:\n  budget: {codes: [no/such/code]}\n",
+                        encoding="utf-8")
+    apart = RulesApart(project.codebook)
+    try:
+        assert apart.forked and apart.topics == {} == RuleHits(project.codebook).topics
+        assert Fit(rules=apart).weights(1, "El presupuesto.", "challenges", "es") == []
+    finally:
+        apart.close()
 
 
 def test_names_found_in_texts_are_remembered_until_the_text_changes(project, tmp_path,
