@@ -262,10 +262,10 @@ def load(codebook: Codebook, matcher: bool = True) -> dict[str, Patterns]:
 
     Compiled once per content of the codebook and its pattern files: the coders of one
     process (autocode, the model's rule features, explain) share them and their word cache.
-    `matcher=False` leaves out what only coding a passage needs (sentence openings) and
-    spaCy's Matcher where Python matches every token pattern itself (`Patterns.simple`):
-    the phrases and token patterns the quote chooser finds in a few hundred passages,
-    loaded in a third of the time.
+    `matcher=False` leaves out what only coding a passage needs (sentence openings, with
+    the verb lists they read) and spaCy's Matcher and pipeline where Python matches every
+    token pattern itself (`Patterns.simple`): what the quote chooser needs to find phrases
+    and token patterns in a few hundred passages.
     """
     key = patterns_hash(codebook) + ("" if matcher else ".light")
     if key in _LOADED:
