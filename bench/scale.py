@@ -72,6 +72,7 @@ COMMANDS: list[tuple[str, list[str]]] = [
 ]
 # what a command needs run before it (import always runs)
 NEEDS = {"export codings .csv": "autocode --coder rules",
+         "report --include-suggested": "autocode --coder rules",  # suggestions to quote
          "import-codings (a reference coder)": "export codings .csv",
          "train": "import-codings (a reference coder)",
          "evaluate --coder rules": "import-codings (a reference coder)"}

@@ -789,14 +789,22 @@ class Store:
     def quote_candidates_frame(self) -> pd.DataFrame:
         """Codings that are not rejected as `codings_frame(parts=True)` rows and order, but
         without text or evidence: what choosing quotes among a study's 100,000 codings needs
-        (`segment` and `segment_codings` give the words of the few hundred quoted)."""
-        return _read_sql(
+        (`segment` and `segment_codings` give the words of the few hundred quoted). With
+        `coding_id`, `reviewer` and `kind`, it holds `coding_facts_frame()` too, so the
+        report reads the codings table (most of a large store) once. Built from the rows
+        directly: `read_sql_query`'s column conversions took a third of the time, for the
+        same frame (these columns are never dates, nor numbers mixed with nulls)."""
+        import pandas as pd
+        cursor = self.db.execute(
             f"SELECT d.name AS document, s.id AS segment_id, d.id AS document_id,"
             f" {_CODED_START} AS start, {_CODED_END} AS \"end\", c.path AS code, k.coder,"
-            f" k.status FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
+            f" k.status, k.id AS coding_id, k.reviewer, k.kind"
+            f" FROM codings k JOIN segments s ON s.id = k.segment_id{_PARTS}"
             " JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = k.code_id"
             " WHERE k.status <> 'rejected'"
-            " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset", self.db)
+            " ORDER BY d.name, s.position, c.position, k.coder, p.start_offset")
+        return pd.DataFrame.from_records(cursor.fetchall(),
+                                         columns=[c[0] for c in cursor.description])
 
     def speakers_frame(self) -> pd.DataFrame:
         """Respondent passages per document and speaker (denominators and participants)."""

@@ -11,8 +11,10 @@ import zipfile
 
 import pytest
 
+from qda.analysis.quotes import Fit, RuleHits
+from qda.codebook.check import pattern_files
 from qda.export import background
-from qda.export.background import Job
+from qda.export.background import Job, RulesApart
 from qda.export.report import write_report
 from qda.imports.pipeline import import_paths
 from qda.privacy import redact
@@ -47,11 +49,17 @@ def test_the_report_is_the_same_with_and_without_children(sample, monkeypatch):
         forks.append(self._work.__name__)
         real_start(self)
     monkeypatch.setattr(Job, "_start", counted)
+    real_rules = RulesApart._start
+
+    def rules_counted(self):
+        forks.append("rules")
+        real_rules(self)
+    monkeypatch.setattr(RulesApart, "_start", rules_counted)
     monkeypatch.setattr(background, "SCAN_APART", 0)  # the samples are small: fork anyway
     said_names_path(project).unlink(missing_ok=True)
     apart = write_report(project, root / "apart.docx", "es", include_suggested=True,
                          appendix=True)
-    assert sorted(forks) == ["_heatmap", "names_said"]
+    assert sorted(forks) == ["_heatmap", "names_said", "rules"]
     said_names_path(project).unlink(missing_ok=True)
     monkeypatch.setattr(background, "can_fork", lambda: False)
     forks.clear()
@@ -96,6 +104,59 @@ def test_a_cancelled_child_is_ended():
     assert not job.forked
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def _passages(project) -> list[tuple[int, str, str]]:
+    return [(s.id, s.text, "es" if i % 2 else "en")
+            for i, s in enumerate(project.store.segments(codable_only=True))]
+
+
+def test_rule_matches_from_the_child_are_those_found_here(sample):
+    project, _ = sample
+    here, apart = RuleHits(project.codebook), RulesApart(project.codebook)
+    try:
+        assert apart.forked
+        assert apart.topics == here.topics
+        for _, text, lang in _passages(project)[:60]:
+            assert apart(lang, text) == here(lang, text)
+        assert apart.forked  # every answer came from the child
+    finally:
+        apart.close()
+    assert not apart.forked
+    # the quote chooser's weights are the same, code by code
+    codes = [c.path for c in project.codebook.codes]
+    local, served = Fit(project.codebook), Fit(rules=RulesApart(project.codebook))
+    try:
+        for segment_id, text, lang in _passages(project)[:40]:
+            for code in codes:
+                assert served.weights(segment_id, text, code, lang) == \
+                    local.weights(segment_id, text, code, lang)
+    finally:
+        served._rules.close()
+
+
+def test_a_rules_child_that_dies_leaves_the_matches_to_this_process(sample):
+    project, _ = sample
+    here = RuleHits(project.codebook)
+    apart = RulesApart(project.codebook)
+    (_, first, _), (_, second, _) = _passages(project)[:2]
+    assert apart("es", first) == here("es", first)
+    os.kill(apart._pid, signal.SIGKILL)  # out of memory, killed...
+    assert apart("es", second) == here("es", second)
+    assert not apart.forked
+    apart.close()
+
+
+def test_broken_pattern_files_leave_the_fit_to_stored_evidence_in_the_child_too(project):
+    patterns = pattern_files(project.codebook.path)[0]
+    patterns.write_text("language: en\ntopics:\n  budget: {codes: [no/such/code]}\n",
+                        encoding="utf-8")
+    apart = RulesApart(project.codebook)
+    try:
+        assert apart.forked and apart.topics == {} == RuleHits(project.codebook).topics
+        assert Fit(rules=apart).weights(1, "El presupuesto.", "challenges", "es") == []
+    finally:
+        apart.close()
 
 
 def test_names_found_in_texts_are_remembered_until_the_text_changes(project, tmp_path,

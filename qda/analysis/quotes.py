@@ -200,41 +200,61 @@ def length_score(n: int) -> float:
     return 1.0
 
 
+class RuleHits:
+    """The rule coder's matches in a passage as `Fit` weighs them: (target, kind, start,
+    end), and per pattern language its topics with the codes they can take. Loading the
+    patterns (lemma tables and lexicons, about a second) is most of the cost, so the report
+    does it in another process (`qda.export.background.RulesApart`, which answers the same
+    calls)."""
+
+    def __init__(self, codebook):
+        from qda.coders.rules import RuleCoder
+        try:
+            self._coder: Any = RuleCoder(codebook)
+        except QdaError:  # broken pattern files: fit falls back to stored evidence
+            self._coder = None
+        loaded = self._coder.patterns if self._coder is not None else {}
+        self.topics: dict[str, dict[str, list[str]]] = {
+            lang: pats.topics for lang, pats in loaded.items()}
+
+    def __call__(self, key: str, text: str) -> list[tuple[str, str, int, int]]:
+        """Every match in `text` under the patterns of language `key` (one of `topics`):
+        those the rule coder finds, token patterns included."""
+        return [(target, ev["kind"], ev["start"], ev["end"])
+                for target, ev in self._coder.find(text, self._coder.patterns[key])]
+
+
 class Fit:
     """Where a passage speaks to a code: the rule coder's topic words for the code and cue
     words for its axis (the project's own pattern files), plus the offsets a machine coder
-    stored as evidence. Without pattern files every sentence fits equally."""
+    stored as evidence. Without pattern files every sentence fits equally. `rules`: where
+    the matches come from (`RuleHits(codebook)` unless given)."""
 
-    def __init__(self, codebook=None):
-        self._coder = None
-        if codebook is not None:
-            from qda.coders.rules import RuleCoder
-            try:
-                self._coder = RuleCoder(codebook)
-            except QdaError:  # broken pattern files: fit falls back to stored evidence
-                self._coder = None
-        self._hits: dict[tuple[int, str], list] = {}
+    def __init__(self, codebook=None, rules: Any = None):
+        if rules is None and codebook is not None:
+            rules = RuleHits(codebook)
+        self._rules = rules
+        self._hits: dict[tuple[int, str], list[tuple[str, str, int, int]]] = {}
 
     def weights(self, segment_id: int, text: str, code: str, lang: str | None,
                 evidence: str | None = None) -> list[tuple[int, int, float]]:
         """(start, end, weight) in the passage of the words that carry `code`."""
         axis = code.split("/")[0]
         out: list[tuple[int, int, float]] = []
-        coder = self._coder
-        if coder is not None and coder.patterns:
-            key = lang if lang in coder.patterns else next(iter(coder.patterns))
+        by_lang = self._rules.topics if self._rules is not None else {}
+        if by_lang:
+            key = lang if lang in by_lang else next(iter(by_lang))
             cache = (segment_id, key)
             if cache not in self._hits:
-                self._hits[cache] = coder.find(text, coder.patterns[key])
-            topics = coder.patterns[key].topics
-            for target, ev in self._hits[cache]:
-                kind = ev["kind"]
+                self._hits[cache] = self._rules(key, text)
+            topics = by_lang[key]
+            for target, kind, start, end in self._hits[cache]:
                 if kind == "topic" and code in topics.get(target, ()):
-                    out.append((ev["start"], ev["end"], 2.0))
+                    out.append((start, end, 2.0))
                 elif kind == "cue" and target == axis:
-                    out.append((ev["start"], ev["end"], 2.0 if code == axis else 1.0))
+                    out.append((start, end, 2.0 if code == axis else 1.0))
                 elif kind not in ("veto", "question") and target == code:
-                    out.append((ev["start"], ev["end"], 2.0))
+                    out.append((start, end, 2.0))
         out.extend(_evidence_spans(evidence, len(text)))
         return out
 
@@ -455,12 +475,14 @@ class QuoteChooser:
         score = 4.0 * min(trimmed.fit, 4.0) / 4.0 + 2 * length_score(trimmed.length)
         return score - 1.5 if trimmed.back_reference else score
 
-    def _base(self, codes_on_passage: int, status: str, language: str | None) -> float:
-        """The part of a row's score that is its own: status and language."""
-        score = 0.5 / max(1, codes_on_passage)
-        score += 0.5 if status == "accepted" else 0.0
-        if self.lang and language and language != self.lang:
-            score -= 3.0  # the chapter's language first; another when it fits much better
+    def _base(self, codes_on_passage: list[int], status: list[str], language: list[str | None]
+              ) -> np.ndarray:
+        """The part of each row's score that is its own: status and language."""
+        score = 0.5 / np.maximum(1, np.asarray(codes_on_passage, dtype=np.int64))
+        score += np.where(np.asarray(status, dtype=object) == "accepted", 0.5, 0.0)
+        if self.lang:  # the chapter's language first; another when it fits much better
+            other = {value: bool(value) and value != self.lang for value in set(language)}
+            score -= np.where([other[value] for value in language], 3.0, 0.0)
         return score
 
     def _untrimmed(self, pool: Pool, chosen: list[Quote], fresh: list[np.ndarray]
@@ -529,32 +551,31 @@ class Pool:
     named tuple only when it is scored in full."""
 
     def __init__(self, frame: pd.DataFrame, keys: tuple[str, ...],
-                 base: Callable[[int, str, str | None], float]) -> None:
+                 base: Callable[[list[int], list[str], list[str | None]], np.ndarray]) -> None:
         self.columns = {c: frame[c].tolist() for c in frame.columns}
         self._make = namedtuple("Row", list(self.columns), rename=True)._make
         self.keys = keys
         self.segments = np.asarray(self.columns["segment_id"], dtype=np.int64)
         self.alive = np.ones(len(frame), dtype=bool)
-        self.base = np.array([base(*values) for values in zip(
-            self.columns["codes_on_passage"], self.columns["status"],
-            self.columns["language"])], dtype=float)
-        self._codes: dict[str, tuple[np.ndarray, list]] = {}
+        self.base = base(self.columns["codes_on_passage"], self.columns["status"],
+                         self.columns["language"])
+        self._codes: dict[str, tuple[np.ndarray, dict]] = {}
 
     def row(self, i: int):
         return self._make(values[i] for values in self.columns.values())
 
-    def _factorized(self, column: str) -> tuple[np.ndarray, list]:
+    def _factorized(self, column: str) -> tuple[np.ndarray, dict]:
+        """The column as codes, and each distinct value's code."""
         if column not in self._codes:
             codes, uniques = pd.factorize(pd.Series(self.columns[column], dtype=object),
                                           use_na_sentinel=False)
-            self._codes[column] = (codes, list(uniques))
+            self._codes[column] = (codes, {u: k for k, u in enumerate(uniques)})
         return self._codes[column]
 
     def same(self, column: str, values: list) -> np.ndarray:
         """Rows whose `column` equals one of `values`."""
-        codes, uniques = self._factorized(column)
-        wanted = [k for k, u in enumerate(uniques) if any(u == v for v in values)]
-        return np.isin(codes, wanted)
+        codes, index = self._factorized(column)
+        return np.isin(codes, [index[v] for v in values if v == v and v in index])
 
     def fresh(self, chosen: list) -> list[np.ndarray]:
         """Per diversity key: rows whose value differs from every chosen quote's."""
@@ -562,5 +583,5 @@ class Pool:
 
     def counts(self, column: str, counter: Counter) -> np.ndarray:
         """How often each row's `column` value was quoted (in `counter`)."""
-        codes, uniques = self._factorized(column)
-        return np.array([counter[u] for u in uniques], dtype=float)[codes]
+        codes, index = self._factorized(column)
+        return np.array([counter[u] for u in index], dtype=float)[codes]

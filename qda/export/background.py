@@ -1,6 +1,7 @@
 """Work a command hands to a forked child process, so the machine's other core does it while
-this process goes on (the report draws its heatmap and scans the transcripts for names that
-way, about 3 s of its run at 1,000 interviews; the quotes export its names scan).
+this process goes on (the report draws its heatmap, scans the transcripts for names and loads
+the rule patterns its quote chooser matches passages with that way, about 5 s of its run at
+1,000 interviews; the quotes export its names scan).
 
 The child gets a copy of this process's memory and works on that alone: it never touches the
 SQLite connection it inherits (SQLite forbids using a connection across fork), prints
@@ -13,9 +14,11 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
+from qda.analysis.quotes import RuleHits
+from qda.codebook.model import Codebook
 from qda.privacy.names import load_word_lists
 from qda.privacy.redact import HiddenNames, SaidNames, listed_names, name_texts, names_said
 from qda.project import Project
@@ -114,3 +117,106 @@ class PeopleScan:
         """End the scan if its result is not wanted (the command failed)."""
         if self.job is not None:
             self.job.cancel()
+
+
+class RulesApart:
+    """`RuleHits(codebook)` kept in a child process: the rule patterns (about a second) load
+    there while this process reads the study, then the child matches each
+    passage the quote chooser scores in full (a few hundred) and sends the matches back. If
+    the child fails, the patterns load here and the work goes on with the same matches."""
+
+    def __init__(self, codebook: Codebook):
+        self._codebook = codebook
+        self._here: RuleHits | None = None
+        self._pid: int | None = None
+        self._topics: dict[str, dict[str, list[str]]] | None = None
+        if can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        asks_in, asks_out = os.pipe()
+        answers_in, answers_out = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the patterns load here when first needed
+            for end in (asks_in, asks_out, answers_in, answers_out):
+                os.close(end)
+            return
+        if pid == 0:  # the child: load, then answer until this process closes its end
+            status = 1
+            try:
+                os.close(asks_out)
+                os.close(answers_in)
+                with os.fdopen(asks_in, "rb") as asks, os.fdopen(answers_out, "wb") as answers:
+                    rules = RuleHits(self._codebook)
+                    for answer in _answers(rules, asks):
+                        pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
+                        answers.flush()
+                status = 0
+            finally:
+                os._exit(status)  # no atexit, no flush of the parent's buffers, no SQLite
+        os.close(asks_in)
+        os.close(answers_out)
+        self._pid = pid
+        self._asks, self._answers = os.fdopen(asks_out, "wb"), os.fdopen(answers_in, "rb")
+
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
+    @property
+    def topics(self) -> dict[str, dict[str, list[str]]]:
+        if self._pid is not None:
+            try:
+                return self._loaded()
+            except (OSError, EOFError, pickle.UnpicklingError):  # the child died
+                self.close()
+        return self._local().topics
+
+    def __call__(self, key: str, text: str) -> list[tuple[str, str, int, int]]:
+        if self._pid is not None:
+            try:
+                self._loaded()
+                pickle.dump((key, text), self._asks, pickle.HIGHEST_PROTOCOL)
+                self._asks.flush()
+                return pickle.load(self._answers)
+            except (OSError, EOFError, pickle.UnpicklingError):  # the child died
+                self.close()
+        return self._local()(key, text)
+
+    def _loaded(self) -> dict[str, dict[str, list[str]]]:
+        """The topics the child sends once its patterns are loaded (waits for them)."""
+        if self._topics is None:
+            self._topics = pickle.load(self._answers)
+        return self._topics
+
+    def _local(self) -> RuleHits:
+        if self._here is None:
+            self._here = RuleHits(self._codebook)
+        return self._here
+
+    def close(self) -> None:
+        """End the child (its work is done, or the command failed)."""
+        if self._pid is not None:
+            for pipe in (self._asks, self._answers):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+def _answers(rules: RuleHits, asks) -> Iterator[object]:
+    """What the child sends: the topics first, then the matches for each request."""
+    yield rules.topics
+    while True:
+        try:
+            key, text = pickle.load(asks)
+        except EOFError:
+            return
+        yield rules(key, text)

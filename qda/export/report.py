@@ -13,6 +13,7 @@ only. Run details and omitted quotes go to the terminal and, with `appendix`, to
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,13 +33,14 @@ from qda.analysis.quotes import Fit, LeftOut, Quote, QuoteChooser
 from qda.analysis.study import study
 from qda.errors import QdaError, UsageError
 from qda.export import word
-from qda.export.background import Job, PeopleScan
+from qda.export.background import Job, PeopleScan, RulesApart
 from qda.export.report_inputs import (
     candidate_words,
     candidates,
     check_axes,
     filters,
     only_countries,
+    read_codings,
 )
 from qda.lang import QUOTE_MARKS, check_lang, group_label, text, words
 from qda.lang.prose import (
@@ -90,15 +92,17 @@ def write_report(project: Project, out: Path, lang: str = "en",
     if out.suffix.lower() != ".docx":
         raise UsageError(f"the report must be a .docx file, not '{out.name}'")
     scan = PeopleScan(project)  # first: another process finds names while this one reads
+    rules = RulesApart(project.codebook)  # and another loads the rule patterns
     try:
-        facts = project.store.coding_facts_frame()  # read once: counting and who coded
+        facts, parts = read_codings(project.store)  # read once: counting, who, quotes
         cases = load(project, include_suggested, facts=facts)
         if cases.documents.empty:
             raise QdaError("nothing to report: the project has no interviews yet; run "
                            "'qda import transcripts/'", project.root)
         chosen_axes = check_axes(cases, axes)
         cases, kept_countries = only_countries(cases, countries)
-        chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts, scan)
+        chapter = _Chapter(project, cases, lang, chosen_axes, include_suggested, facts, parts,
+                           scan, Fit(rules=rules))
         try:
             chapter.build(filters(chosen_axes, kept_countries, cases, lang) if appendix
                           else None)
@@ -106,6 +110,7 @@ def write_report(project: Project, out: Path, lang: str = "en",
             chapter.cancel()
     finally:
         scan.cancel()
+        rules.close()
     word.save(chapter.doc, out)
     return Report(out, lang, len(cases.documents), chosen_axes, chapter.themes_written,
                   chapter.quotes, chapter.chooser.left_out, chapter.bullets)
@@ -115,7 +120,8 @@ class _Chapter:
     """Builds the document section by section; numbers tables and figures as it goes."""
 
     def __init__(self, project: Project, cases: CaseData, lang: str, axes: list[str],
-                 include_suggested: bool, facts: pd.DataFrame, scan: PeopleScan):
+                 include_suggested: bool, facts: pd.DataFrame, parts: pd.DataFrame,
+                 scan: PeopleScan, fit: Fit):
         self.project, self.cases, self.lang, self.axes = project, cases, lang, axes
         self.facts = facts  # every coding not rejected: who coded, and how
         self.suggested = include_suggested
@@ -131,7 +137,7 @@ class _Chapter:
         # the heatmap is drawn (and matplotlib loaded) by another process meanwhile
         self._figure = Job(_heatmap, self._overview_part()) if self._has_figure() else None
         try:
-            pool, fit = candidates(project, cases, include_suggested), Fit(project.codebook)
+            pool = candidates(parts, cases, include_suggested)
             self.who = scan.result()  # asked for last: the scan had all that time
             self.chooser = QuoteChooser(pool, project.store.document_text, self.who, fit,
                                         lang, candidate_words(project.store))
@@ -474,8 +480,7 @@ class _Chapter:
 
     def _axis_only(self, axis: str) -> int:
         """Interviews with codings of the bare axis (passages that fit none of its themes)."""
-        codings = self.cases.codings
-        return int(codings.loc[codings["code"] == axis, "document"].nunique())
+        return len(self._code_documents().get(axis, ()))
 
     def _theme(self, code: str, quotes: list[Quote]) -> None:
         lang = self.lang
@@ -550,18 +555,25 @@ class _Chapter:
     def _policies(self, docs: pd.DataFrame, quoted: list[str]) -> str:
         """The policies an interview raising the theme is about: those quoted below first,
         then one per country in turn."""
-        named = docs[docs["policy"] != NONE].drop_duplicates("policy")
-        if named.empty:
+        named: dict[str, str] = {}  # each policy named, with its first interview's country
+        for policy, country in zip(docs["policy"], docs["country"]):
+            if policy != NONE:
+                named.setdefault(policy, country)
+        if not named:
             return ""
-        # one policy per country first, so the names shown span the countries
-        named = named.assign(_quoted=~named["policy"].isin(quoted))
-        named = named.sort_values("_quoted", kind="stable")
-        named = named.assign(_turn=named.groupby(["_quoted", "country"]).cumcount(),
-                             _o=named["country"].map({c: i for i, c in
-                                                      enumerate(self.countries)}))
-        named = named.sort_values(["_quoted", "_turn", "_o"], kind="stable")
-        shown = [words("policy_in", self.lang, policy=self._quoted_name(r.policy),
-                       country=self._country(r.country)) for r in named.itertuples()]
+        # those quoted first; then one policy per country in turn, so the names shown span
+        # the countries
+        order = {c: i for i, c in enumerate(self.countries)}
+        turns: Counter = Counter()
+        ranked = []
+        for policy in sorted(named, key=lambda p: p not in quoted):
+            later, country = policy not in quoted, named[policy]
+            ranked.append(((later, turns[later, country], order.get(country, len(order))),
+                           policy, country))
+            turns[later, country] += 1
+        ranked.sort(key=lambda item: item[0])
+        shown = [words("policy_in", self.lang, policy=self._quoted_name(policy),
+                       country=self._country(country)) for _, policy, country in ranked]
         if len(shown) > POLICIES_NAMED:
             listed = words("policies_more", self.lang, named=", ".join(shown[:POLICIES_NAMED]),
                            k=len(shown) - POLICIES_NAMED)
@@ -627,13 +639,18 @@ class _Chapter:
     def _countries_raising(self, code: str) -> list[str]:
         return [c for c in self.countries if c != NONE and self._raised_in(code, c)]
 
-    def _documents_raising(self, code: str) -> pd.DataFrame:
-        if self._raising is None:  # each code's interviews, grouped once for every theme
+    def _code_documents(self) -> dict[str, Any]:
+        """Each code's interviews, grouped once for every theme and axis."""
+        if self._raising is None:
             self._raising = self.cases.codings.groupby("code")["document"].unique().to_dict()
+        return self._raising
+
+    def _documents_raising(self, code: str) -> pd.DataFrame:
+        raising = self._code_documents()
         axis = "/" not in code
-        hit = [c for c in self._raising if c == code or (axis and c.startswith(code + "/"))]
+        hit = [c for c in raising if c == code or (axis and c.startswith(code + "/"))]
         docs = self.cases.documents
-        return docs[docs["document"].isin([d for c in hit for d in self._raising[c]])]
+        return docs[docs["document"].isin([d for c in hit for d in raising[c]])]
 
     def _axis_table(self, axis: str, label: str, themes: list[str]) -> None:
         """Themes by country; the axis row only when it tells something (not raised in
@@ -690,23 +707,24 @@ class _Chapter:
         recommending sentences (trimmed, verbatim); a policy without any is left out."""
         lang = self.lang
         pool = self.chooser.candidates
-        pool = pool[(pool["code"] == RECOMMENDATIONS)
-                    | pool["code"].str.startswith(RECOMMENDATIONS + "/")]
+        codes = pool["code"]
+        pool = pool[codes.isin([c for c in codes.unique() if c == RECOMMENDATIONS
+                                or c.startswith(RECOMMENDATIONS + "/")])]
         if pool.empty:
             return
         rank = {c: i for i, c in enumerate([RECOMMENDATIONS, *themes])}
         pool = pool.assign(_rank=pool["code"].map(rank).fillna(len(rank)),
                            _pending=pool["status"] != "accepted")
         pool = pool.sort_values(["_pending", "_rank", "segment_id"], kind="stable")
-        pool = pool.drop_duplicates("segment_id")
-        groups = dict(tuple(pool.groupby(["country", "policy"], sort=False)))
+        groups: dict[tuple[str, str], list] = {}  # rows in order, by country and policy
+        for row in pool.drop_duplicates("segment_id").itertuples(index=False):
+            groups.setdefault((row.country, row.policy), []).append(row)
         sections: list[tuple[str, list[tuple[str, list[Quote]]]]] = []
         for country in self.countries:
             policies = []
             for policy in group_order("policy", [p for c, p in groups if c == country]):
-                rows = groups[(country, policy)]
                 bullets = []
-                for row in rows.itertuples(index=False):
+                for row in groups[(country, policy)]:
                     said = self.chooser.sentences_for(row)
                     if said is not None and said.text not in {b.text for b in bullets}:
                         bullets.append(said)

@@ -14,16 +14,27 @@ from qda.analysis.quotes import CANDIDATE_COLUMNS
 from qda.errors import UsageError
 from qda.lang import group_label, words
 from qda.lang.prose import listing
-from qda.project import Project
 from qda.store import Store
 from qda.vocab import NONE
 
+FACT_COLUMNS = ["document", "segment_id", "code", "coder", "reviewer", "kind", "status"]
 
-def candidates(project: Project, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
+
+def read_codings(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The codings not rejected, read once (the codings table is most of a large store):
+    as the store's `coding_facts_frame()` gives them (one row per coding, in id order), and
+    one row per coded part as `quote_candidates_frame()` gives them."""
+    parts = store.quote_candidates_frame()
+    facts = parts.drop_duplicates("coding_id").sort_values("coding_id", kind="stable")
+    return facts[FACT_COLUMNS].reset_index(drop=True), parts
+
+
+def candidates(parts: pd.DataFrame, cases: CaseData, include_suggested: bool) -> pd.DataFrame:
     """Passages that may be quoted: the counted codings (accepted, and pending machine
-    suggestions when asked) with their offsets, coder and case attributes; their text and
-    evidence are read by `_words` for the few the chooser scores in full."""
-    frame = project.store.quote_candidates_frame()  # a candidate quote per coded part
+    suggestions when asked) with their offsets, coder and case attributes, from `parts`
+    (`read_codings`: a candidate quote per coded part); their text and evidence are read by
+    `candidate_words` for the few the chooser scores in full."""
+    frame = parts
     counted = cases.codings[["segment_id", "code", "status"]].drop_duplicates()
     frame = frame.merge(counted, on=["segment_id", "code", "status"])
     docs = cases.documents.set_index("document")
