@@ -68,11 +68,11 @@ class Word(NamedTuple):
     lemma: str  # folded
     form: str  # folded
     slip_of: str | None  # the topic word it is a transcription slip of
-    starts: tuple[Phrase, ...]  # phrases whose first word it can be
     lookup: tuple[str, ...]  # its distinct keys (lemma, form, slip), to look it up in `then`
     alone: tuple[tuple[str, str, str, float], ...]  # heads of the one-word phrases it matches
     # longer phrases whose first word it matches, by a key of their second word; entries are
-    # (position in `starts`, phrase, fuzzy first word), so candidates keep `starts` order
+    # (position among the phrases it can begin, phrase, fuzzy first word), so candidates
+    # keep that order
     then: dict[str, tuple[tuple[int, Phrase, bool], ...]]
     nexts: frozenset[str]  # the keys of `then`: a longer phrase can start here only before these
     opens: frozenset[int]  # token patterns (by index) whose first token it can be
@@ -144,7 +144,7 @@ class Patterns:
                 if second is not None and (lem in second or low in second):
                     follows.add(index)
             found = self._cache[word] = Word(
-                lem, low, alt, starts, tuple(k for k in dict.fromkeys((lem, low, alt)) if k),
+                lem, low, alt, tuple(k for k in dict.fromkeys((lem, low, alt)) if k),
                 tuple(alone), {k: tuple(v) for k, v in then.items()}, frozenset(then),
                 frozenset(opens), frozenset(follows))
         return found

@@ -389,7 +389,7 @@ def _longer(i: int, keys: list[Word], found: tuple[tuple[int, Phrase, bool], ...
 
 
 def _merge(a: tuple, b: tuple) -> tuple:
-    """Candidates found under two keys of a word, once each, in their `starts` order."""
+    """Candidates found under two keys of a word, once each, in their `then` order."""
     return tuple(sorted({entry[0]: entry for entry in a + b}.values(), key=itemgetter(0)))
 
 
