@@ -861,3 +861,57 @@ def test_a_long_interview_list_is_drawn_from_its_first_rows(study, monkeypatch):
             await pilot.pause()
             assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["PE-01"]
     asyncio.run(session())
+
+
+LATER = """
+import asyncio, sys
+from qda import open_project
+from qda.tui.app import LATER_SCREENS, QdaApp
+print(sorted(m for m in sys.modules if m.startswith("qda.tui.screens.")))
+async def main():
+    app = QdaApp(open_project(sys.argv[1]), "ana", "en", queue=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        print(all(name in sys.modules for name in LATER_SCREENS))
+        await pilot.press("enter")
+        await pilot.pause()
+        print(type(app.screen).__name__)
+asyncio.run(main())
+"""
+
+
+def test_start_up_loads_the_interview_list_only_and_the_other_screens_after(study):
+    """The other screens' code is not imported before the interview list is on screen; it
+    is loaded aside once it is, and the first interview opens as before."""
+    project, _ = study
+    done = subprocess.run([sys.executable, "-c", LATER, str(project.root)], check=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[:3] == ["['qda.tui.screens.interviews']", "True",
+                                           "CodingScreen"]
+
+
+def test_the_collector_waits_until_a_key_has_its_screen(study, monkeypatch):
+    """No garbage collection between a key and its redrawn screen; collections run again
+    right after it, and quitting leaves the collector as it was."""
+    import gc
+    project, _ = study
+    during: list[bool] = []
+    sort = InterviewsScreen.action_sort
+    monkeypatch.setattr(InterviewsScreen, "action_sort",
+                        lambda screen: (during.append(gc.isenabled()), sort(screen)))
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("o")
+            await pilot.pause()
+            assert during == [False] and gc.isenabled()
+            assert app.key_latencies and app.screen.sort_key == "country"
+            app.set_timer(0.01, app._hold_collector)  # a key whose screen never came
+            await pilot.pause(0.05)
+            assert not gc.isenabled()
+        assert gc.isenabled()
+    assert gc.isenabled()
+    asyncio.run(session())

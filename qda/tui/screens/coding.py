@@ -155,8 +155,9 @@ class CodingScreen(Screen):
         memo = self.qda.project.store.note(self.qda.review.coder, "document", self.document_id)
         if memo:
             right += " · " + tr("interview memo")
+        # one line high whatever it says (app.tcss): no layout pass for a new header
         self.query_one("#doc-header", Static).update(Text.assemble(
-            " · ".join(str(p) for p in parts if p), ("   " + right, "dim")))
+            " · ".join(str(p) for p in parts if p), ("   " + right, "dim")), layout=False)
 
     # -- the current passage -------------------------------------------------------------------
     def go(self, segment_id: int) -> None:

@@ -112,7 +112,7 @@ class InterviewsScreen(Screen):
         first = not self._filling
         self.reload()
         if first:
-            self.call_after_refresh(self.qda.settle)
+            self.call_after_refresh(self.qda.started)
 
     def reload(self) -> None:
         """Read the interviews and the coder's progress (one grouped query). Back from an
@@ -220,7 +220,7 @@ class InterviewsScreen(Screen):
                        total=total, coder=self.qda.review.coder),
             tr(" · {n} shown (filter: {query})", n=shown, query=query) if query else "",
             ("   " + tr("Enter opens · / filter · o sort"), "dim"))
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(title, layout=False)  # one line high
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.qda.open_interview(int(event.row_key.value))
