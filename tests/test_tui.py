@@ -915,3 +915,30 @@ def test_the_collector_waits_until_a_key_has_its_screen(study, monkeypatch):
         assert gc.isenabled()
     assert gc.isenabled()
     asyncio.run(session())
+
+
+def test_the_next_and_previous_panels_are_drawn_ahead_as_they_will_be_shown(study):
+    """Once a key's answer is on screen, the panels of the passages j and k go to are drawn
+    and kept; the key that moves there shows that very drawing, which is what `_show`
+    draws (the test above checks every panel shown against a fresh drawing)."""
+    project, (will, money, _) = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            screen, panel = app.screen, app.screen.query_one("PassagePanel")
+            await pilot.press("a")  # accept on the first passage: its answer, then the next
+            await pilot.pause()
+            assert screen.current == will
+            kept = dict(panel._drawn)
+            drawn = []
+            panel_draw = panel._draw
+            panel._draw = lambda *text: drawn.append(text) or panel_draw(*text)
+            await pilot.press("j")
+            await pilot.pause()
+            assert screen.current == money and drawn[0] == ()  # shown: the panel's own text
+            shown = next(strips for strips in kept.values() if strips == panel._strips)
+            assert shown is panel._strips  # the very lines drawn ahead
+    asyncio.run(session())

@@ -104,14 +104,14 @@ class QdaApp(App):
         try:
             done = await super().run_action(action, default_namespace)
         finally:
-            self.call_after_refresh(self._timed, start, cpu)
+            self.call_after_refresh(self._answered, start, cpu)
         return done
 
     def _hold_collector(self) -> None:
         """Keep the garbage collector from running between a key and its redrawn screen: the
         objects a key makes (lines, styles, rows) set off collections in the middle of it,
         1-10 ms each and 50-80 ms for a full one, a third of the slowest keys' time. They
-        run instead as soon as the screen is drawn (`_timed`), while she reads it."""
+        run instead as soon as the screen is drawn (`_answered`), while she reads it."""
         if not self._collector_held and gc.isenabled():
             gc.disable()
             self._collector_held = True
@@ -121,10 +121,15 @@ class QdaApp(App):
             self._collector_held = False
             gc.enable()
 
-    def _timed(self, start: float, cpu: float) -> None:
+    def _answered(self, start: float, cpu: float) -> None:
+        """The key's answer is on screen: time it, let the collector run, and let the screen
+        get ready for the next key (`prepare_next`) while she reads."""
         self.key_latencies.append((time.perf_counter() - start) * 1000)
         self.key_cpu.append((time.thread_time() - cpu) * 1000)
         self._release_collector()
+        prepare = getattr(self.screen, "prepare_next", None)
+        if prepare is not None:
+            self.call_later(prepare)
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())
