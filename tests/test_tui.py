@@ -866,12 +866,12 @@ def test_a_long_interview_list_is_drawn_from_its_first_rows(study, monkeypatch):
 LATER = """
 import asyncio, sys
 from qda import open_project
-from qda.tui.app import LATER_SCREENS, QdaApp
+from qda.tui.app import LATER_SCREENS, PRELOAD_AFTER_S, QdaApp
 print(sorted(m for m in sys.modules if m.startswith("qda.tui.screens.")))
 async def main():
     app = QdaApp(open_project(sys.argv[1]), "ana", "en", queue=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await pilot.pause(PRELOAD_AFTER_S + 0.2)
         await app.workers.wait_for_complete()
         print(all(name in sys.modules for name in LATER_SCREENS))
         await pilot.press("enter")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # (see `preload`), so start-up does not wait for them.
 LATER_SCREENS = ("qda.tui.screens.coding", "qda.tui.screens.codebook",
                  "qda.tui.screens.dialogs", "qda.tui.screens.memos", "qda.tui.screens.summary")
+PRELOAD_AFTER_S = 0.5
 
 STORE_CHECK_S = 2.0  # how often the store file is checked to still be the project's
 
@@ -169,10 +170,11 @@ class QdaApp(App):
         self.settle()  # the model's libraries were loaded for it: many objects, long-lived
 
     def started(self) -> None:
-        """The interview list is on screen: settle what start-up loaded and load the other
+        """The interview list is on screen: settle what start-up loaded and, a moment later
+        (not to slow the rest of the list, or a key pressed at once), load the other
         screens' code aside, so the first interview opens as fast as the next."""
         self.settle()
-        self.preload()
+        self.set_timer(PRELOAD_AFTER_S, self.preload)
 
     @work(thread=True, exclusive=True, group="preload")
     def preload(self) -> None:
