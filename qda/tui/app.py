@@ -8,7 +8,6 @@ as plain text, never read as markup.
 from __future__ import annotations
 
 import gc
-import importlib
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -30,11 +29,7 @@ if TYPE_CHECKING:
     from qda.tui.screens.dialogs import CodeIndex
 
 # The first screen is the interview list: the other screens (and the widgets and Textual
-# modules they use) are imported when first shown, or on a thread once the list is on screen
-# (see `preload`), so start-up does not wait for them.
-LATER_SCREENS = ("qda.tui.screens.coding", "qda.tui.screens.codebook",
-                 "qda.tui.screens.dialogs", "qda.tui.screens.memos", "qda.tui.screens.summary")
-PRELOAD_AFTER_S = 0.5
+# modules they use) are imported when first shown, so start-up does not wait for them.
 
 STORE_CHECK_S = 2.0  # how often the store file is checked to still be the project's
 
@@ -168,18 +163,6 @@ class QdaApp(App):
     def _queue_read(self, order: list[int]) -> None:
         self.queue = order
         self.settle()  # the model's libraries were loaded for it: many objects, long-lived
-
-    def started(self) -> None:
-        """The interview list is on screen: settle what start-up loaded and, a moment later
-        (not to slow the rest of the list, or a key pressed at once), load the other
-        screens' code aside, so the first interview opens as fast as the next."""
-        self.settle()
-        self.set_timer(PRELOAD_AFTER_S, self.preload)
-
-    @work(thread=True, exclusive=True, group="preload")
-    def preload(self) -> None:
-        for name in LATER_SCREENS:
-            importlib.import_module(name)
 
     def settle(self) -> None:
         """Leave what is loaded so far (Textual, the interview list, the model's libraries)

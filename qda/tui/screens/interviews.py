@@ -112,7 +112,7 @@ class InterviewsScreen(Screen):
         first = not self._filling
         self.reload()
         if first:
-            self.call_after_refresh(self.qda.started)
+            self.call_after_refresh(self.qda.settle)
 
     def reload(self) -> None:
         """Read the interviews and the coder's progress (one grouped query). Back from an
