@@ -861,3 +861,84 @@ def test_a_long_interview_list_is_drawn_from_its_first_rows(study, monkeypatch):
             await pilot.pause()
             assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["PE-01"]
     asyncio.run(session())
+
+
+LATER = """
+import asyncio, sys
+from qda import open_project
+from qda.tui.app import QdaApp
+def screens():
+    return sorted(m for m in sys.modules if m.startswith("qda.tui.screens."))
+async def main():
+    app = QdaApp(open_project(sys.argv[1]), "ana", "en", queue=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        print(screens())
+        await pilot.press("enter")
+        await pilot.pause()
+        print(type(app.screen).__name__, "qda.tui.screens.coding" in screens())
+asyncio.run(main())
+"""
+
+
+def test_start_up_loads_the_interview_list_and_the_other_screens_when_shown(study):
+    """The other screens' code is not imported to show the interview list; opening an
+    interview loads its screen."""
+    project, _ = study
+    done = subprocess.run([sys.executable, "-c", LATER, str(project.root)], check=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[:2] == ["['qda.tui.screens.interviews']",
+                                           "CodingScreen True"]
+
+
+def test_the_collector_waits_until_a_key_has_its_screen(study, monkeypatch):
+    """No garbage collection between a key and its redrawn screen; collections run again
+    right after it, and quitting leaves the collector as it was."""
+    import gc
+    project, _ = study
+    during: list[bool] = []
+    sort = InterviewsScreen.action_sort
+    monkeypatch.setattr(InterviewsScreen, "action_sort",
+                        lambda screen: (during.append(gc.isenabled()), sort(screen)))
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("o")
+            await pilot.pause()
+            assert during == [False] and gc.isenabled()
+            assert app.key_latencies and app.screen.sort_key == "country"
+            app.set_timer(0.01, app._hold_collector)  # a key whose screen never came
+            await pilot.pause(0.05)
+            assert not gc.isenabled()
+        assert gc.isenabled()
+    assert gc.isenabled()
+    asyncio.run(session())
+
+
+def test_the_next_and_previous_panels_are_drawn_ahead_as_they_will_be_shown(study):
+    """Once a key's answer is on screen, the panels of the passages j and k go to are drawn
+    and kept; the key that moves there shows that very drawing, which is what `_show`
+    draws (the test above checks every panel shown against a fresh drawing)."""
+    project, (will, money, _) = study
+
+    async def session() -> None:
+        app = QdaApp(project, "ana", "en", queue=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await settle(pilot)
+            screen, panel = app.screen, app.screen.query_one("PassagePanel")
+            await pilot.press("a")  # accept on the first passage: its answer, then the next
+            await pilot.pause()
+            assert screen.current == will
+            kept = dict(panel._drawn)
+            drawn = []
+            panel_draw = panel._draw
+            panel._draw = lambda *text: drawn.append(text) or panel_draw(*text)
+            await pilot.press("j")
+            await pilot.pause()
+            assert screen.current == money and drawn[0] == ()  # shown: the panel's own text
+            shown = next(strips for strips in kept.values() if strips == panel._strips)
+            assert shown is panel._strips  # the very lines drawn ahead
+    asyncio.run(session())

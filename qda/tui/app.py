@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -22,13 +22,14 @@ from qda.lang import ui
 from qda.project import Project, open_project
 from qda.review import Review, StoreGone
 from qda.tui.app_text import translate_bindings
-from qda.tui.screens.codebook import CodebookScreen
-from qda.tui.screens.coding import CodingScreen
-from qda.tui.screens.dialogs import CodeIndex, HelpScreen, topic_words
 from qda.tui.screens.interviews import InterviewsScreen
-from qda.tui.screens.memos import MemosScreen
-from qda.tui.screens.summary import SummaryScreen
 from qda.vocab import LANGS, MACHINE_KINDS
+
+if TYPE_CHECKING:
+    from qda.tui.screens.dialogs import CodeIndex
+
+# The first screen is the interview list: the other screens (and the widgets and Textual
+# modules they use) are imported when first shown, so start-up does not wait for them.
 
 STORE_CHECK_S = 2.0  # how often the store file is checked to still be the project's
 
@@ -65,10 +66,12 @@ class QdaApp(App):
         self.key_cpu: deque[float] = deque(maxlen=10_000)  # the same keys' CPU ms (this thread)
         self.gone: str | None = None  # why the session stopped: its store file went away
         self._code_index: CodeIndex | None = None
+        self._collector_held = False  # gc disabled by a key until its screen is drawn
 
     def code_index(self) -> CodeIndex:
         """The picker's index of the codebook, built when first needed."""
         if self._code_index is None:
+            from qda.tui.screens.dialogs import CodeIndex, topic_words
             self._code_index = CodeIndex(self.codebook.codes, topic_words(self.codebook.path))
         return self._code_index
 
@@ -90,15 +93,39 @@ class QdaApp(App):
         """Run a key's (or a click's) action, timing it until the screen has been redrawn:
         `key_latencies` is how long a person waits for an answer, `key_cpu` the part of it this
         process worked (on a busy machine the rest is waiting for a core; bench/tui.py reports
-        both)."""
+        both). The garbage collector waits until the screen shows the answer (see
+        `_hold_collector`)."""
         start, cpu = time.perf_counter(), time.thread_time()
-        done = await super().run_action(action, default_namespace)
-        self.call_after_refresh(self._timed, start, cpu)
+        self._hold_collector()
+        try:
+            done = await super().run_action(action, default_namespace)
+        finally:
+            self.call_after_refresh(self._answered, start, cpu)
         return done
 
-    def _timed(self, start: float, cpu: float) -> None:
+    def _hold_collector(self) -> None:
+        """Keep the garbage collector from running between a key and its redrawn screen: the
+        objects a key makes (lines, styles, rows) set off collections in the middle of it,
+        1-10 ms each and 50-80 ms for a full one, a third of the slowest keys' time. They
+        run instead as soon as the screen is drawn (`_answered`), while she reads it."""
+        if not self._collector_held and gc.isenabled():
+            gc.disable()
+            self._collector_held = True
+
+    def _release_collector(self) -> None:
+        if self._collector_held:
+            self._collector_held = False
+            gc.enable()
+
+    def _answered(self, start: float, cpu: float) -> None:
+        """The key's answer is on screen: time it, let the collector run, and let the screen
+        get ready for the next key (`prepare_next`) while she reads."""
         self.key_latencies.append((time.perf_counter() - start) * 1000)
         self.key_cpu.append((time.thread_time() - cpu) * 1000)
+        self._release_collector()
+        prepare = getattr(self.screen, "prepare_next", None)
+        if prepare is not None:
+            self.call_later(prepare)
 
     def on_mount(self) -> None:
         self.push_screen(InterviewsScreen())
@@ -148,6 +175,7 @@ class QdaApp(App):
     def on_unmount(self) -> None:
         """The session is over: what was frozen can be collected again (a library use of the
         app, or the tests, go on in the same process)."""
+        self._release_collector()
         gc.unfreeze()
 
     def next_unreviewed(self, current: int | None = None) -> int | None:
@@ -170,6 +198,7 @@ class QdaApp(App):
     # -- screens -------------------------------------------------------------------------------
     def open_interview(self, document_id: int, segment_id: int | None = None,
                        code_filter: str | None = None) -> None:
+        from qda.tui.screens.coding import CodingScreen
         if self.load_queue and self.queue is None:
             # read while she reads the transcript: at start-up it would slow the first screen
             self.load_queue = False
@@ -197,15 +226,19 @@ class QdaApp(App):
         self._switch(InterviewsScreen)
 
     def action_codebook(self) -> None:
+        from qda.tui.screens.codebook import CodebookScreen
         self._switch(CodebookScreen)
 
     def action_summary(self) -> None:
+        from qda.tui.screens.summary import SummaryScreen
         self._switch(SummaryScreen)
 
     def action_memos(self) -> None:
+        from qda.tui.screens.memos import MemosScreen
         self._switch(MemosScreen)
 
     def action_help(self) -> None:
+        from qda.tui.screens.dialogs import HelpScreen
         if isinstance(self.screen, HelpScreen):
             return
         seen: dict[tuple[str, str], list[str]] = {}

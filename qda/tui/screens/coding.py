@@ -18,7 +18,7 @@ from qda.errors import QdaError
 from qda.review import Action, PassageView, StoreGone, view_of
 from qda.tui.app_text import translated
 from qda.tui.screens.dialogs import NEW, Choice, CodePicker, MemoDialog, Prompt, fold
-from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label, excerpt
+from qda.tui.widgets.passage_panel import PassagePanel, axis_colour, code_label, excerpt, panel_text
 from qda.tui.widgets.transcript import Mark, Transcript
 from qda.vocab import AXES, ROLES
 
@@ -155,8 +155,9 @@ class CodingScreen(Screen):
         memo = self.qda.project.store.note(self.qda.review.coder, "document", self.document_id)
         if memo:
             right += " · " + tr("interview memo")
+        # one line high whatever it says (app.tcss): no layout pass for a new header
         self.query_one("#doc-header", Static).update(Text.assemble(
-            " · ".join(str(p) for p in parts if p), ("   " + right, "dim")))
+            " · ".join(str(p) for p in parts if p), ("   " + right, "dim")), layout=False)
 
     # -- the current passage -------------------------------------------------------------------
     def go(self, segment_id: int) -> None:
@@ -182,18 +183,38 @@ class CodingScreen(Screen):
             store = self.qda.project.store
             other = view_of(self.rows.get(sid, []), compare, sid, store.reviewed_by(sid, compare),
                             store.passage_memo(sid, compare))
+        selection = self.texts[sid][self.selection[0]:self.selection[1]] \
+            if self.selection else None
+        self.query_one(PassagePanel).show(view, book=self.qda.codebook, lang=self.qda.lang,
+                                          position=self._position(sid), selected=self.selected,
+                                          compare=compare, other=other, base=base,
+                                          text=self.texts[sid], selection=selection)
+
+    def _position(self, sid: int) -> str:
         segment = self.segments[sid]
         position = self.qda.tr("Passage {n} of {total} · #{id} · {speaker}",
                                n=self.order.index(sid) + 1, total=len(self.order), id=sid,
                                speaker=segment.speaker or "?")
-        if segment.time:
-            position += f" · {segment.time}"
-        selection = self.texts[sid][self.selection[0]:self.selection[1]] \
-            if self.selection else None
-        self.query_one(PassagePanel).show(view, book=self.qda.codebook, lang=self.qda.lang,
-                                          position=position, selected=self.selected,
-                                          compare=compare, other=other, base=base,
-                                          text=self.texts[sid], selection=selection)
+        return position + f" · {segment.time}" if segment.time else position
+
+    def prepare_next(self) -> None:
+        """Once a key's answer is on screen, draw the side panels of the passages `j` and
+        `k` go to, as `_show` will show them: moving on then finds its panel drawn (a
+        panel took 3-9 ms of a key). Not while comparing (that panel reads the store)."""
+        if self.current is None or self.qda.compare or not self.is_current:
+            return
+        panel = self.query_one(PassagePanel)
+        i = self.order.index(self.current)
+        for step in (1, -1):
+            j = i + step
+            while 0 <= j < len(self.order) and not self._matches(self.order[j]):
+                j += step
+            if 0 <= j < len(self.order):
+                sid = self.order[j]
+                panel.prepare(panel_text(self.views[sid], book=self.qda.codebook,
+                                         lang=self.qda.lang, position=self._position(sid),
+                                         selected=0, base=self.segments[sid].start,
+                                         text=self.texts[sid]))
 
     def _reload(self, segment_id: int) -> None:
         """Re-read one passage after a decision (ours, or an undo)."""

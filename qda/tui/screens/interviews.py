@@ -220,7 +220,7 @@ class InterviewsScreen(Screen):
                        total=total, coder=self.qda.review.coder),
             tr(" · {n} shown (filter: {query})", n=shown, query=query) if query else "",
             ("   " + tr("Enter opens · / filter · o sort"), "dim"))
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(title, layout=False)  # one line high
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.qda.open_interview(int(event.row_key.value))
