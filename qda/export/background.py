@@ -83,11 +83,7 @@ class Job(Generic[T]):
             if self._pipe >= 0:
                 os.close(self._pipe)
                 self._pipe = -1
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
+            _end(self._pid)
             self._pid = None
 
 
@@ -203,12 +199,17 @@ class RulesApart:
                     pipe.close()
                 except OSError:
                     pass
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
+            _end(self._pid)
             self._pid = None
+
+
+def _end(pid: int) -> None:
+    """Kill a child and reap it, so that no zombie outlives the command."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def _answers(rules: RuleHits, asks) -> Iterator[object]:
