@@ -2,7 +2,7 @@
 and other work of independent pieces (the model's codes, fitted) spread the same way.
 
 The rule coder is pure Python and runs on one core; every laptop has at least two. Workers
-are forked, so they share the loaded coder (patterns, lemma tables, spaCy vocab) instead of
+are forked, so they share the loaded coder (patterns, lemma tables, the model) instead of
 rebuilding it, and each sends back its suggestions with the evidence already encoded as the
 JSON the store keeps: rebuilding hundreds of thousands of evidence dicts in the parent would
 cost more than the second core saves. Results come back in passage order, so a run writes

@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 from qda.analysis.quotes import RuleHits
 from qda.codebook.model import Codebook
 from qda.privacy.names import load_word_lists
-from qda.privacy.redact import HiddenNames, SaidNames, listed_names, name_texts, names_said
+from qda.privacy.redact import HiddenNames, PeopleFinder, names_said
 from qda.project import Project
 from qda.text.nlp import can_fork
 from qda.vocab import LANGS
@@ -42,24 +42,17 @@ class Job(Generic[T]):
 
     def _start(self) -> None:
         read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare (a limit, no memory): the work is done here
+
+        def child() -> None:  # work, write the result
             os.close(read)
+            payload = pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+
+        pid = _fork(child, read, write)  # None: the work is done here
+        if pid is not None:
             os.close(write)
-            return
-        if pid == 0:  # the child: work, write the result, leave without any clean-up
-            status = 1
-            try:
-                os.close(read)
-                payload = pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
-                status = 0
-            finally:
-                os._exit(status)  # no atexit, no flush of the parent's buffers, no SQLite
-        os.close(write)
-        self._pid, self._pipe = pid, read
+            self._pid, self._pipe = pid, read
 
     @property
     def forked(self) -> bool:
@@ -93,21 +86,18 @@ class PeopleScan:
     earlier report or export are not scanned again (`SaidNames`)."""
 
     def __init__(self, project: Project):
-        self.project = project
-        self.texts = name_texts(project)
-        self.said = SaidNames(project)
-        self.todo = self.said.missing(self.texts)
-        fork = sum(len(text) for text, _ in self.todo) >= SCAN_APART
+        self.finder = PeopleFinder(project)
+        fork = sum(len(text) for text, _ in self.finder.todo) >= SCAN_APART
         if fork:  # read once, here, for both processes
             load_word_lists(LANGS)
-        self.job: Job | None = Job(names_said, self.todo, fork=fork)
+        self.job: Job | None = Job(names_said, self.finder.todo, fork=fork)
 
     def result(self) -> HiddenNames:
         """Everyone named in the project, as `people(project)` gives them."""
         if self.job is not None:
-            self.said.add(self.todo, self.job.result())
+            self._who = self.finder.hidden(self.job.result())
             self.job = None
-        return HiddenNames.of(listed_names(self.project) + self.said.names(self.texts))
+        return self._who
 
     def cancel(self) -> None:
         """End the scan if its result is not wanted (the command failed)."""
@@ -132,25 +122,18 @@ class RulesApart:
     def _start(self) -> None:
         asks_in, asks_out = os.pipe()
         answers_in, answers_out = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare: the patterns load here when first needed
-            for end in (asks_in, asks_out, answers_in, answers_out):
-                os.close(end)
+
+        def child() -> None:  # load, then answer until this process closes its end
+            os.close(asks_out)
+            os.close(answers_in)
+            with os.fdopen(asks_in, "rb") as asks, os.fdopen(answers_out, "wb") as answers:
+                for answer in _answers(RuleHits(self._codebook), asks):
+                    pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
+                    answers.flush()
+
+        pid = _fork(child, asks_in, asks_out, answers_in, answers_out)
+        if pid is None:  # the patterns load here when first needed
             return
-        if pid == 0:  # the child: load, then answer until this process closes its end
-            status = 1
-            try:
-                os.close(asks_out)
-                os.close(answers_in)
-                with os.fdopen(asks_in, "rb") as asks, os.fdopen(answers_out, "wb") as answers:
-                    rules = RuleHits(self._codebook)
-                    for answer in _answers(rules, asks):
-                        pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
-                        answers.flush()
-                status = 0
-            finally:
-                os._exit(status)  # no atexit, no flush of the parent's buffers, no SQLite
         os.close(asks_in)
         os.close(answers_out)
         self._pid = pid
@@ -201,6 +184,26 @@ class RulesApart:
                     pass
             _end(self._pid)
             self._pid = None
+
+
+def _fork(child: Callable[[], None], *pipes: int) -> int | None:
+    """Fork a child that runs `child` and leaves without any clean-up (no atexit, no flush
+    of this process's buffers, no SQLite), its status 0 if `child` returned; the child's id,
+    or None (the `pipes` closed) when no process could be made (a limit, no memory)."""
+    try:
+        pid = os.fork()
+    except OSError:
+        for end in pipes:
+            os.close(end)
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            child()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
 
 
 def _end(pid: int) -> None:

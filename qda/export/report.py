@@ -135,7 +135,8 @@ class _Chapter:
                                                                .unique()))]
         self.n = len(cases.documents)
         # the heatmap is drawn (and matplotlib loaded) by another process meanwhile
-        self._figure = Job(_heatmap, self._overview_part()) if self._has_figure() else None
+        self._figure = Job(_heatmap, self._overview_part()) \
+            if self._themes_raised() and len(self.countries) > 1 else None
         try:
             pool = candidates(parts, cases, include_suggested)
             self.who = scan.result()  # asked for last: the scan had all that time
@@ -254,20 +255,17 @@ class _Chapter:
                 if single:
                     sentences.append(words("overview_single", lang,
                                            pairs=listing(single, lang)))
-        if self._has_figure():
+        if self._figure is not None:
             sentences.append(words("overview_figure", lang, n=self.figures + 1))
         if sentences:
             self._para(" ".join(sentences))
-        if self._has_figure():
+        if self._figure is not None:
             self._overview_figure()
         self._interpretation("interpret_overview")
 
     def _themes_raised(self) -> list[str]:
         return [c for c in self.ranked if "/" in c and c.split("/")[0] in self.axes
                 and self._raised(c)]
-
-    def _has_figure(self) -> bool:
-        return bool(self._themes_raised()) and len(self.countries) > 1
 
     def _overview_part(self) -> pd.DataFrame:
         """The heatmap's cells: every theme raised (and its axis) by country."""

@@ -34,9 +34,8 @@ def candidates(parts: pd.DataFrame, cases: CaseData, include_suggested: bool) ->
     suggestions when asked) with their offsets, coder and case attributes, from `parts`
     (`read_codings`: a candidate quote per coded part); their text and evidence are read by
     `candidate_words` for the few the chooser scores in full."""
-    frame = parts
     counted = cases.codings[["segment_id", "code", "status"]].drop_duplicates()
-    frame = frame.merge(counted, on=["segment_id", "code", "status"])
+    frame = parts.merge(counted, on=["segment_id", "code", "status"])
     docs = cases.documents.set_index("document")
     for column in ("country", "role", "policy", "language"):
         frame[column] = frame["document"].map(docs[column])

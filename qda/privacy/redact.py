@@ -117,11 +117,25 @@ def people(project: Project) -> HiddenNames:
     metadata, every speaker label that is not a role word like P1 or Entrevistadora, and
     whoever a transcript names after a title or by given name and surname, so that a bare
     "la Pamela" elsewhere is caught too."""
-    texts = name_texts(project)
-    said = SaidNames(project)
-    todo = said.missing(texts)
-    said.add(todo, names_said(todo))
-    return HiddenNames.of(listed_names(project) + said.names(texts))
+    finder = PeopleFinder(project)
+    return finder.hidden(names_said(finder.todo))
+
+
+class PeopleFinder:
+    """`people(project)` in two steps, so the scan of the texts (`names_said(todo)`) may run
+    elsewhere meanwhile (a report's child process): the texts not scanned before, then
+    everyone named once their names are found."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.texts = name_texts(project)
+        self.said = SaidNames(project)
+        self.todo = self.said.missing(self.texts)
+
+    def hidden(self, found: list[list[str]]) -> HiddenNames:
+        """Everyone named, `found` being what `names_said(self.todo)` gives."""
+        self.said.add(self.todo, found)
+        return HiddenNames.of(listed_names(self.project) + self.said.names(self.texts))
 
 
 def listed_names(project: Project) -> list[str]:

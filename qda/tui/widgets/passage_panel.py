@@ -55,17 +55,16 @@ class PassagePanel(Widget):
         """The lines of `text` (default: the panel's), kept among the last panels drawn."""
         text = self.text if text is None else text
         width, height = self.size
-        if self.text_selection is not None:  # a mouse selection is drawn over the text
-            return list(Visual.to_strips(self, visualize(self, text, markup=False),
-                                         width, height, self.visual_style))
+        keep = self.text_selection is None  # a mouse selection is drawn over the text
         key = (width, height, text.plain, tuple(text.spans))
-        strips = self._drawn.get(key)
+        strips = self._drawn.get(key) if keep else None
         if strips is None:
             strips = list(Visual.to_strips(self, visualize(self, text, markup=False),
                                            width, height, self.visual_style))
-            self._drawn[key] = strips
-            if len(self._drawn) > PANELS_KEPT:
-                self._drawn.popitem(last=False)
+            if keep:
+                self._drawn[key] = strips
+                if len(self._drawn) > PANELS_KEPT:
+                    self._drawn.popitem(last=False)
         else:
             self._drawn.move_to_end(key)
         return strips
